@@ -1,0 +1,52 @@
+import { API_PREFIX, REST_ROUTES } from '@parley/contracts';
+import { expectStatus, http } from './support/http';
+
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, unknown>>;
+}
+
+describe('API documentation', () => {
+  let doc: OpenApiDocument;
+
+  beforeAll(async () => {
+    const res = await http('get', '/api/openapi.json');
+    expectStatus(res, 200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    doc = res.body as OpenApiDocument;
+  });
+
+  it('serves an OpenAPI 3 document listing the v1 routes', async () => {
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        `${API_PREFIX}/threads`,
+        `${API_PREFIX}/threads/{id}`,
+        `${API_PREFIX}/threads/{id}/messages`,
+      ]),
+    );
+  });
+
+  it('documents every contract route with its method', async () => {
+    const missing = REST_ROUTES.map((r) => ({ method: r.method, url: (r.base ?? API_PREFIX) + r.path }))
+      .filter((r) => doc.paths[r.url]?.[r.method] === undefined)
+      .map((r) => `${r.method.toUpperCase()} ${r.url}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('serves Swagger UI as HTML at /api/docs', async () => {
+    const res = await http('get', '/api/docs').redirects(3);
+    expectStatus(res, 200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text.toLowerCase()).toContain('swagger');
+  });
+
+  it('answers liveness and readiness', async () => {
+    const live = await http('get', '/api/health/live');
+    expectStatus(live, 200);
+    expect(live.body).toMatchObject({ status: 'ok' });
+    const ready = await http('get', '/api/health/ready');
+    expectStatus(ready, 200);
+    expect(ready.body).toMatchObject({ status: 'ok' });
+  });
+});

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type Agent,
+  type AgentRole,
+  AgentSchema,
+  AuthResponseSchema,
+  type Message,
+  type MessagePage,
+  MessagePageSchema,
+  MessageSchema,
+  type Thread,
+  ThreadSchema,
+  type Visitor,
+  VisitorSessionResponseSchema,
+} from '@parley/contracts';
+import { api, expectStatus } from './http';
+import { e2e } from './state';
+
+let counter = 0;
+
+/** Unique across the run (and across runs sharing a database), valid as a clientMsgId. */
+export function unique(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter.toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+export function adminToken(): string {
+  return e2e().admin.token;
+}
+
+export interface VisitorActor {
+  token: string;
+  visitor: Visitor;
+}
+
+export interface AgentActor {
+  token: string;
+  agent: Agent;
+  email: string;
+  password: string;
+}
+
+export async function newVisitor(name = 'Vera Visitor'): Promise<VisitorActor> {
+  const res = await api('post', '/visitors/session', {
+    body: { name, email: `${unique('visitor')}@visitor.test` },
+  });
+  expectStatus(res, 201);
+  const session = VisitorSessionResponseSchema.parse(res.body);
+  return { token: session.token, visitor: session.visitor };
+}
+
+/** Creates an agent through the admin API and logs it in. */
+export async function newAgent(role: AgentRole = 'agent', name = 'Alex Agent'): Promise<AgentActor> {
+  const email = `${unique('agent')}@agents.test`;
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+  const created = await api('post', '/agents', {
+    token: adminToken(),
+    body: { email, name, password, role },
+  });
+  expectStatus(created, 201);
+  const agent = AgentSchema.parse(created.body);
+  const login = await api('post', '/auth/login', { body: { email, password } });
+  expectStatus(login, 200);
+  return { token: AuthResponseSchema.parse(login.body).token, agent, email, password };
+}
+
+/** The visitor's open thread: a new visitor gets a fresh one (201). */
+export async function startThread(visitorToken: string): Promise<Thread> {
+  const res = await api('post', '/threads', { token: visitorToken });
+  expectStatus(res, 201);
+  return ThreadSchema.parse(res.body);
+}
+
+export async function claimThread(agentToken: string, threadId: string): Promise<Thread> {
+  const res = await api('post', `/threads/${threadId}/claim`, { token: agentToken });
+  expectStatus(res, 200);
+  return ThreadSchema.parse(res.body);
+}
+
+export async function getThread(token: string, threadId: string): Promise<Thread> {
+  const res = await api('get', `/threads/${threadId}`, { token });
+  expectStatus(res, 200);
+  return ThreadSchema.parse(res.body);
+}
+
+export async function listMessages(
+  token: string,
+  threadId: string,
+  afterSeq = 0,
+  limit?: number,
+): Promise<MessagePage> {
+  const query: Record<string, number> = { afterSeq };
+  if (limit !== undefined) query.limit = limit;
+  const res = await api('get', `/threads/${threadId}/messages`, { token, query });
+  expectStatus(res, 200);
+  return MessagePageSchema.parse(res.body);
+}
+
+export async function postMessage(
+  token: string,
+  threadId: string,
+  body: string,
+  clientMsgId = unique('rest'),
+): Promise<Message> {
+  const res = await api('post', `/threads/${threadId}/messages`, { token, body: { clientMsgId, body } });
+  expectStatus(res, 201);
+  return MessageSchema.parse(res.body);
+}
+
+export interface Conversation {
+  visitor: VisitorActor;
+  agent: AgentActor;
+  thread: Thread;
+}
+
+/** A visitor with a thread that a fresh agent has claimed. */
+export async function activeConversation(): Promise<Conversation> {
+  const [visitor, agent] = await Promise.all([newVisitor(), newAgent()]);
+  const queued = await startThread(visitor.token);
+  const thread = await claimThread(agent.token, queued.id);
+  return { visitor, agent, thread };
+}

@@ -1,0 +1,76 @@
+import { Body, Controller, Param, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import {
+  type Agent,
+  type AuthResponse,
+  CreateAgentRequestSchema,
+  type LoginRequest,
+  LoginRequestSchema,
+  type SetupRequest,
+  SetupRequestSchema,
+  type SetupStatus,
+  IdParamsSchema,
+  type UpdateAgentRequest,
+  UpdateAgentRequestSchema,
+  type UpdatePresenceRequest,
+  UpdatePresenceRequestSchema,
+} from '@parley/contracts';
+import type { z } from 'zod';
+import { ApiRoute } from '../auth/api-route.decorator';
+import { CurrentPrincipal } from '../auth/auth.guard';
+import type { Principal } from '../auth/principal';
+import { ZodPipe } from '../common/zod.pipe';
+import { AgentsService } from './agents.service';
+
+@Controller()
+export class AgentsController {
+  constructor(private readonly agents: AgentsService) {}
+
+  @ApiRoute('get /setup')
+  async setupStatus(): Promise<SetupStatus> {
+    return { needsSetup: await this.agents.needsSetup() };
+  }
+
+  @ApiRoute('post /setup')
+  @UseGuards(ThrottlerGuard)
+  setup(@Body(new ZodPipe(SetupRequestSchema)) body: SetupRequest): Promise<AuthResponse> {
+    return this.agents.setup(body);
+  }
+
+  @ApiRoute('post /auth/login')
+  @UseGuards(ThrottlerGuard)
+  login(@Body(new ZodPipe(LoginRequestSchema)) body: LoginRequest): Promise<AuthResponse> {
+    return this.agents.login(body);
+  }
+
+  @ApiRoute('get /agents/me')
+  me(@CurrentPrincipal() principal: Principal): Promise<Agent> {
+    return this.agents.get(principal.id);
+  }
+
+  @ApiRoute('get /agents')
+  list(): Promise<Agent[]> {
+    return this.agents.list();
+  }
+
+  @ApiRoute('post /agents')
+  create(@Body(new ZodPipe(CreateAgentRequestSchema)) body: z.output<typeof CreateAgentRequestSchema>): Promise<Agent> {
+    return this.agents.create(body);
+  }
+
+  @ApiRoute('patch /agents/me')
+  presence(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodPipe(UpdatePresenceRequestSchema)) body: UpdatePresenceRequest,
+  ): Promise<Agent> {
+    return this.agents.setPresence(principal.id, body.status);
+  }
+
+  @ApiRoute('patch /agents/{id}')
+  update(
+    @Param(new ZodPipe(IdParamsSchema)) { id }: { id: string },
+    @Body(new ZodPipe(UpdateAgentRequestSchema)) body: UpdateAgentRequest,
+  ): Promise<Agent> {
+    return this.agents.update(id, body);
+  }
+}

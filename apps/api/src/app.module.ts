@@ -1,0 +1,48 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { AgentsModule } from './agents/agents.module';
+import { AuthModule } from './auth/auth.module';
+import { CommonModule } from './common/common.module';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { GatewayModule } from './gateway/gateway.module';
+import { HealthModule } from './health/health.module';
+import { IntegrationsModule } from './integrations/integrations.module';
+import { ThreadsModule } from './threads/threads.module';
+import { UsersModule } from './users/users.module';
+import { WidgetModule } from './widget/widget.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // Readable lines for a person at a terminal; JSON lines for production log shippers.
+            ...(config.env === 'production' ? {} : { transport: { target: 'pino-pretty', options: { singleLine: true } } }),
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => req.url?.startsWith('/api/health') ?? false },
+          },
+        }),
+        // Applied only where a handler opts in (login, setup, visitor sessions): they are the ones worth guessing at.
+        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.authRateLimitPerMinute }]),
+        CommonModule,
+        DatabaseModule,
+        AuthModule,
+        UsersModule,
+        AgentsModule,
+        ThreadsModule,
+        IntegrationsModule,
+        WidgetModule,
+        GatewayModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgentEntity } from '../agents/agent.entity';
+import { AppConfig } from '../config/app-config';
+import { IntegrationsModule } from '../integrations/integrations.module';
+import { VisitorEntity } from '../users/visitor.entity';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { TokensService } from './tokens.service';
+
+@Global()
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+    }),
+    TypeOrmModule.forFeature([AgentEntity, VisitorEntity]),
+    IntegrationsModule,
+  ],
+  providers: [TokensService, AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [TokensService, AuthService],
+})
+export class AuthModule {}

@@ -1,0 +1,10 @@
+import type { AgentRole } from '@parley/contracts';
+
+/** Who is calling, resolved from a verified credential; never from anything the client says about itself. */
+export type Principal =
+  | { kind: 'agent'; id: string; name: string; role: AgentRole }
+  | { kind: 'visitor'; id: string; name: string }
+  | { kind: 'apiKey'; id: string; name: string };
+
+export type AgentPrincipal = Extract<Principal, { kind: 'agent' }>;
+export type VisitorPrincipal = Extract<Principal, { kind: 'visitor' }>;

@@ -1,0 +1,40 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import { LIMITS } from '@parley/contracts';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { serveClients } from './clients/serve-clients';
+import type { AppConfig } from './config/app-config';
+import { OriginPolicy } from './common/origin-policy';
+import { ProblemFilter } from './common/problem.filter';
+import { ParleyIoAdapter } from './gateway/io.adapter';
+import { buildOpenApiDocument } from './openapi/openapi.document';
+
+/** Builds the whole application (HTTP, sockets, OpenAPI); `main.ts` and the tests both start it here. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback');
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } }));
+  app.useBodyParser('json', { limit: LIMITS.httpBodyMaxBytes, strict: true });
+  app.useGlobalFilters(new ProblemFilter());
+  serveClients(app);
+  const io = new ParleyIoAdapter(app, config, app.get(OriginPolicy));
+  await io.connectRedis();
+  app.useWebSocketAdapter(io);
+  // No enableShutdownHooks(): main.ts hands SIGTERM/SIGINT to GracefulShutdown, which drains
+  // (connections, requests, acks) before app.close() runs the same hooks, then exits 0.
+
+  const document = buildOpenApiDocument(process.env.npm_package_version ?? '0.1.0');
+  SwaggerModule.setup('api/docs', app, () => document as never, {
+    jsonDocumentUrl: 'api/openapi.json',
+    yamlDocumentUrl: 'api/openapi.yaml',
+    customSiteTitle: 'Parley API',
+  });
+  return app;
+}

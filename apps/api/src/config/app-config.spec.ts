@@ -1,0 +1,43 @@
+import { AppConfig } from './app-config';
+
+const base = { JWT_SECRET: 'x'.repeat(32), NODE_ENV: 'test' };
+
+describe('AppConfig', () => {
+  it('defaults to the embedded database and the in-memory adapter', () => {
+    const c = AppConfig.fromEnv({ ...base, PGLITE_DATA_DIR: '/tmp/parley-test-data' });
+    expect(c.database).toEqual({ kind: 'embedded', dataDir: '/tmp/parley-test-data' });
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.port).toBe(3000);
+  });
+
+  it('switches to PostgreSQL and Redis when their URLs are set', () => {
+    const c = AppConfig.fromEnv({ ...base, DATABASE_URL: 'postgres://u@db:5432/parley', REDIS_URL: 'redis://cache:6379' });
+    expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/parley', poolSize: 10 });
+    expect(c.redisUrl).toBe('redis://cache:6379');
+  });
+
+  it('reads the Redis pub/sub mode and the shutdown bound', () => {
+    const d = AppConfig.fromEnv({ ...base, REDIS_URL: 'redis://cache:6379' });
+    expect(d.redisSharded).toBe('auto');
+    expect(d.shutdownTimeoutMs).toBe(10_000);
+    const c = AppConfig.fromEnv({ ...base, REDIS_SHARDED: 'false', SHUTDOWN_TIMEOUT_MS: '2500' });
+    expect(c.redisSharded).toBe(false);
+    expect(c.shutdownTimeoutMs).toBe(2500);
+    expect(() => AppConfig.fromEnv({ ...base, REDIS_SHARDED: 'sometimes' })).toThrow(/REDIS_SHARDED/);
+  });
+
+  it('normalises allowed origins and always allows its own', () => {
+    const c = AppConfig.fromEnv({ ...base, PORT: '4000', ALLOWED_ORIGINS: 'https://shop.example.com/, https://www.example.org' });
+    expect(c.allowedOrigins).toEqual(
+      expect.arrayContaining(['https://shop.example.com', 'https://www.example.org', 'http://localhost:4000']),
+    );
+  });
+
+  it('fails fast, naming every bad variable', () => {
+    expect(() => AppConfig.fromEnv({ ...base, PORT: 'eighty', DATABASE_URL: 'not a url' })).toThrow(/PORT[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*PORT/);
+  });
+
+  it('refuses to run in production without a JWT secret', () => {
+    expect(() => AppConfig.fromEnv({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+  });
+});

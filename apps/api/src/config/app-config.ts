@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { EnvSchema } from './config.schema';
+
+/** Typed, validated configuration; built once at boot and injected everywhere as `AppConfig`. */
+export class AppConfig {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string | undefined;
+  readonly publicUrl: string;
+  readonly database:
+    | { kind: 'postgres'; url: string; poolSize: number }
+    | { kind: 'embedded'; dataDir: string };
+  readonly redisUrl: string | undefined;
+  /** `auto`: sharded pub/sub when the Redis server is 7 or newer, else classic pub/sub. */
+  readonly redisSharded: 'auto' | boolean;
+  readonly jwtSecret: string;
+  readonly agentTokenTtlSeconds: number;
+  readonly visitorTokenTtlSeconds: number;
+  readonly allowedOrigins: readonly string[];
+  readonly authRateLimitPerMinute: number;
+  readonly logLevel: string;
+  readonly shutdownTimeoutMs: number;
+
+  private constructor(source: NodeJS.ProcessEnv) {
+    const parsed = EnvSchema.safeParse(source);
+    if (!parsed.success) {
+      const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+      throw new Error(`Invalid configuration:\n${lines}`);
+    }
+    const e = parsed.data;
+    this.env = e.NODE_ENV;
+    this.port = e.PORT;
+    this.host = e.HOST;
+    this.publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+    const dataDir = resolve(e.PGLITE_DATA_DIR);
+    this.database = e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'embedded', dataDir };
+    this.redisUrl = e.REDIS_URL;
+    this.redisSharded = e.REDIS_SHARDED === 'auto' ? 'auto' : e.REDIS_SHARDED === 'true';
+    if (!e.JWT_SECRET && e.NODE_ENV === 'production') {
+      throw new Error('Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters)');
+    }
+    this.jwtSecret = e.JWT_SECRET ?? AppConfig.localSecret(join(dirname(dataDir), 'jwt-secret'));
+    this.agentTokenTtlSeconds = e.AGENT_TOKEN_TTL_SECONDS;
+    this.visitorTokenTtlSeconds = e.VISITOR_TOKEN_TTL_SECONDS;
+    const defaults = [this.publicUrl, `http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`];
+    this.allowedOrigins = [...new Set([...(e.ALLOWED_ORIGINS ?? []), ...defaults].map((o) => new URL(o).origin))];
+    this.authRateLimitPerMinute = e.AUTH_RATE_LIMIT_PER_MINUTE;
+    this.logLevel = e.LOG_LEVEL;
+    this.shutdownTimeoutMs = e.SHUTDOWN_TIMEOUT_MS;
+  }
+
+  static fromEnv(source: NodeJS.ProcessEnv = process.env): AppConfig {
+    return new AppConfig(source);
+  }
+
+  /**
+   * Outside production a missing JWT_SECRET is generated once and kept beside the embedded
+   * database, so tokens survive restarts without the user having to invent a secret.
+   */
+  private static localSecret(file: string): string {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch {
+      mkdirSync(dirname(file), { recursive: true });
+      const secret = randomBytes(48).toString('base64url');
+      writeFileSync(file, secret, { mode: 0o600 });
+      return secret;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.url()));
+
+/** Every environment variable the server reads, validated once at boot. */
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().optional(),
+  /** Public base URL, used in logs and as an allowed origin. */
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  PGLITE_DATA_DIR: z.string().default('.data/pglite'),
+  REDIS_URL: z.url().optional(),
+  /** Sharded pub/sub (SPUBLISH, Redis 7+) for the socket.io adapter; `auto` asks the server's version at start. */
+  REDIS_SHARDED: z.enum(['auto', 'true', 'false']).default('auto'),
+  JWT_SECRET: z.string().min(32).optional(),
+  AGENT_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(12 * 3600),
+  VISITOR_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
+  ALLOWED_ORIGINS: csv.optional(),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** How long SIGTERM waits for in-flight requests and socket acks before closing anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Env = z.infer<typeof EnvSchema>;

@@ -1,0 +1,34 @@
+import type { DataSourceOptions } from 'typeorm';
+import { AgentEntity } from '../agents/agent.entity';
+import { ApiKeyEntity } from '../integrations/api-key.entity';
+import { MessageEntity } from '../threads/message.entity';
+import { ThreadEntity } from '../threads/thread.entity';
+import { VisitorEntity } from '../users/visitor.entity';
+import { WidgetSettingsEntity } from '../widget/widget-settings.entity';
+import { InitialSchema1763776800000 } from './migrations/1763776800000-InitialSchema';
+import { WidgetSettings1763863200000 } from './migrations/1763863200000-WidgetSettings';
+
+export const ENTITIES = [VisitorEntity, AgentEntity, ThreadEntity, MessageEntity, ApiKeyEntity, WidgetSettingsEntity];
+export const MIGRATIONS = [InitialSchema1763776800000, WidgetSettings1763863200000];
+
+/**
+ * The one set of TypeORM options. PGlite is a single database session, so the embedded pool holds
+ * one connection and transactions never interleave; a real server gets a normal pool.
+ */
+export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    // Failed queries surface as errors of the request or ack that ran them (logged there when unexpected);
+    // TypeORM's own error log would also print the expected ones, such as a duplicate email.
+    logging: ['migration'],
+    poolSize,
+    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+  };
+}

@@ -1,0 +1,25 @@
+import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
+import { type AckFailure, ErrorCode } from '@parley/contracts';
+import { catchError, map, type Observable, of } from 'rxjs';
+import { AppError } from '../common/app-error';
+
+export function toAckFailure(err: unknown, logger?: Logger): AckFailure {
+  if (err instanceof AppError) {
+    return { ok: false, error: { code: err.code, message: err.message, ...(err.errors ? { errors: err.errors } : {}) } };
+  }
+  logger?.error(err instanceof Error ? err.stack : String(err));
+  return { ok: false, error: { code: ErrorCode.Internal, message: 'Something went wrong on our side' } };
+}
+
+/** Every socket handler answers its ack: `{ok: true, ...result}`, or `{ok: false, error}` with a code. */
+@Injectable()
+export class AckInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Gateway');
+
+  intercept(_ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      map((result: object | undefined) => ({ ok: true, ...(result ?? {}) })),
+      catchError((err: unknown) => of(toAckFailure(err, this.logger))),
+    );
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module';
+import { ThreadsModule } from '../threads/threads.module';
+import { ChatGateway } from './chat.gateway';
+import { Notifier } from './notifier';
+
+@Module({
+  imports: [ThreadsModule, AgentsModule],
+  providers: [ChatGateway, Notifier],
+})
+export class GatewayModule {}

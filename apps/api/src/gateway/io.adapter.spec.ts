@@ -1,0 +1,70 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplicationContext } from '@nestjs/common';
+import { ErrorCode } from '@parley/contracts';
+import type { Server } from 'socket.io';
+import { io, type Socket } from 'socket.io-client';
+import { OriginPolicy } from '../common/origin-policy';
+import { AppConfig } from '../config/app-config';
+import { ParleyIoAdapter, supportsShardedPubSub } from './io.adapter';
+
+describe('supportsShardedPubSub', () => {
+  it('reads the major version from INFO server: SPUBLISH exists from Redis 7', () => {
+    expect(supportsShardedPubSub('# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\n')).toBe(true);
+    expect(supportsShardedPubSub('# Server\r\nredis_version:8.2.1\r\n')).toBe(true);
+    expect(supportsShardedPubSub('# Server\r\nredis_version:6.2.14\r\n')).toBe(false);
+    expect(supportsShardedPubSub('nothing useful')).toBe(false);
+  });
+});
+
+describe('ParleyIoAdapter.drain', () => {
+  const config = AppConfig.fromEnv({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32) });
+  let http: HttpServer;
+  let adapter: ParleyIoAdapter;
+  let server: Server;
+  let client: Socket;
+  let release: () => void = () => undefined;
+
+  beforeEach(async () => {
+    http = createServer();
+    // The adapter takes the HTTP server in place of the Nest application, as Nest's own adapters allow.
+    adapter = new ParleyIoAdapter(http as unknown as INestApplicationContext, config, new OriginPolicy(config));
+    server = adapter.createIOServer(0);
+    server.on('connection', (socket) => {
+      // A handler that answers only when the test lets it: an ack in flight.
+      socket.on('slow', (_payload: unknown, ack: (r: object) => void) => void new Promise<void>((r) => (release = r)).then(() => ack({ ok: true })));
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    client = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'], reconnection: false });
+    await new Promise<void>((resolve, reject) => client.once('connect', resolve).once('connect_error', reject));
+  });
+
+  afterEach(async () => {
+    client.close();
+    await adapter.close(server);
+  });
+
+  it('answers the acks it took, refuses new events with UNAVAILABLE, then closes the transport', async () => {
+    const inFlight = client.timeout(2000).emitWithAck('slow', {});
+    await new Promise((r) => setTimeout(r, 50));
+    expect(adapter.acksInFlight).toBe(1);
+
+    const closedAs = new Promise<string>((resolve) => client.once('disconnect', resolve));
+    const drained = adapter.drain(Date.now() + 2000);
+    const refused = await client.timeout(2000).emitWithAck('slow', {});
+    expect(refused).toEqual({ ok: false, error: { code: ErrorCode.Unavailable, message: expect.any(String) } });
+
+    release();
+    await expect(inFlight).resolves.toEqual({ ok: true });
+    await expect(drained).resolves.toEqual({ waitedFor: 1, unanswered: 0, closed: 1 });
+    // "transport close", not "io server disconnect": socket.io clients reconnect by themselves after it.
+    await expect(closedAs).resolves.toBe('transport close');
+  });
+
+  it('gives up on acks at the deadline and reports them as cut', async () => {
+    void client.timeout(2000).emitWithAck('slow', {}).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(adapter.drain(Date.now() + 100)).resolves.toEqual({ waitedFor: 1, unanswered: 1, closed: 1 });
+    release();
+  });
+});

@@ -1,0 +1,54 @@
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Rooms, ServerEvent } from '@parley/contracts';
+import type { Subscription } from 'rxjs';
+import { type DomainEvent, DomainEvents } from '../common/domain-events';
+import { ChatGateway } from './chat.gateway';
+
+/**
+ * The one place that decides who hears a domain event. Rooms span nodes through the adapter, so
+ * `socketsJoin` and `emit` here reach sockets connected to any node.
+ */
+@Injectable()
+export class Notifier implements OnModuleInit, OnModuleDestroy {
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly gateway: ChatGateway,
+  ) {}
+
+  onModuleInit(): void {
+    this.subscription = this.events.stream$.subscribe((e) => this.deliver(e));
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  private deliver(e: DomainEvent): void {
+    const io = this.gateway.server;
+    if (!io) return;
+    switch (e.type) {
+      case 'message.created':
+        io.to(Rooms.thread(e.message.threadId)).emit(ServerEvent.MessageCreated, e.message);
+        return;
+      case 'thread.created':
+        io.in(Rooms.visitor(e.thread.visitor.id)).socketsJoin(Rooms.thread(e.thread.id));
+        io.to(Rooms.agents).to(Rooms.visitor(e.thread.visitor.id)).emit(ServerEvent.ThreadCreated, e.thread);
+        return;
+      case 'thread.updated':
+        if (e.joinAgentId) io.in(Rooms.agent(e.joinAgentId)).socketsJoin(Rooms.thread(e.thread.id));
+        io.to(Rooms.agents).to(Rooms.thread(e.thread.id)).to(Rooms.visitor(e.thread.visitor.id)).emit(ServerEvent.ThreadUpdated, e.thread);
+        return;
+      case 'agent.updated':
+        io.to(Rooms.agents).emit(ServerEvent.AgentUpdated, e.agent);
+        // A deactivated agent's open sockets end now; its token is refused from the next request on.
+        if (!e.agent.active) io.in(Rooms.agent(e.agent.id)).disconnectSockets(true);
+        return;
+      default: {
+        const unreachable: never = e;
+        throw new Error(`Unhandled domain event ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, Param } from '@nestjs/common';
+import { type ApiKey, CreateApiKeyRequestSchema, type CreatedApiKey, type CreateApiKeyRequest, IdParamsSchema } from '@parley/contracts';
+import { ApiRoute } from '../auth/api-route.decorator';
+import { CurrentPrincipal } from '../auth/auth.guard';
+import type { Principal } from '../auth/principal';
+import { ZodPipe } from '../common/zod.pipe';
+import { ApiKeysService } from './api-keys.service';
+
+@Controller()
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @ApiRoute('get /api-keys')
+  list(): Promise<ApiKey[]> {
+    return this.apiKeys.list();
+  }
+
+  @ApiRoute('post /api-keys')
+  create(
+    @Body(new ZodPipe(CreateApiKeyRequestSchema)) body: CreateApiKeyRequest,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<CreatedApiKey> {
+    return this.apiKeys.create(body.name, principal.id);
+  }
+
+  @ApiRoute('delete /api-keys/{id}')
+  revoke(@Param(new ZodPipe(IdParamsSchema)) params: { id: string }): Promise<ApiKey> {
+    return this.apiKeys.revoke(params.id);
+  }
+}

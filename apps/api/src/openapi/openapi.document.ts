@@ -1,0 +1,59 @@
+import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { type Caller, PROBLEM_CONTENT_TYPE, ProblemSchema, REST_ROUTES } from '@parley/contracts';
+import { z } from 'zod';
+import { routeUrl } from '../auth/api-route.decorator';
+
+// Adds `.openapi()` to zod's prototype, which the registry uses; the contracts stay free of it.
+extendZodWithOpenApi(z);
+
+const SECURITY: Record<Exclude<Caller, 'public'>, string> = {
+  agent: 'agentToken',
+  admin: 'agentToken',
+  visitor: 'visitorToken',
+  apiKey: 'apiKey',
+};
+
+/** The OpenAPI 3.1 document, generated from the contracts' route table and zod schemas. */
+export function buildOpenApiDocument(version: string) {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'agentToken', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Agent JWT from /auth/login or /setup' });
+  registry.registerComponent('securitySchemes', 'visitorToken', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Visitor JWT from /visitors/session' });
+  registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'Integrator API key `prk_…` created by an admin' });
+  const problemResponse = (description: string) => ({ description, content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } });
+
+  for (const r of REST_ROUTES) {
+    const secured = r.callers.filter((c): c is Exclude<Caller, 'public'> => c !== 'public');
+    const responses: Record<number, object> = {
+      [r.status]: { description: 'OK', ...(r.response ? { content: { 'application/json': { schema: r.response } } } : {}) },
+      400: problemResponse('Invalid input (VALIDATION_FAILED, INVALID_JSON)'),
+    };
+    if (secured.length) {
+      responses[401] = problemResponse('Missing, invalid or expired credentials');
+      responses[403] = problemResponse('Not allowed for this caller');
+    }
+    for (const code of r.errors ?? []) responses[code] ??= problemResponse('See the `code` field');
+    registry.registerPath({
+      method: r.method,
+      path: routeUrl(r),
+      summary: r.summary,
+      tags: [r.tag],
+      security: [...new Set(secured.map((c) => SECURITY[c]))].map((name) => ({ [name]: [] })),
+      request: {
+        ...(r.params ? { params: r.params } : {}),
+        ...(r.query ? { query: r.query } : {}),
+        ...(r.body ? { body: { content: { 'application/json': { schema: r.body } } } } : {}),
+      },
+      responses,
+    });
+  }
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Parley API',
+      version,
+      description:
+        'REST API of Parley. Errors are application/problem+json (RFC 9457) with a stable `code`. ' +
+        'Real-time events travel over socket.io; see the README.',
+    },
+  });
+}

@@ -1,0 +1,102 @@
+import { Body, Controller, Param, Query, Res } from '@nestjs/common';
+import {
+  AssignThreadRequestSchema,
+  EmptyBodySchema,
+  IdParamsSchema,
+  type ListMessagesQuery,
+  ListMessagesQuerySchema,
+  type ListThreadsQuery,
+  ListThreadsQuerySchema,
+  type Message,
+  type MessagePage,
+  type PostMessageRequest,
+  PostMessageRequestSchema,
+  type Thread,
+  type ThreadPage,
+} from '@parley/contracts';
+import type { Response } from 'express';
+import { ApiRoute } from '../auth/api-route.decorator';
+import { CurrentPrincipal } from '../auth/auth.guard';
+import type { AgentPrincipal, Principal, VisitorPrincipal } from '../auth/principal';
+import { ZodPipe } from '../common/zod.pipe';
+import { ThreadsService } from './threads.service';
+
+const idParams = new ZodPipe(IdParamsSchema);
+const emptyBody = new ZodPipe(EmptyBodySchema);
+
+@Controller()
+export class ThreadsController {
+  constructor(private readonly threads: ThreadsService) {}
+
+  @ApiRoute('post /threads')
+  async start(
+    @CurrentPrincipal() principal: Principal,
+    @Body(emptyBody) _body: object,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Thread> {
+    const { thread, created } = await this.threads.start(principal as VisitorPrincipal);
+    if (!created) res.status(200);
+    return thread;
+  }
+
+  @ApiRoute('get /threads')
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query(new ZodPipe(ListThreadsQuerySchema)) query: ListThreadsQuery,
+  ): Promise<ThreadPage> {
+    return this.threads.list(principal, query);
+  }
+
+  @ApiRoute('get /threads/{id}')
+  get(@CurrentPrincipal() principal: Principal, @Param(idParams) { id }: { id: string }): Promise<Thread> {
+    return this.threads.get(principal, id);
+  }
+
+  @ApiRoute('get /threads/{id}/messages')
+  messages(
+    @CurrentPrincipal() principal: Principal,
+    @Param(idParams) { id }: { id: string },
+    @Query(new ZodPipe(ListMessagesQuerySchema)) query: ListMessagesQuery,
+  ): Promise<MessagePage> {
+    return this.threads.messages(principal, id, query.afterSeq, query.limit);
+  }
+
+  @ApiRoute('post /threads/{id}/messages')
+  async post(
+    @CurrentPrincipal() principal: Principal,
+    @Param(idParams) { id }: { id: string },
+    @Body(new ZodPipe(PostMessageRequestSchema)) body: PostMessageRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Message> {
+    const { message, duplicate } = await this.threads.postMessage(principal, id, body);
+    if (duplicate) res.status(200);
+    return message;
+  }
+
+  @ApiRoute('post /threads/{id}/claim')
+  claim(
+    @CurrentPrincipal() principal: Principal,
+    @Param(idParams) { id }: { id: string },
+    @Body(emptyBody) _body: object,
+  ): Promise<Thread> {
+    return this.threads.claim(principal as AgentPrincipal, id);
+  }
+
+  @ApiRoute('post /threads/{id}/assign')
+  assign(
+    @CurrentPrincipal() principal: Principal,
+    @Param(idParams) { id }: { id: string },
+    @Body(new ZodPipe(AssignThreadRequestSchema)) body: { agentId: string },
+  ): Promise<Thread> {
+    return this.threads.assign(principal, id, body.agentId);
+  }
+
+  @ApiRoute('post /threads/{id}/close')
+  close(
+    @CurrentPrincipal() principal: Principal,
+    @Param(idParams) { id }: { id: string },
+    @Body(emptyBody) _body: object,
+  ): Promise<Thread> {
+    return this.threads.close(principal, id);
+  }
+}

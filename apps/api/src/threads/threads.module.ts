@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module';
+import { MessageWriter } from './message.writer';
+import { ThreadsController } from './threads.controller';
+import { ThreadsRepository } from './threads.repository';
+import { ThreadsService } from './threads.service';
+
+@Module({
+  imports: [AgentsModule],
+  controllers: [ThreadsController],
+  providers: [ThreadsRepository, ThreadsService, MessageWriter],
+  exports: [ThreadsService],
+})
+export class ThreadsModule {}

@@ -1,0 +1,233 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type ActorType,
+  type AuthorType,
+  ErrorCode,
+  type ListThreadsQuery,
+  type Message,
+  type MessagePage,
+  type Thread,
+  type ThreadPage,
+} from '@parley/contracts';
+import type { AgentPrincipal, Principal, VisitorPrincipal } from '../auth/principal';
+import { AppError } from '../common/app-error';
+import { DomainEvents } from '../common/domain-events';
+import { AgentsService } from '../agents/agents.service';
+import { MessageWriter } from './message.writer';
+import { type Sql, type ThreadAccess, ThreadsRepository } from './threads.repository';
+
+const notFound = () => new AppError(ErrorCode.ThreadNotFound, 'No such thread');
+
+const AUTHOR_OF: Record<Principal['kind'], AuthorType> = { visitor: 'visitor', agent: 'agent', apiKey: 'bot' };
+const ACTOR_OF: Record<Principal['kind'], ActorType> = { visitor: 'visitor', agent: 'agent', apiKey: 'integration' };
+
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(`${createdAt}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) {
+    throw new AppError(ErrorCode.ValidationFailed, 'cursor: not a cursor this API returned', [
+      { path: 'cursor', message: 'invalid cursor' },
+    ]);
+  }
+  return { createdAt, id };
+}
+
+/**
+ * Threads and their messages. Every method takes the verified caller and decides access itself:
+ * a visitor only ever sees its own threads (others read as "not found"), agents and integrators
+ * see all, and only the assigned agent writes as an agent.
+ */
+@Injectable()
+export class ThreadsService {
+  constructor(
+    private readonly repo: ThreadsRepository,
+    private readonly agents: AgentsService,
+    private readonly events: DomainEvents,
+    private readonly writer: MessageWriter,
+  ) {}
+
+  /** The visitor's open thread, created if there is none. */
+  async start(visitor: VisitorPrincipal): Promise<{ thread: Thread; created: boolean }> {
+    const newId = await this.repo.insertOpen(visitor.id);
+    if (newId) {
+      const thread = await this.load(newId);
+      this.events.emit({ type: 'thread.created', thread });
+      return { thread, created: true };
+    }
+    const [openId] = await this.repo.openThreadIds({ visitorId: visitor.id });
+    // The open thread can be closed between the failed insert and this read: then try once more.
+    return openId ? { thread: await this.load(openId), created: false } : this.start(visitor);
+  }
+
+  async get(principal: Principal, id: string): Promise<Thread> {
+    const thread = await this.repo.findById(id);
+    if (!thread || (principal.kind === 'visitor' && thread.visitor.id !== principal.id)) throw notFound();
+    return stripCursor(thread);
+  }
+
+  async list(principal: Principal, q: ListThreadsQuery): Promise<ThreadPage> {
+    const assigneeId =
+      q.assignee === undefined ? undefined : q.assignee === 'none' ? null : q.assignee === 'me' ? principal.id : q.assignee;
+    if (q.assignee === 'me' && principal.kind !== 'agent') {
+      throw new AppError(ErrorCode.ValidationFailed, 'assignee=me needs an agent token', [
+        { path: 'assignee', message: 'only agents have threads of their own' },
+      ]);
+    }
+    const { items, cursors } = await this.repo.list({
+      visitorId: principal.kind === 'visitor' ? principal.id : undefined,
+      status: q.status,
+      assigneeId,
+      search: q.q,
+      order: q.order,
+      limit: q.limit + 1,
+      after: q.cursor ? decodeCursor(q.cursor) : undefined,
+    });
+    const hasMore = items.length > q.limit;
+    const page = items.slice(0, q.limit);
+    const last = page.length - 1;
+    return { items: page, nextCursor: hasMore ? encodeCursor(cursors[last], page[last].id) : null };
+  }
+
+  async messages(principal: Principal, threadId: string, afterSeq: number, limit: number): Promise<MessagePage> {
+    const access = await this.readable(principal, threadId);
+    const items = await this.repo.messagesAfter(threadId, afterSeq, limit + 1);
+    const hasMore = items.length > limit;
+    return { items: items.slice(0, limit), lastSeq: access.lastSeq, hasMore };
+  }
+
+  /**
+   * Stores a message with the thread's next seq; a repeated clientMsgId returns the stored message
+   * (duplicate: true) and writes nothing. The event goes out only after the write is committed.
+   */
+  async postMessage(
+    principal: Principal,
+    threadId: string,
+    input: { clientMsgId: string; body: string },
+  ): Promise<{ message: Message; duplicate: boolean }> {
+    // Access is decided in the write itself, under the thread's row lock (MessageWriter batches it).
+    const { thread, message, inserted } = await this.writer.write({
+      threadId,
+      authorType: AUTHOR_OF[principal.kind],
+      authorId: principal.id,
+      authorName: principal.name,
+      body: input.body,
+      clientMsgId: input.clientMsgId,
+    });
+    if (!thread || (principal.kind === 'visitor' && thread.visitorId !== principal.id)) throw notFound();
+    if (principal.kind === 'agent' && thread.assignedAgentId !== principal.id) throw notAssigned(thread);
+    if (!message) throw thread.status === 'closed' ? closed() : notFound();
+    if (!inserted) return { message, duplicate: true };
+    this.events.emit({ type: 'message.created', message });
+    // Agents watch the queue, not the room: the first words of a waiting visitor reach them this way.
+    if (thread.status === 'queued' && principal.kind === 'visitor' && message.seq === 1) {
+      this.events.emit({ type: 'thread.updated', thread: await this.load(threadId) });
+    }
+    return { message, duplicate: false };
+  }
+
+  async claim(agent: AgentPrincipal, threadId: string): Promise<Thread> {
+    const won = await this.repo.transaction(async (sql) => {
+      if (!(await this.repo.claim(sql, threadId, agent.id))) return null;
+      return this.systemMessage(sql, threadId, `${agent.name} joined the conversation`);
+    });
+    if (won) return this.announce(threadId, won, agent.id);
+    const thread = await this.repo.findById(threadId);
+    if (!thread) throw notFound();
+    if (thread.status === 'closed') throw closed();
+    if (thread.assignedAgent?.id === agent.id) return stripCursor(thread);
+    throw new AppError(
+      ErrorCode.ThreadAlreadyClaimed,
+      `Already claimed by ${thread.assignedAgent?.name ?? 'another agent'}`,
+    );
+  }
+
+  async assign(principal: Principal, threadId: string, agentId: string): Promise<Thread> {
+    const target = await this.agents.get(agentId);
+    const current = await this.repo.findById(threadId);
+    if (!current) throw notFound();
+    if (current.status === 'closed') throw closed();
+    if (current.assignedAgent?.id === agentId) return stripCursor(current);
+    const text = principal.id === agentId ? `${target.name} joined the conversation` : `${principal.name} assigned the conversation to ${target.name}`;
+    const message = await this.repo.transaction(async (sql) =>
+      (await this.repo.assign(sql, threadId, agentId)) ? this.systemMessage(sql, threadId, text) : null,
+    );
+    if (!message) throw closed();
+    return this.announce(threadId, message, agentId);
+  }
+
+  /** Closes an open thread; who closed it is the caller. Closing a closed thread changes nothing. */
+  async close(principal: Principal, threadId: string): Promise<Thread> {
+    await this.readable(principal, threadId);
+    const by = { type: ACTOR_OF[principal.kind], id: principal.id };
+    const who = principal.kind === 'visitor' ? 'the visitor' : principal.name;
+    const message = await this.repo.transaction(async (sql) => {
+      // The closing note goes in before the status flips: a closed thread takes no more messages.
+      const note = await this.systemMessage(sql, threadId, `Conversation closed by ${who}`);
+      return note && (await this.repo.close(sql, threadId, by)) ? note : null;
+    });
+    if (!message) return this.load(threadId);
+    return this.announce(threadId, message);
+  }
+
+  /** Threads whose room a socket of this caller joins on connect. */
+  openThreadIds(principal: Principal): Promise<string[]> {
+    if (principal.kind === 'visitor') return this.repo.openThreadIds({ visitorId: principal.id });
+    if (principal.kind === 'agent') return this.repo.openThreadIds({ agentId: principal.id });
+    return Promise.resolve([]);
+  }
+
+  /** Read access: a visitor only to its own thread. Returns what the caller may know of the thread. */
+  async readable(principal: Principal, threadId: string): Promise<ThreadAccess & { lastSeq: number }> {
+    const thread = await this.repo.findById(threadId);
+    if (!thread || (principal.kind === 'visitor' && thread.visitor.id !== principal.id)) throw notFound();
+    return {
+      visitorId: thread.visitor.id,
+      status: thread.status,
+      assignedAgentId: thread.assignedAgent?.id ?? null,
+      lastSeq: thread.lastSeq,
+    };
+  }
+
+  /** Write access: the visitor to its own open thread, the assigned agent, or an integrator. */
+  async writable(principal: Principal, threadId: string): Promise<ThreadAccess> {
+    const access = await this.repo.access(threadId);
+    if (!access || (principal.kind === 'visitor' && access.visitorId !== principal.id)) throw notFound();
+    if (principal.kind === 'agent' && access.assignedAgentId !== principal.id) throw notAssigned(access);
+    return access;
+  }
+
+  private systemMessage(sql: Sql, threadId: string, body: string): Promise<Message | null> {
+    return this.repo.append(
+      { threadId, authorType: 'system', authorId: null, authorName: null, body, clientMsgId: null },
+      sql,
+    );
+  }
+
+  private async announce(threadId: string, message: Message, joinAgentId?: string): Promise<Thread> {
+    const thread = await this.load(threadId);
+    this.events.emit({ type: 'thread.updated', thread, joinAgentId });
+    this.events.emit({ type: 'message.created', message });
+    return thread;
+  }
+
+  private async load(id: string): Promise<Thread> {
+    const thread = await this.repo.findById(id);
+    if (!thread) throw notFound();
+    return stripCursor(thread);
+  }
+}
+
+function notAssigned(access: ThreadAccess): AppError {
+  return new AppError(ErrorCode.Forbidden, access.assignedAgentId ? 'This thread is assigned to another agent' : 'Claim the thread before replying');
+}
+
+function closed(): AppError {
+  return new AppError(ErrorCode.ThreadClosed, 'The thread is closed');
+}
+
+function stripCursor({ cursor: _cursor, ...thread }: Thread & { cursor: string }): Thread {
+  return thread;
+}

@@ -1,0 +1,24 @@
+import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** The one row of widget settings (id is always 1; the table's CHECK keeps it so). */
+@Entity({ name: 'widget_settings' })
+export class WidgetSettingsEntity {
+  @PrimaryColumn({ type: 'smallint' })
+  id!: number;
+
+  @Column({ type: 'text' })
+  title!: string;
+
+  @Column({ name: 'greeting_lines', type: 'jsonb' })
+  greetingLines!: string[];
+
+  @Column({ type: 'text' })
+  color!: string;
+
+  /** Customer sites allowed to embed the widget, besides ALLOWED_ORIGINS. */
+  @Column({ name: 'allowed_origins', type: 'jsonb' })
+  allowedOrigins!: string[];
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

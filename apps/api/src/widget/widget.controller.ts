@@ -1,0 +1,36 @@
+import { Body, Controller, Req, Res } from '@nestjs/common';
+import { type UpdateWidgetSettingsRequest, UpdateWidgetSettingsRequestSchema, type WidgetSettings } from '@parley/contracts';
+import type { Request, Response } from 'express';
+import { ApiRoute } from '../auth/api-route.decorator';
+import { OriginPolicy } from '../common/origin-policy';
+import { ZodPipe } from '../common/zod.pipe';
+import { WidgetService } from './widget.service';
+
+@Controller()
+export class WidgetController {
+  constructor(
+    private readonly widget: WidgetService,
+    private readonly origins: OriginPolicy,
+  ) {}
+
+  /**
+   * Read by the loader on the customer's page, so cross-origin: only an allowed site gets the CORS
+   * header. A page on any other site cannot read the settings, and its loader draws no chat.
+   */
+  @ApiRoute('get /widget/settings')
+  settings(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<WidgetSettings> {
+    const origin = req.headers.origin;
+    res.vary('Origin');
+    res.setHeader('Cache-Control', 'no-cache');
+    if (origin && this.origins.isAllowed(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    }
+    return this.widget.get();
+  }
+
+  @ApiRoute('put /widget/settings')
+  update(@Body(new ZodPipe(UpdateWidgetSettingsRequestSchema)) body: UpdateWidgetSettingsRequest): Promise<WidgetSettings> {
+    return this.widget.update(body);
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { WidgetSettingsEntity } from './widget-settings.entity';
+import { WidgetController } from './widget.controller';
+import { WidgetService } from './widget.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([WidgetSettingsEntity])],
+  controllers: [WidgetController],
+  providers: [WidgetService],
+  exports: [WidgetService],
+})
+export class WidgetModule {}

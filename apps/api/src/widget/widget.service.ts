@@ -1,0 +1,69 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { UpdateWidgetSettingsRequest, WidgetSettings } from '@parley/contracts';
+import { Repository } from 'typeorm';
+import { iso } from '../common/mappers';
+import { OriginPolicy } from '../common/origin-policy';
+import { WidgetSettingsEntity } from './widget-settings.entity';
+
+/** How often a node re-reads the settings, so a change made through another node reaches it too. */
+export const WIDGET_SETTINGS_REFRESH_MS = 30_000;
+
+const SINGLETON_ID = 1;
+
+function toSettings(e: WidgetSettingsEntity): WidgetSettings {
+  return {
+    title: e.title,
+    greetingLines: [...e.greetingLines],
+    color: e.color,
+    allowedOrigins: [...e.allowedOrigins],
+    updatedAt: iso(e.updatedAt),
+  };
+}
+
+/**
+ * The widget's settings and the admin-managed origins. The settings are read on every customer
+ * page load, so they are served from memory: loaded at boot, replaced on change, and re-read every
+ * {@link WIDGET_SETTINGS_REFRESH_MS} because an admin may have changed them through another node.
+ * Each load also hands the origins to the {@link OriginPolicy} (sockets, frame-ancestors, CORS).
+ */
+@Injectable()
+export class WidgetService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger('Widget');
+  private current: WidgetSettings | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectRepository(WidgetSettingsEntity) private readonly repo: Repository<WidgetSettingsEntity>,
+    private readonly origins: OriginPolicy,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.load();
+    this.timer = setInterval(() => {
+      this.load().catch((err: unknown) => this.log.warn(`could not refresh the widget settings: ${String(err)}`));
+    }, WIDGET_SETTINGS_REFRESH_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  async get(): Promise<WidgetSettings> {
+    return this.current ?? this.load();
+  }
+
+  async update(body: UpdateWidgetSettingsRequest): Promise<WidgetSettings> {
+    const allowedOrigins = [...new Set(body.allowedOrigins)];
+    await this.repo.update({ id: SINGLETON_ID }, { ...body, allowedOrigins, updatedAt: new Date() });
+    return this.load();
+  }
+
+  private async load(): Promise<WidgetSettings> {
+    const row = await this.repo.findOneByOrFail({ id: SINGLETON_ID });
+    this.current = toSettings(row);
+    this.origins.setManaged(this.current.allowedOrigins);
+    return this.current;
+  }
+}

@@ -1,0 +1,131 @@
+import { ClientEvent, type Message } from '@parley/contracts';
+import fc from 'fast-check';
+import { type ClientSocket, emitAck, openSocket } from './support/chat-client';
+import { Cluster } from './support/cluster';
+import { sleep } from './support/processes';
+
+type Author = 'visitor' | 'agent';
+/** Keys index a small pool of clientMsgIds per run, so resends and clashes between authors are common. */
+type Action =
+  | { kind: 'send'; author: Author; key: number }
+  | { kind: 'duplicate'; author: Author; key: number }
+  | { kind: 'sendAndDrop'; author: Author; key: number; dropAfterMs: number }
+  | { kind: 'reconnect'; author: Author; node: number };
+
+const author = fc.constantFrom<Author>('visitor', 'agent');
+const key = fc.integer({ min: 0, max: 5 });
+const action: fc.Arbitrary<Action> = fc.oneof(
+  fc.record({ kind: fc.constant('send' as const), author, key }),
+  fc.record({ kind: fc.constant('duplicate' as const), author, key }),
+  fc.record({ kind: fc.constant('sendAndDrop' as const), author, key, dropAfterMs: fc.integer({ min: 0, max: 8 }) }),
+  fc.record({ kind: fc.constant('reconnect' as const), author, node: fc.integer({ min: 0, max: 1 }) }),
+);
+
+let cluster: Cluster;
+let agentToken: string;
+/** How the dropped acks turned out, to show that both cases happen. */
+const dropped = { storedAnyway: 0, neverArrived: 0, runs: 0 };
+const open = new Set<ClientSocket>();
+
+beforeAll(async () => {
+  cluster = await Cluster.start({ nodes: 2 });
+  agentToken = (await cluster.actors(0).agent(cluster.adminToken)).token;
+}, 60_000);
+
+afterAll(async () => {
+  for (const s of open) s.disconnect();
+  await cluster?.stop();
+});
+
+/** One property run: a fresh thread, two authors each with a socket on either node, then the actions. */
+async function run(actions: Action[], runId: number): Promise<void> {
+  const actors = cluster.actors(runId % 2);
+  const visitor = await actors.visitor();
+  const thread = await actors.claim(agentToken, (await actors.startThread(visitor.token)).id);
+  const tokens: Record<Author, string> = { visitor: visitor.token, agent: agentToken };
+  const node: Record<Author, number> = { visitor: 0, agent: 1 };
+  const sockets: Partial<Record<Author, ClientSocket>> = {};
+  const acks = new Map<string, Message[]>(); // `${author}:${clientMsgId}` → every ack it got
+  const clientMsgId = (k: number) => `run${runId}-key${k}`;
+
+  const socketOf = async (who: Author): Promise<ClientSocket> => {
+    const current = sockets[who];
+    if (current?.connected) return current;
+    const s = await openSocket(cluster.urls[node[who]], tokens[who]);
+    open.add(s);
+    sockets[who] = s;
+    return s;
+  };
+  const send = async (who: Author, k: number): Promise<Message> => {
+    const ack = await emitAck(await socketOf(who), ClientEvent.MessageSend, { threadId: thread.id, clientMsgId: clientMsgId(k), body: `${who} ${k}` });
+    if (!ack.ok) throw new Error(`send refused: ${JSON.stringify(ack)}`);
+    const id = `${who}:${clientMsgId(k)}`;
+    acks.set(id, [...(acks.get(id) ?? []), ack.message]);
+    return ack.message;
+  };
+
+  for (const a of actions) {
+    if (a.kind === 'send') await send(a.author, a.key);
+    if (a.kind === 'duplicate') await Promise.all([send(a.author, a.key), send(a.author, a.key)]);
+    if (a.kind === 'sendAndDrop') {
+      // The ack is lost with the connection; the server may or may not have stored the message.
+      const s = await socketOf(a.author);
+      s.emit(ClientEvent.MessageSend, { threadId: thread.id, clientMsgId: clientMsgId(a.key), body: 'dropped' }, () => undefined);
+      if (a.dropAfterMs > 0) await sleep(a.dropAfterMs);
+      s.disconnect();
+    }
+    if (a.kind === 'reconnect') {
+      sockets[a.author]?.disconnect();
+      node[a.author] = a.node;
+      await socketOf(a.author);
+    }
+  }
+  // Every id ever tried is resent once more: the answer must be the message stored the first time.
+  const tried = new Set(actions.filter((a) => a.kind !== 'reconnect').map((a) => `${a.author}|${a.key}`));
+  for (const t of tried) {
+    const [who, k] = t.split('|');
+    const hadAck = acks.has(`${who}:${clientMsgId(Number(k))}`);
+    const before = await cluster.db.query(`SELECT 1 FROM messages WHERE thread_id = $1 AND client_msg_id = $2 AND author_type = $3`, [
+      thread.id,
+      clientMsgId(Number(k)),
+      who,
+    ]);
+    await send(who as Author, Number(k));
+    if (!hadAck) dropped[before.length > 0 ? 'storedAnyway' : 'neverArrived'] += 1;
+  }
+  for (const s of Object.values(sockets)) s?.disconnect();
+
+  const rows = await cluster.db.messages(thread.id);
+  expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+  const stored = new Map<string, (typeof rows)[number][]>();
+  for (const r of rows.filter((x) => x.clientMsgId !== null)) {
+    const id = `${r.authorType}:${r.clientMsgId}`;
+    stored.set(id, [...(stored.get(id) ?? []), r]);
+  }
+  // Exactly one row per (thread, author, clientMsgId), and one per id tried.
+  expect([...stored.values()].filter((list) => list.length !== 1)).toEqual([]);
+  expect(stored.size).toBe(tried.size);
+  for (const [id, list] of acks) {
+    const row = stored.get(id)?.[0];
+    expect(list.map((m) => [m.id, m.seq])).toEqual(list.map(() => [row?.id, row?.seq]));
+  }
+}
+
+describe('idempotent message.send (property)', () => {
+  it('random sends, resends, duplicates, dropped acks and reconnects leave one row per clientMsgId, and resends get the original seq', async () => {
+    let runId = 0;
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 25 }), async (actions) => {
+        runId += 1;
+        dropped.runs += 1;
+        await run(actions, runId);
+      }),
+      { numRuns: 60, interruptAfterTimeLimit: 120_000, markInterruptAsFailure: true },
+    );
+    console.log(
+      `[idempotency] ${dropped.runs} property runs in ${Date.now() - started} ms; ids whose only send lost its ack: ` +
+        `${dropped.storedAnyway} were stored (the resend got the original seq), ${dropped.neverArrived} were not (the resend stored them)`,
+    );
+  });
+});

@@ -1,0 +1,47 @@
+import { Cluster } from './support/cluster';
+import { sleep, until } from './support/processes';
+import { type Conversation, expectNothingLost, openConversations, sendersOf, steadyTraffic, total } from './support/traffic';
+
+let cluster: Cluster;
+let conversations: Conversation[] = [];
+
+beforeAll(async () => {
+  cluster = await Cluster.start({ nodes: 2 });
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of conversations) [c.visitor, c.agent].forEach((x) => x.close());
+  await cluster?.stop();
+});
+
+describe('a node killed under traffic', () => {
+  it('SIGKILL: every acked message is stored, every client reconnects within 10 s and ends with every message exactly once', async () => {
+    const [a, b] = cluster.nodes;
+    // Four conversations; in each, the visitor and the agent start on different nodes.
+    conversations = await openConversations(cluster, 4, (i) =>
+      i % 2 === 0 ? { visitor: [a.url, b.url], agent: [b.url, a.url] } : { visitor: [b.url, a.url], agent: [a.url, b.url] },
+    );
+    const clients = conversations.flatMap((c) => [c.visitor, c.agent]);
+    const traffic = steadyTraffic(sendersOf(conversations), 40);
+
+    await sleep(1500);
+    const onA = clients.filter((c) => c.url === a.url);
+    const killedAt = Date.now();
+    a.process.child.kill('SIGKILL');
+    expect((await a.process.waitExit(5000))?.signal).toBe('SIGKILL');
+    await until('every client to be connected to node B', () => clients.every((c) => c.connected && c.url === b.url), 10_000);
+    const reconnectMs = onA.map((c) => (c.outages.find((o) => o.lostAt >= killedAt - 100)?.backAt ?? Infinity) - killedAt);
+    await sleep(1500); // traffic goes on, all of it through B now
+    const sent = await traffic.stop();
+    await Promise.all(clients.map((c) => c.syncAll()));
+
+    expect(onA).toHaveLength(4);
+    expect(Math.max(...reconnectMs)).toBeLessThan(10_000);
+    expect(b.running).toBe(true);
+    await expectNothingLost(cluster.db, conversations);
+    console.log(
+      `[kill-node] ${sent} messages acked; ${onA.length} clients on the killed node reconnected to B after ` +
+        `${Math.min(...reconnectMs)}..${Math.max(...reconnectMs)} ms; gap syncs ${total(clients, 'gapSyncs')}, send attempts ${total(clients, 'sendAttempts')}`,
+    );
+  });
+});

@@ -1,0 +1,114 @@
+import path from 'node:path';
+import { ChatClient } from './support/chat-client';
+import { TestDatabase } from './support/database';
+import { Actors, request } from './support/http';
+import { freePort, NODE_BIN, Proc, ROOT, until } from './support/processes';
+import { RedisServer } from './support/redis';
+
+interface ClusterInfo {
+  url: string;
+  nodes: Array<{ name: string; url: string; pid: number }>;
+  nginxPid: number;
+}
+
+let db: TestDatabase;
+let redis: RedisServer;
+let tool: Proc;
+let info: ClusterInfo;
+let adminToken: string;
+const clients: ChatClient[] = [];
+
+// The README's command, as a user runs it (over a fresh database and a Redis of the test's own).
+beforeAll(async () => {
+  db = await TestDatabase.create();
+  redis = await RedisServer.start();
+  const args = [path.join(ROOT, 'tools/cluster/cluster.mjs'), '--nodes', '2', '--port', String(await freePort())];
+  tool = Proc.spawn(NODE_BIN, [...args, '--database-url', db.url, '--redis-url', redis.url, '--json'], { logName: 'cluster-tool' });
+  const line = await until(
+    'the cluster tool to report its URLs',
+    () => {
+      if (!tool.running) throw new Error(`cluster tool exited: ${tool.tail()}`);
+      return /^CLUSTER (.+)$/m.exec(tool.tail())?.[1];
+    },
+    60_000,
+    100,
+  );
+  info = JSON.parse(line) as ClusterInfo;
+  adminToken = (await new Actors(info.url).setupAdmin()).token;
+}, 90_000);
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await tool?.stop('SIGTERM', 25_000);
+  await redis?.down();
+  await db?.drop();
+});
+
+/**
+ * Which node answered a request through nginx (the local cluster's nginx names it in a header; after
+ * a failed try it lists every node it tried, the one that answered last).
+ */
+async function upstreamOf(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/health/ready`, { signal: AbortSignal.timeout(5000) });
+  await res.text();
+  return `http://${res.headers.get('x-parley-upstream')?.split(', ').at(-1)}`;
+}
+
+describe('the local cluster behind nginx (tools/cluster)', () => {
+  it('serves REST and both socket.io transports through nginx; polling works because the balancer is sticky', async () => {
+    const { visitor, agent, thread } = await new Actors(info.url).conversation(adminToken);
+    // Long-polling is a series of HTTP requests that must all reach the node that holds the session.
+    for (const transports of [['polling'], ['websocket'], ['polling', 'websocket']] as const) {
+      const c = new ChatClient({ name: `visitor-${transports.join('+')}`, token: visitor.token, urls: [info.url], transports: [...transports] });
+      clients.push(c);
+      await c.connect();
+      await c.track(thread.id);
+      expect((await c.send(thread.id, `through nginx over ${transports.join('+')}`)).message.threadId).toBe(thread.id);
+    }
+    // An agent straight on the other node hears what came in through the balancer.
+    const served = await upstreamOf(info.url);
+    const other = info.nodes.find((n) => n.url !== served);
+    const direct = new ChatClient({ name: 'agent-direct', token: agent.token, urls: [other?.url ?? ''] });
+    clients.push(direct);
+    await direct.connect();
+    await direct.track(thread.id);
+    const hello = await clients[0].send(thread.id, 'across the nodes'); // the polling one
+    await direct.waitFor('the message from the balanced node', (c) => c.received.created.some((m) => m.id === hello.message.id));
+  });
+
+  it('moves clients to the other node when the node nginx chose is killed', async () => {
+    const { visitor, thread } = await new Actors(info.url).conversation(adminToken);
+    const visitorClient = new ChatClient({ name: 'visitor-polling', token: visitor.token, urls: [info.url], transports: ['polling'] });
+    clients.push(visitorClient);
+    await visitorClient.connect();
+    await visitorClient.track(thread.id);
+    await visitorClient.send(thread.id, 'before the failover');
+    const threadId = thread.id;
+    const served = await upstreamOf(info.url);
+    const victim = info.nodes.find((n) => n.url === served);
+    if (!victim) throw new Error(`nginx answered from ${served}, not one of ${JSON.stringify(info.nodes)}`);
+    const killedAt = Date.now();
+    process.kill(victim.pid, 'SIGKILL');
+    await until('the node to be gone', () => request(`${victim.url}/api/health/live`).then(() => false, () => true), 5000);
+    // The polling client reconnects through nginx, which now picks the surviving node.
+    await until('the client to be connected again', () => visitorClient.connected && visitorClient.outages.at(-1)?.backAt !== undefined, 10_000);
+    const reconnectMs = (visitorClient.outages.at(-1)?.backAt ?? Infinity) - killedAt;
+    expect(await upstreamOf(info.url)).not.toBe(served);
+    const after = await visitorClient.send(threadId, 'after the failover');
+    await visitorClient.syncAll();
+    expect(visitorClient.messages(threadId).map((m) => [m.seq, m.id])).toEqual((await db.messages(threadId)).map((m) => [m.seq, m.id]));
+    expect(after.message.seq).toBe(visitorClient.lastSeq(threadId));
+    expect(reconnectMs).toBeLessThan(10_000);
+    console.log(`[load-balancer] killed ${victim.name}; the polling client was back through nginx after ${reconnectMs} ms`);
+  });
+
+  // Last: it ends the cluster the tests above used.
+  it('stops every process it started on SIGTERM and exits 0', async () => {
+    const exit = await tool.stop('SIGTERM', 25_000);
+    expect(exit).toEqual({ code: 0, signal: null });
+    for (const pid of [info.nginxPid, ...info.nodes.map((n) => n.pid)]) {
+      expect(() => process.kill(pid, 0)).toThrow();
+    }
+    await expect(request(`${info.url}/api/health/live`, { timeoutMs: 2000 })).rejects.toThrow();
+  });
+});

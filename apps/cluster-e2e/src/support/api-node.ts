@@ -1,0 +1,71 @@
+import { freePort, NODE_BIN, Proc, SERVER_ENTRY, until } from './processes';
+import { request, type Reply } from './http';
+
+export const TEST_JWT_SECRET = 'cluster-e2e-secret-cluster-e2e-secret-0123456789';
+
+/** One API node: the built server as a real child process on a free loopback port. */
+export class ApiNode {
+  private proc: Proc | undefined;
+  private starts = 0;
+
+  private constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async create(name: string, env: Record<string, string>): Promise<ApiNode> {
+    return new ApiNode(name, await freePort(), env);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get process(): Proc {
+    if (!this.proc) throw new Error(`${this.name} was never started`);
+    return this.proc;
+  }
+
+  get running(): boolean {
+    return this.proc?.running ?? false;
+  }
+
+  async start(extraEnv: Record<string, string> = {}): Promise<void> {
+    this.starts += 1;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: String(this.port),
+      PUBLIC_URL: this.url,
+      JWT_SECRET: TEST_JWT_SECRET,
+      AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+      DATABASE_POOL_SIZE: '8',
+      ...this.env,
+      ...extraEnv,
+    };
+    const proc = Proc.spawn(NODE_BIN, [SERVER_ENTRY], { env, logName: `${this.name}-${this.starts}` });
+    this.proc = proc;
+    await until(
+      `${this.name} to be ready`,
+      async () => {
+        if (!proc.running) throw new Error(`${this.name} exited before it was ready: ${proc.tail()}`);
+        return (await this.ready()).status === 200;
+      },
+      30_000,
+      100,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- ${this.name} output ---\n${proc.tail()}`);
+    });
+  }
+
+  ready(): Promise<Reply> {
+    return request(`${this.url}/api/health/ready`, { timeoutMs: 4000 });
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM') {
+    return this.proc?.stop(signal);
+  }
+}

@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { WORKSPACE_ROOT } from './server';
+import { e2e } from './state';
+
+export const LAUNCH_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const SCREENSHOTS_DIR = path.join(WORKSPACE_ROOT, 'docs/screenshots');
+/** Bounded waits for what a person would see. */
+export const UI_MS = 10_000;
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: e2e().chromiumPath, args: LAUNCH_ARGS, timeout: 30_000 });
+}
+
+export interface AgentPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors and CSP violations seen on the page: a test ends by expecting none. */
+  problems: string[];
+  /** Every dialog (alert, confirm) the page opened: an XSS payload that ran would open one. */
+  dialogs: string[];
+}
+
+/** A fresh context (own storage, as another browser would have) with one page, watched for problems. */
+export async function openAgentPage(browser: Browser, viewport = { width: 1440, height: 900 }): Promise<AgentPage> {
+  const context = await browser.newContext({ viewport, baseURL: e2e().baseUrl });
+  context.setDefaultTimeout(UI_MS);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const dialogs: string[] = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (/Content Security Policy|Refused to (execute|apply|load|connect)/i.test(text)) problems.push(`CSP: ${text}`);
+  });
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  return { context, page, problems, dialogs };
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/queue$/);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS_DIR, name) });
+}

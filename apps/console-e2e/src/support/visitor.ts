@@ -1,0 +1,96 @@
+import {
+  ClientEvent,
+  type ClientToServerEvents,
+  type Message,
+  ServerEvent,
+  type ServerToClientEvents,
+  type Thread,
+  type VisitorSessionResponse,
+} from '@parley/contracts';
+import { randomUUID } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+import { ok } from './api';
+import { e2e } from './state';
+
+const ACK_MS = 5000;
+
+/**
+ * A visitor, driven the way the widget will: the pre-chat form over REST, then a socket that
+ * starts the thread, sends messages (awaiting each ack) and records every event it receives.
+ */
+export class Visitor {
+  readonly received: Message[] = [];
+  readonly threadUpdates: Thread[] = [];
+
+  private constructor(
+    readonly session: VisitorSessionResponse,
+    private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>,
+    public thread: Thread,
+  ) {
+    socket.on(ServerEvent.MessageCreated, (m) => this.received.push(m));
+    socket.on(ServerEvent.ThreadUpdated, (t) => {
+      this.threadUpdates.push(t);
+      if (t.id === this.thread.id) this.thread = t;
+    });
+  }
+
+  static async start(name: string, email: string): Promise<Visitor> {
+    const session = await ok<VisitorSessionResponse>('POST', '/visitors/session', { body: { name, email } });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(e2e().baseUrl, {
+      auth: { token: session.token },
+      transports: ['websocket'],
+      extraHeaders: { Origin: e2e().baseUrl },
+      reconnection: false,
+      forceNew: true,
+      timeout: 5000,
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('visitor socket did not connect in 5 s')), 5000);
+      socket.once('connect', () => (clearTimeout(timer), resolve()));
+      socket.once('connect_error', (err) => (clearTimeout(timer), reject(err)));
+    });
+    const ack = await socket.timeout(ACK_MS).emitWithAck(ClientEvent.ThreadStart, {});
+    if (!ack.ok) throw new Error(`thread.start refused: ${ack.error.code}`);
+    return new Visitor(session, socket, ack.thread);
+  }
+
+  get name(): string {
+    return this.session.visitor.name;
+  }
+
+  /** Sends a message and resolves with the stored copy (its seq) once the server acknowledged it. */
+  async send(body: string): Promise<Message> {
+    const ack = await this.socket.timeout(ACK_MS).emitWithAck(ClientEvent.MessageSend, { threadId: this.thread.id, clientMsgId: randomUUID(), body });
+    if (!ack.ok) throw new Error(`message.send refused: ${ack.error.code} ${ack.error.message}`);
+    return ack.message;
+  }
+
+  async typing(isTyping: boolean): Promise<void> {
+    const ack = await this.socket.timeout(ACK_MS).emitWithAck(ClientEvent.Typing, { threadId: this.thread.id, isTyping });
+    if (!ack.ok) throw new Error(`typing.set refused: ${ack.error.code}`);
+  }
+
+  /** Waits (bounded) until a message matching `match` has arrived over the socket. */
+  async waitForMessage(match: (m: Message) => boolean, timeoutMs = 10_000): Promise<Message> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.received.find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`visitor ${this.name} did not receive the message within ${timeoutMs} ms; got ${JSON.stringify(this.received.map((m) => m.body))}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async waitForStatus(status: Thread['status'], timeoutMs = 10_000): Promise<Thread> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.thread.status !== status) {
+      if (Date.now() > deadline) throw new Error(`thread of ${this.name} did not become ${status} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return this.thread;
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}

@@ -1,0 +1,74 @@
+import { TestBed } from '@angular/core/testing';
+import { API_PREFIX, ErrorCode, REST_ROUTES } from '@parley/contracts';
+import { problemBody } from '../../../testing/fake-backend';
+import { fakeJwt } from '../../../testing/fixtures';
+import { consoleTestProviders } from '../../../testing/providers';
+import { AuthToken } from '../session/auth-token';
+import { ApiClient, routeUrl } from './api-client';
+import { ApiError } from './api-error';
+import { CONSOLE_ROUTE_KEYS } from './api-routes';
+
+describe('ApiClient', () => {
+  function setup() {
+    const { providers, bed } = consoleTestProviders();
+    TestBed.configureTestingModule({ providers });
+    return { bed, api: TestBed.inject(ApiClient), token: TestBed.inject(AuthToken) };
+  }
+
+  it('only calls routes of the contracts, under the API prefix, that agents may call', () => {
+    for (const key of CONSOLE_ROUTE_KEYS) {
+      const route = REST_ROUTES.find((r) => `${r.method} ${r.path}` === key);
+      expect(route).toBeDefined();
+      expect(route?.base ?? API_PREFIX).toBe(API_PREFIX);
+      expect(route?.callers.some((c) => c === 'public' || c === 'agent' || c === 'admin')).toBe(true);
+    }
+  });
+
+  it('fills path parameters, encoded', () => {
+    expect(routeUrl('post /threads/{id}/claim', { id: 'a/b' })).toBe(`${API_PREFIX}/threads/a%2Fb/claim`);
+    expect(() => routeUrl('get /threads/{id}')).toThrow(/needs the parameter id/);
+  });
+
+  it('sends the token, the query and a JSON body', async () => {
+    const { bed, api, token } = setup();
+    token.set(fakeJwt(600));
+    bed.backend.on('GET /threads', { body: { items: [], nextCursor: null } });
+    bed.backend.on('PATCH /agents/me', ({ body }) => ({ body }));
+    await api.call('get /threads', { query: { status: 'queued', order: 'asc', q: undefined } });
+    await api.call('patch /agents/me', { body: { status: 'away' } });
+    const [list, patch] = bed.backend.calls;
+    expect(list.headers['authorization']).toBe(`Bearer ${token.token()}`);
+    expect(list.query.toString()).toBe('status=queued&order=asc');
+    expect(patch.body).toEqual({ status: 'away' });
+    expect(patch.headers['content-type']).toBe('application/json');
+  });
+
+  it('turns a problem document into an ApiError with its code and field errors', async () => {
+    const { bed, api } = setup();
+    bed.backend.on('POST /agents', {
+      status: 400,
+      body: { type: 'about:blank', title: 'Bad', status: 400, code: 'VALIDATION_FAILED', detail: 'email: bad', errors: [{ path: 'email', message: 'bad' }] },
+    });
+    const err = await api.call('post /agents', { body: { email: 'x', name: 'X', password: 'p' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe(ErrorCode.ValidationFailed);
+    expect((err as ApiError).fieldError('email')).toBe('bad');
+  });
+
+  it('reports a refused token, which forgets it', async () => {
+    const { bed, api, token } = setup();
+    token.set(fakeJwt(600));
+    bed.backend.on('GET /agents', problemBody(401, 'TOKEN_EXPIRED', 'The token has expired'));
+    await expect(api.call('get /agents')).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+    expect(token.token()).toBeNull();
+    expect(token.refused()).toBe('expired');
+    expect(bed.session.length).toBe(0);
+  });
+
+  it('says NETWORK when the server cannot be reached', async () => {
+    const { providers } = consoleTestProviders();
+    TestBed.configureTestingModule({ providers });
+    TestBed.overrideProvider((await import('./api-client')).FETCH, { useValue: () => Promise.reject(new TypeError('Failed to fetch')) });
+    await expect(TestBed.inject(ApiClient).call('get /setup')).rejects.toMatchObject({ code: 'NETWORK' });
+  });
+});

@@ -1,0 +1,68 @@
+import { DestroyRef, inject, Injectable, signal } from '@angular/core';
+import { type Agent, type AgentRole, type CreateAgentRequest, ServerEvent } from '@parley/contracts';
+import { ApiClient } from '../../../core/api/api-client';
+import { describeError } from '../../../core/api/api-error';
+import { RealtimeService } from '../../../core/realtime/realtime.service';
+
+/** The team: list, create, change role, deactivate and reactivate; presence stays live. */
+@Injectable()
+export class AgentsStore {
+  private readonly api = inject(ApiClient);
+  private readonly list = signal<readonly Agent[]>([]);
+  private readonly state = signal<'loading' | 'ready' | 'error'>('loading');
+  private readonly failure = signal<string | null>(null);
+  private readonly pending = signal<string | null>(null);
+
+  readonly agents = this.list.asReadonly();
+  readonly status = this.state.asReadonly();
+  readonly error = this.failure.asReadonly();
+  /** Id of the agent being changed. */
+  readonly busyId = this.pending.asReadonly();
+
+  constructor() {
+    const off = inject(RealtimeService).on(ServerEvent.AgentUpdated, (a) => this.put(a));
+    inject(DestroyRef).onDestroy(off);
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.list.set(await this.api.call('get /agents'));
+      this.state.set('ready');
+    } catch (err) {
+      this.failure.set(describeError(err));
+      this.state.set('error');
+    }
+  }
+
+  /** Throws the ApiError, so the form can show field errors. */
+  async create(body: CreateAgentRequest): Promise<Agent> {
+    const agent = await this.api.call('post /agents', { body });
+    this.put(agent);
+    return agent;
+  }
+
+  setRole(id: string, role: AgentRole): Promise<string | null> {
+    return this.change(id, { role });
+  }
+
+  setActive(id: string, active: boolean): Promise<string | null> {
+    return this.change(id, { active });
+  }
+
+  /** Returns why it failed (the last admin cannot lose the role, say), or null. */
+  private async change(id: string, body: { role?: AgentRole; active?: boolean }): Promise<string | null> {
+    this.pending.set(id);
+    try {
+      this.put(await this.api.call('patch /agents/{id}', { params: { id }, body }));
+      return null;
+    } catch (err) {
+      return describeError(err);
+    } finally {
+      this.pending.set(null);
+    }
+  }
+
+  private put(agent: Agent): void {
+    this.list.update((l) => (l.some((a) => a.id === agent.id) ? l.map((a) => (a.id === agent.id ? agent : a)) : [...l, agent]));
+  }
+}

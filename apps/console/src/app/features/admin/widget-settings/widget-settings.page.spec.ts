@@ -1,0 +1,68 @@
+import { TestBed } from '@angular/core/testing';
+import { settle } from '../../../../testing/fixtures';
+import { consoleTestProviders } from '../../../../testing/providers';
+import { WidgetSettingsPage } from './widget-settings.page';
+
+describe('WidgetSettingsPage', () => {
+  const settings = {
+    title: 'Ask us',
+    greetingLines: ['Hi!', 'How can we help?'],
+    color: '#3056d3',
+    allowedOrigins: ['https://shop.example.com'],
+    updatedAt: '2026-01-01T10:00:00.000Z',
+  };
+
+  async function render() {
+    const { providers, bed } = consoleTestProviders();
+    TestBed.configureTestingModule({ providers });
+    bed.backend.on('GET /widget/settings', { body: settings });
+    bed.backend.on('PUT /widget/settings', ({ body }) => ({ body: { ...(body as object), updatedAt: '2026-01-02T10:00:00.000Z' } }));
+    const fixture = TestBed.createComponent(WidgetSettingsPage);
+    fixture.detectChanges();
+    await settle();
+    fixture.detectChanges();
+    const el = fixture.nativeElement as HTMLElement;
+    const set = (selector: string, value: string) => {
+      const input = el.querySelector(selector) as HTMLInputElement | HTMLTextAreaElement;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+      fixture.detectChanges();
+    };
+    const save = async () => {
+      (el.querySelector('form') as HTMLFormElement).dispatchEvent(new Event('submit'));
+      await settle();
+      fixture.detectChanges();
+    };
+    return { fixture, el, bed, set, save };
+  }
+
+  it('fills the form with what the server has', async () => {
+    const { el } = await render();
+    expect((el.querySelector('#widget-title') as HTMLInputElement).value).toBe('Ask us');
+    expect((el.querySelector('#greeting-1') as HTMLInputElement).value).toBe('How can we help?');
+    expect((el.querySelector('#widget-origins') as HTMLTextAreaElement).value).toBe('https://shop.example.com');
+    expect(el.querySelector('.preview-header')?.textContent).toBe('Ask us');
+  });
+
+  it('saves title, greeting lines (empty ones dropped) and origins, one per line', async () => {
+    const { bed, set, save } = await render();
+    set('#widget-title', 'Talk to us');
+    set('#greeting-1', '');
+    set('#widget-origins', 'https://shop.example.com\nhttps://blog.example.com/');
+    await save();
+    expect(bed.backend.callsTo('PUT /widget/settings')[0].body).toEqual({
+      title: 'Talk to us',
+      greetingLines: ['Hi!'],
+      color: '#3056d3',
+      allowedOrigins: ['https://shop.example.com', 'https://blog.example.com'],
+    });
+  });
+
+  it('refuses an origin that is not one, naming the line', async () => {
+    const { el, bed, set, save } = await render();
+    set('#widget-origins', 'https://shop.example.com\nshop.example.com/path');
+    await save();
+    expect(bed.backend.callsTo('PUT /widget/settings')).toHaveLength(0);
+    expect(el.textContent).toContain('Line 2 (shop.example.com/path)');
+  });
+});

@@ -1,0 +1,87 @@
+import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked } from '@angular/core';
+import { UpdateWidgetSettingsRequestSchema } from '@parley/contracts';
+import { describeError } from '../../../core/api/api-error';
+import { ToastStore } from '../../../core/ui/toast.store';
+import { type FieldErrors, schemaErrors, serverErrors } from '../../../shared/form-errors';
+import { WidgetSettingsStore } from './widget-settings.store';
+
+/** The contract allows up to three greeting lines. */
+const GREETING_LINES = 3;
+
+@Component({
+  selector: 'app-widget-settings-page',
+  providers: [WidgetSettingsStore],
+  templateUrl: './widget-settings.page.html',
+  styleUrl: './widget-settings.page.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class WidgetSettingsPage {
+  protected readonly store = inject(WidgetSettingsStore);
+  private readonly toasts = inject(ToastStore);
+  protected readonly title = signal('');
+  protected readonly color = signal('#2f5bea');
+  protected readonly greetings = signal<string[]>(Array(GREETING_LINES).fill(''));
+  protected readonly origins = signal('');
+  protected readonly errors = signal<FieldErrors>({});
+  protected readonly formError = signal<string | null>(null);
+  protected readonly saving = signal(false);
+  protected readonly lineIndexes = Array.from({ length: GREETING_LINES }, (_, i) => i);
+
+  constructor() {
+    void this.store.load();
+    // Fill the form from what the server has (at load and after each save).
+    effect(() => {
+      const s = this.store.settings();
+      if (!s) return;
+      untracked(() => {
+        this.title.set(s.title);
+        this.color.set(s.color);
+        this.greetings.set(Array.from({ length: GREETING_LINES }, (_, i) => s.greetingLines[i] ?? ''));
+        this.origins.set(s.allowedOrigins.join('\n'));
+      });
+    });
+  }
+
+  protected setGreeting(index: number, value: string): void {
+    this.greetings.update((g) => g.map((line, i) => (i === index ? value : line)));
+  }
+
+  protected originErrors(): string[] {
+    return Object.entries(this.errors())
+      .filter(([path]) => path.startsWith('allowedOrigins'))
+      .map(([path, message]) => {
+        const index = Number(path.split('.')[1]);
+        const line = this.originLines()[index];
+        return Number.isNaN(index) ? message : `Line ${index + 1} (${line}): ${message}`;
+      });
+  }
+
+  protected async save(): Promise<void> {
+    const parsed = UpdateWidgetSettingsRequestSchema.safeParse({
+      title: this.title(),
+      color: this.color(),
+      greetingLines: this.greetings().map((g) => g.trim()).filter(Boolean),
+      allowedOrigins: this.originLines(),
+    });
+    this.errors.set(schemaErrors(parsed));
+    this.formError.set(null);
+    if (!parsed.success) return;
+    this.saving.set(true);
+    try {
+      await this.store.save(parsed.data);
+      this.toasts.show('Widget settings saved.', 'success');
+    } catch (err) {
+      this.errors.set(serverErrors(err));
+      this.formError.set(describeError(err));
+    } finally {
+      this.saving.set(false);
+    }
+  }
+
+  private originLines(): string[] {
+    return this.origins()
+      .split(/[\n,]/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+  }
+}

@@ -1,0 +1,59 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, untracked } from '@angular/core';
+import { SessionStore } from '../../core/session/session.store';
+import { Clock } from '../../core/time/clock';
+import { IconComponent } from '../../shared/icon.component';
+import { StatusChipComponent } from '../../shared/status-chip.component';
+import { TranscriptComponent } from '../thread/transcript.component';
+import { VisitorPanelComponent } from '../thread/visitor-panel.component';
+import { HistoryStore } from './history.store';
+
+/** A closed thread's transcript, read-only. */
+@Component({
+  selector: 'app-history-thread-page',
+  imports: [IconComponent, StatusChipComponent, TranscriptComponent, VisitorPanelComponent],
+  template: `
+    @if (store.thread(); as t) {
+      <section class="thread" aria-labelledby="closed-thread-title">
+        <header class="thread-header">
+          <div>
+            <h1 id="closed-thread-title" class="title">{{ t.visitor.name }}</h1>
+            <p class="subtitle"><span>{{ t.visitor.email }}</span> <app-status-chip [status]="t.status" /></p>
+          </div>
+        </header>
+        <div class="thread-body">
+          <div class="conversation">
+            @if (store.transcriptError(); as e) {
+              <p class="error" role="alert">{{ e }}</p>
+            } @else {
+              <app-transcript [messages]="store.messages() ?? []" [meId]="meId()" [visitorName]="t.visitor.name" [loading]="store.messages() === null" />
+            }
+            <div class="read-only">This conversation is closed.</div>
+          </div>
+          <aside class="details" aria-label="Visitor details">
+            <app-visitor-panel [thread]="t" [now]="now()" />
+          </aside>
+        </div>
+      </section>
+    } @else if (store.transcriptError(); as e) {
+      <div class="state-message" role="alert"><app-icon name="alert" [size]="28" /><p>{{ e }}</p></div>
+    } @else {
+      <div class="state-message"><p>Loading…</p></div>
+    }
+  `,
+  styleUrl: '../thread/thread.page.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class HistoryThreadPage {
+  readonly threadId = input.required<string>();
+  protected readonly store = inject(HistoryStore);
+  protected readonly now = inject(Clock).now;
+  private readonly session = inject(SessionStore);
+  protected readonly meId = computed(() => this.session.agent()?.id ?? null);
+
+  constructor() {
+    effect(() => {
+      const id = this.threadId();
+      untracked(() => void this.store.open(id));
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { NavigationEnd, Router, RouterOutlet } from '@angular/router';
+import { filter, map } from 'rxjs';
+import { Clock } from '../../core/time/clock';
+import { ToastStore } from '../../core/ui/toast.store';
+import { InboxStore } from './inbox.store';
+import { type ListKind, ThreadListComponent } from './thread-list.component';
+
+/** The queue or "my threads": the list on the left, the open thread (child route) on the right. */
+@Component({
+  selector: 'app-inbox-page',
+  imports: [RouterOutlet, ThreadListComponent],
+  template: `
+    <section class="list-pane" [attr.aria-labelledby]="'list-title-' + list()">
+      <header class="pane-header">
+        <h1 [id]="'list-title-' + list()">{{ list() === 'queue' ? 'Queue' : 'My threads' }}</h1>
+        <span class="count" data-testid="list-count">
+          @if (list() === 'queue') { {{ inbox.queue().length }} waiting } @else { {{ inbox.mine().length }} open }
+        </span>
+      </header>
+      @if (inbox.status() === 'loading') {
+        <p class="pane-state">Loading…</p>
+      } @else if (inbox.status() === 'error') {
+        <p class="pane-state error" role="alert">{{ inbox.error() }}</p>
+      } @else {
+        <app-thread-list
+          [kind]="list()"
+          [threads]="list() === 'queue' ? inbox.queue() : inbox.mine()"
+          [now]="now()"
+          [unread]="inbox.unread()"
+          [latest]="inbox.latest()"
+          [selectedId]="selectedId()"
+          [claiming]="claiming()"
+          (claim)="claim($event)"
+        />
+      }
+    </section>
+    <div class="detail-pane">
+      <router-outlet />
+    </div>
+  `,
+  styleUrl: './inbox.page.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class InboxPage {
+  /** From the route data: which list this page shows. */
+  readonly list = input<ListKind>('queue');
+
+  protected readonly inbox = inject(InboxStore);
+  private readonly router = inject(Router);
+  private readonly toasts = inject(ToastStore);
+  protected readonly now = inject(Clock).now;
+  protected readonly claiming = signal<string | null>(null);
+  private readonly url = toSignal(
+    this.router.events.pipe(
+      filter((e) => e instanceof NavigationEnd),
+      map(() => this.router.url),
+    ),
+    { initialValue: this.router.url },
+  );
+  protected readonly selectedId = computed(() => /^\/(?:queue|mine)\/([^/?#]+)/.exec(this.url())?.[1] ?? null);
+
+  protected async claim(threadId: string): Promise<void> {
+    this.claiming.set(threadId);
+    try {
+      const result = await this.inbox.claim(threadId);
+      if (result.ok) {
+        this.toasts.show(`You have claimed the conversation with ${result.thread.visitor.name}.`, 'success', 3000);
+        await this.router.navigate(['/mine', threadId]);
+      } else {
+        this.toasts.show(result.message, 'error', 8000);
+      }
+    } finally {
+      this.claiming.set(null);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import type { Thread } from '@parley/contracts';
+import { formatElapsed, formatTime } from '../../core/time/clock';
+import type { LatestMessage } from './inbox.store';
+import { AvatarComponent } from '../../shared/avatar.component';
+import { IconComponent } from '../../shared/icon.component';
+
+export type ListKind = 'queue' | 'mine';
+
+/** The queue or the agent's threads: who, what they wrote first, how long they have waited. */
+@Component({
+  selector: 'app-thread-list',
+  imports: [AvatarComponent, IconComponent, RouterLink],
+  template: `
+    <ul class="list" [attr.aria-label]="kind() === 'queue' ? 'Waiting visitors' : 'My conversations'">
+      @for (t of threads(); track t.id) {
+        <li class="item" [class.selected]="t.id === selectedId()" data-testid="thread-item" [attr.data-thread-id]="t.id">
+          <a class="link" [routerLink]="['/', kind(), t.id]" [attr.aria-current]="t.id === selectedId() ? 'page' : null">
+            <app-avatar [name]="t.visitor.name" [size]="36" />
+            <span class="body">
+              <span class="line">
+                <span class="name">{{ t.visitor.name }}</span>
+                @if (kind() === 'queue') {
+                  <span class="waited" [attr.aria-label]="'waiting ' + elapsed(t.createdAt)">
+                    <app-icon name="clock" [size]="12" /> {{ elapsed(t.createdAt) }}
+                  </span>
+                } @else {
+                  <span class="side">
+                    @if (latest()[t.id]; as last) { <time class="time" [attr.datetime]="last.createdAt">{{ time(last.createdAt) }}</time> }
+                    @if (unread()[t.id]) {
+                      <span class="unread" [attr.aria-label]="unread()[t.id] + ' unread'">{{ unread()[t.id] }}</span>
+                    }
+                  </span>
+                }
+              </span>
+              <span class="email">{{ t.visitor.email }}</span>
+              @if (kind() === 'mine' && latest()[t.id]; as last) {
+                <span class="preview" [class.strong]="unread()[t.id]">{{ last.byMe ? 'You: ' : '' }}{{ last.body }}</span>
+              } @else {
+                <span class="preview" [class.none]="!t.preview" [class.beside-button]="kind() === 'queue'">{{ t.preview ?? 'No message yet' }}</span>
+              }
+            </span>
+          </a>
+          @if (kind() === 'queue') {
+            <button type="button" class="btn btn-primary btn-small claim" (click)="claim.emit(t.id)"
+              [disabled]="claiming() === t.id" [attr.aria-label]="'Claim conversation with ' + t.visitor.name">
+              {{ claiming() === t.id ? 'Claiming…' : 'Claim' }}
+            </button>
+          }
+        </li>
+      } @empty {
+        <li class="empty">
+          <app-icon [name]="kind() === 'queue' ? 'inbox' : 'chat'" [size]="28" />
+          <span>{{ kind() === 'queue' ? 'Nobody is waiting. New visitors appear here.' : 'No open conversations. Claim one from the queue.' }}</span>
+        </li>
+      }
+    </ul>
+  `,
+  styleUrl: './thread-list.component.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ThreadListComponent {
+  readonly threads = input.required<readonly Thread[]>();
+  readonly kind = input.required<ListKind>();
+  readonly now = input.required<number>();
+  readonly unread = input<Readonly<Record<string, number>>>({});
+  readonly latest = input<Readonly<Record<string, LatestMessage>>>({});
+  readonly selectedId = input<string | null>(null);
+  readonly claiming = input<string | null>(null);
+  readonly claim = output<string>();
+
+  protected readonly time = formatTime;
+
+  protected elapsed(from: string): string {
+    return formatElapsed(from, this.now());
+  }
+}

@@ -1,0 +1,76 @@
+import { TestBed } from '@angular/core/testing';
+import { LIMITS } from '@parley/contracts';
+import { ComposerComponent } from './composer.component';
+
+describe('ComposerComponent', () => {
+  function setup(draft = '') {
+    const fixture = TestBed.createComponent(ComposerComponent);
+    fixture.componentRef.setInput('draft', draft);
+    fixture.componentRef.setInput('visitorName', 'Vera');
+    const sent: string[] = [];
+    const drafts: string[] = [];
+    fixture.componentInstance.send.subscribe((b) => sent.push(b));
+    fixture.componentInstance.draftChange.subscribe((d) => drafts.push(d));
+    fixture.detectChanges();
+    const el: HTMLElement = fixture.nativeElement;
+    const box = el.querySelector('textarea') as HTMLTextAreaElement;
+    const type = (text: string) => {
+      box.value = text;
+      box.dispatchEvent(new Event('input'));
+      fixture.detectChanges();
+    };
+    const key = (init: KeyboardEventInit) => {
+      const event = new KeyboardEvent('keydown', { key: 'Enter', cancelable: true, ...init });
+      box.dispatchEvent(event);
+      fixture.detectChanges();
+      return event;
+    };
+    return { fixture, el, box, sent, drafts, type, key };
+  }
+
+  it('has a label naming the visitor', () => {
+    const { el, box } = setup();
+    expect(el.querySelector(`label[for="${box.id}"]`)?.textContent).toContain('Reply to Vera');
+  });
+
+  it('sends on Enter, trimmed, and clears the box and the draft', () => {
+    const { sent, drafts, type, key, box } = setup();
+    type('  Hello there  ');
+    const event = key({});
+    expect(event.defaultPrevented).toBe(true);
+    expect(sent).toEqual(['Hello there']);
+    expect(box.value).toBe('');
+    expect(drafts.at(-1)).toBe('');
+  });
+
+  it('keeps Shift+Enter for a new line', () => {
+    const { sent, type, key } = setup();
+    type('line one');
+    const event = key({ shiftKey: true });
+    expect(event.defaultPrevented).toBe(false);
+    expect(sent).toEqual([]);
+  });
+
+  it('does not send blank text', () => {
+    const { sent, type, key } = setup();
+    type('   ');
+    key({});
+    expect(sent).toEqual([]);
+  });
+
+  it('shows the count against the limit and refuses to send past it', () => {
+    const { el, sent, type, key } = setup();
+    type('x'.repeat(LIMITS.messageBodyMax));
+    expect(el.querySelector('.count')?.textContent).toContain(`${LIMITS.messageBodyMax} / ${LIMITS.messageBodyMax}`);
+    type('x'.repeat(LIMITS.messageBodyMax + 2));
+    expect(el.querySelector('.count')?.textContent).toContain('2 too many');
+    expect((el.querySelector('button[type=submit]') as HTMLButtonElement).disabled).toBe(true);
+    key({});
+    expect(sent).toEqual([]);
+  });
+
+  it('starts from the saved draft', () => {
+    const { box } = setup('half-written reply');
+    expect(box.value).toBe('half-written reply');
+  });
+});

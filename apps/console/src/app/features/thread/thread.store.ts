@@ -1,0 +1,211 @@
+import { computed, DestroyRef, inject, Injectable, signal } from '@angular/core';
+import { ClientEvent, ServerEvent, type Thread, type TypingEvent } from '@parley/contracts';
+import type { FeedSnapshot } from '@parley/realtime-client';
+import { ApiClient } from '../../core/api/api-client';
+import { describeError } from '../../core/api/api-error';
+import { RealtimeService } from '../../core/realtime/realtime.service';
+import { SessionStore } from '../../core/session/session.store';
+import { InboxStore } from '../inbox/inbox.store';
+
+/** A typing indicator that is not refreshed within this time is gone (the visitor left mid-word). */
+const TYPING_TTL_MS = 6_000;
+/** While the agent types, "typing" is re-sent at most this often, and "stopped" after this idle time. */
+const TYPING_REPEAT_MS = 3_000;
+const TYPING_IDLE_MS = 4_000;
+
+/**
+ * One open thread: its transcript (the shared client's feed: stored messages in seq order, each
+ * once, plus this agent's unsent ones), the visitor's typing, and the actions on it. Provided by
+ * the thread view, so each view has its own and it ends with the view.
+ */
+@Injectable()
+export class ThreadStore {
+  private readonly api = inject(ApiClient);
+  private readonly realtime = inject(RealtimeService);
+  private readonly inbox = inject(InboxStore);
+  private readonly session = inject(SessionStore);
+
+  private readonly id = signal<string | null>(null);
+  private readonly threadState = signal<Thread | null>(null);
+  private readonly feed = signal<FeedSnapshot | null>(null);
+  private readonly typingState = signal<TypingEvent | null>(null);
+  private readonly loadError = signal<string | null>(null);
+  private readonly busyWith = signal<'claim' | 'close' | null>(null);
+  private readonly noticeText = signal<string | null>(null);
+  private readonly previous = signal<readonly Thread[]>([]);
+  private unwatch: (() => void) | null = null;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private typingSentAt = 0;
+
+  readonly threadId = this.id.asReadonly();
+  readonly thread = this.threadState.asReadonly();
+  readonly messages = computed(() => this.feed()?.messages ?? []);
+  readonly outgoing = computed(() => this.feed()?.outgoing ?? []);
+  readonly loaded = computed(() => this.feed() !== null);
+  readonly visitorTyping = computed(() => {
+    const t = this.typingState();
+    return t?.isTyping ? t.authorName : null;
+  });
+  readonly error = this.loadError.asReadonly();
+  readonly busy = this.busyWith.asReadonly();
+  /** Why the last action did not work (lost a claim race, say). */
+  readonly notice = this.noticeText.asReadonly();
+  /** The visitor's earlier, closed conversations (same email). */
+  readonly history = this.previous.asReadonly();
+  readonly isMine = computed(() => this.threadState()?.assignedAgent?.id === this.session.agent()?.id);
+  readonly canWrite = computed(() => this.threadState()?.status === 'active' && this.isMine());
+
+  constructor() {
+    const offs = [
+      this.realtime.on(ServerEvent.ThreadUpdated, (t) => {
+        if (t.id === this.id()) this.setThread(t);
+      }),
+      this.realtime.on(ServerEvent.Typing, (e) => {
+        if (e.threadId !== this.id() || e.authorType !== 'visitor') return;
+        clearTimeout(this.typingTimer);
+        this.typingState.set(e);
+        if (e.isTyping) this.typingTimer = setTimeout(() => this.typingState.set(null), TYPING_TTL_MS);
+      }),
+    ];
+    inject(DestroyRef).onDestroy(() => {
+      for (const off of offs) off();
+      this.leave();
+      clearTimeout(this.typingTimer);
+      clearTimeout(this.idleTimer);
+    });
+  }
+
+  /** Shows a thread: what the lists know at once, then the server's copy and the live feed. */
+  async open(threadId: string): Promise<void> {
+    if (threadId === this.id()) return;
+    this.leave();
+    this.id.set(threadId);
+    this.threadState.set(this.inbox.thread(threadId) ?? null);
+    this.feed.set(null);
+    this.typingState.set(null);
+    this.noticeText.set(null);
+    this.loadError.set(null);
+    this.previous.set([]);
+    this.inbox.setViewing(threadId);
+    this.unwatch = this.realtime.watch(threadId, (s) => this.feed.set(s));
+    try {
+      const thread = await this.api.call('get /threads/{id}', { params: { id: threadId } });
+      if (this.id() !== threadId) return;
+      this.setThread(thread);
+      void this.loadHistory(thread);
+    } catch (err) {
+      if (this.id() === threadId) this.loadError.set(describeError(err));
+    }
+  }
+
+  send(body: string): void {
+    const id = this.id();
+    const text = body.trim();
+    if (!id || !text || !this.canWrite()) return;
+    this.realtime.send(id, text);
+    this.stopTyping();
+  }
+
+  retry(clientMsgId: string): void {
+    this.realtime.retry(clientMsgId);
+  }
+
+  discard(clientMsgId: string): void {
+    this.realtime.discard(clientMsgId);
+  }
+
+  /** The agent typed in the composer: tell the visitor, without an event per key. */
+  typed(): void {
+    const id = this.id();
+    if (!id || !this.canWrite()) return;
+    const now = Date.now();
+    if (now - this.typingSentAt > TYPING_REPEAT_MS) {
+      this.typingSentAt = now;
+      this.emitTyping(id, true);
+    }
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+  }
+
+  async claim(): Promise<boolean> {
+    const id = this.id();
+    if (!id || this.busyWith()) return false;
+    this.busyWith.set('claim');
+    this.noticeText.set(null);
+    try {
+      const result = await this.inbox.claim(id);
+      if (this.id() !== id) return result.ok;
+      if (result.ok) this.setThread(result.thread);
+      else {
+        this.noticeText.set(result.message);
+        const fresh = this.inbox.thread(id);
+        if (fresh) this.setThread(fresh);
+      }
+      return result.ok;
+    } finally {
+      this.busyWith.set(null);
+    }
+  }
+
+  async close(): Promise<boolean> {
+    const id = this.id();
+    if (!id || this.busyWith()) return false;
+    this.busyWith.set('close');
+    this.noticeText.set(null);
+    try {
+      const thread = await this.api.call('post /threads/{id}/close', { params: { id } });
+      this.setThread(thread);
+      this.inbox.upsert(thread);
+      return true;
+    } catch (err) {
+      this.noticeText.set(describeError(err));
+      return false;
+    } finally {
+      this.busyWith.set(null);
+    }
+  }
+
+  private setThread(thread: Thread): void {
+    const current = this.threadState();
+    if (current && current.id === thread.id && current.updatedAt > thread.updatedAt) return;
+    this.threadState.set(thread);
+  }
+
+  private async loadHistory(thread: Thread): Promise<void> {
+    try {
+      const page = await this.api.call('get /threads', { query: { status: 'closed', q: thread.visitor.email, limit: 10 } });
+      if (this.id() !== thread.id) return;
+      const email = thread.visitor.email.toLowerCase();
+      this.previous.set(page.items.filter((t) => t.id !== thread.id && t.visitor.email.toLowerCase() === email));
+    } catch {
+      // The panel simply shows no earlier conversations.
+    }
+  }
+
+  private stopTyping(): void {
+    clearTimeout(this.idleTimer);
+    const id = this.id();
+    if (id && this.typingSentAt > 0) this.emitTyping(id, false);
+    this.typingSentAt = 0;
+  }
+
+  private emitTyping(threadId: string, isTyping: boolean): void {
+    // Typing is a courtesy: when it cannot be sent, nothing is lost.
+    this.realtime.request(ClientEvent.Typing, { threadId, isTyping }).catch(() => undefined);
+  }
+
+  /** Stops following the thread; one that is not the agent's also leaves its socket room. */
+  private leave(): void {
+    const id = this.id();
+    if (!id) return;
+    this.stopTyping();
+    this.unwatch?.();
+    this.unwatch = null;
+    if (this.inbox.viewing() === id) this.inbox.setViewing(null);
+    const thread = this.threadState();
+    const mine = thread?.status === 'active' && this.isMine();
+    if (!mine) this.realtime.release(id);
+    this.id.set(null);
+  }
+}

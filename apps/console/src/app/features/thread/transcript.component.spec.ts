@@ -1,0 +1,64 @@
+import { TestBed } from '@angular/core/testing';
+import type { OutgoingMessage } from '@parley/realtime-client';
+import { message, ME, thread } from '../../../testing/fixtures';
+import { TranscriptComponent } from './transcript.component';
+
+describe('TranscriptComponent', () => {
+  const t = thread();
+
+  function render(messages = [message(t, 1)], outgoing: OutgoingMessage[] = []) {
+    const fixture = TestBed.createComponent(TranscriptComponent);
+    fixture.componentRef.setInput('messages', messages);
+    fixture.componentRef.setInput('outgoing', outgoing);
+    fixture.componentRef.setInput('meId', ME.id);
+    fixture.componentRef.setInput('visitorName', 'Vera');
+    fixture.detectChanges();
+    return { fixture, el: fixture.nativeElement as HTMLElement };
+  }
+
+  it('shows message text as text, never as markup', () => {
+    const payload = '<img src=x onerror=alert(1)>';
+    const { el } = render([message(t, 1, { body: payload })]);
+    const bubble = el.querySelector('.bubble') as HTMLElement;
+    expect(bubble.textContent).toBe(payload);
+    expect(el.querySelector('img')).toBeNull();
+  });
+
+  it('tells visitor, agent and system messages apart, in seq order', () => {
+    const { el } = render([
+      message(t, 1, { body: 'hi' }),
+      message(t, 2, { authorType: 'system', authorName: null, body: 'Ada joined the conversation' }),
+      message(t, 3, { authorType: 'agent', authorId: ME.id, authorName: 'Ada', body: 'hello' }),
+    ]);
+    const items = [...el.querySelectorAll('li')];
+    expect(items.map((li) => li.getAttribute('data-seq'))).toEqual(['1', '2', '3']);
+    expect(items[0].classList).toContain('theirs');
+    expect(items[1].classList).toContain('system');
+    expect(items[2].classList).toContain('ours');
+    expect(items[2].querySelector('.author')?.textContent).toBe('You');
+    expect(items[2].querySelector('.sent')).not.toBeNull();
+  });
+
+  it('shows messages on their way and failed ones with retry and discard', () => {
+    const base = { threadId: t.id, createdAt: new Date().toISOString() };
+    const { el, fixture } = render(
+      [],
+      [
+        { ...base, clientMsgId: 'a', body: 'on its way', state: 'pending' },
+        { ...base, clientMsgId: 'b', body: 'refused', state: 'failed', error: { code: 'THREAD_CLOSED', message: 'The thread is closed' } },
+      ],
+    );
+    const retried: string[] = [];
+    const discarded: string[] = [];
+    fixture.componentInstance.retry.subscribe((id) => retried.push(id));
+    fixture.componentInstance.discard.subscribe((id) => discarded.push(id));
+    const [pending, failed] = [...el.querySelectorAll('[data-testid=outgoing]')];
+    expect(pending.textContent).toContain('Sending…');
+    expect(failed.textContent).toContain('Not sent: The thread is closed');
+    const [retry, discard] = [...failed.querySelectorAll('button')];
+    retry.click();
+    discard.click();
+    expect(retried).toEqual(['b']);
+    expect(discarded).toEqual(['b']);
+  });
+});

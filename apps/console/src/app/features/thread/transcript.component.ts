@@ -1,0 +1,125 @@
+import {
+  afterRenderEffect,
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  type ElementRef,
+  input,
+  output,
+  viewChild,
+} from '@angular/core';
+import type { Message } from '@parley/contracts';
+import type { OutgoingMessage } from '@parley/realtime-client';
+import { formatDateTime, formatTime } from '../../core/time/clock';
+import { IconComponent } from '../../shared/icon.component';
+
+/** Scrolled within this distance of the end, the transcript follows new messages. */
+const STICK_PX = 120;
+
+/**
+ * A thread's transcript: visitor messages on the left, agents' on the right, system notes in the
+ * middle, then this agent's messages that are still on their way (sending, or failed with a
+ * retry). Bodies are interpolated, so they are always text, never markup.
+ */
+@Component({
+  selector: 'app-transcript',
+  imports: [IconComponent],
+  template: `
+    <div class="scroller" #scroller role="log" aria-live="polite" aria-relevant="additions" [attr.aria-label]="label()" tabindex="0" (scroll)="onScroll()">
+      @if (loading()) {
+        <p class="empty">Loading the conversation…</p>
+      } @else if (messages().length === 0 && outgoing().length === 0) {
+        <p class="empty">No messages yet.</p>
+      }
+      <ol class="messages">
+        @for (m of messages(); track m.seq) {
+          @switch (m.authorType) {
+            @case ('system') {
+              <li class="system" [attr.data-seq]="m.seq"><span>{{ m.body }}</span> <time [attr.datetime]="m.createdAt">{{ time(m.createdAt) }}</time></li>
+            }
+            @default {
+              <li class="msg" [class.theirs]="m.authorType === 'visitor'" [class.ours]="m.authorType !== 'visitor'"
+                  [class.bot]="m.authorType === 'bot'" [attr.data-seq]="m.seq" data-testid="message">
+                <div class="meta">
+                  <span class="author">{{ authorLabel(m) }}</span>
+                  <time [attr.datetime]="m.createdAt" [title]="dateTime(m.createdAt)">{{ time(m.createdAt) }}</time>
+                  @if (m.authorType === 'agent' && m.authorId === meId()) {
+                    <span class="state sent" title="Sent"><app-icon name="check" [size]="12" /><span class="sr-only">Sent</span></span>
+                  }
+                </div>
+                <div class="bubble">{{ m.body }}</div>
+              </li>
+            }
+          }
+        }
+        @for (o of outgoing(); track o.clientMsgId) {
+          <li class="msg ours outgoing" [class.failed]="o.state === 'failed'" data-testid="outgoing">
+            <div class="meta">
+              <span class="author">You</span>
+              @if (o.state === 'pending') {
+                <span class="state pending"><app-icon name="clock" [size]="12" /> Sending…</span>
+              } @else {
+                <span class="state failed"><app-icon name="alert" [size]="12" /> Not sent{{ o.error ? ': ' + o.error.message : '' }}</span>
+              }
+            </div>
+            <div class="bubble">{{ o.body }}</div>
+            @if (o.state === 'failed') {
+              <div class="failed-actions">
+                <button type="button" class="btn btn-small" (click)="retry.emit(o.clientMsgId)"><app-icon name="retry" [size]="14" /> Retry</button>
+                <button type="button" class="btn btn-small btn-ghost" (click)="discard.emit(o.clientMsgId)">Discard</button>
+              </div>
+            }
+          </li>
+        }
+      </ol>
+    </div>
+  `,
+  styleUrl: './transcript.component.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class TranscriptComponent {
+  readonly messages = input.required<readonly Message[]>();
+  readonly outgoing = input<readonly OutgoingMessage[]>([]);
+  readonly meId = input<string | null>(null);
+  readonly visitorName = input('Visitor');
+  readonly loading = input(false);
+  readonly retry = output<string>();
+  readonly discard = output<string>();
+
+  private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
+  private readonly count = computed(() => this.messages().length + this.outgoing().length);
+  protected readonly label = computed(() => `Conversation with ${this.visitorName()}`);
+  private lastCount = 0;
+  /** Whether the agent is at the end of the transcript (then it follows new messages). */
+  private stick = true;
+
+  protected readonly time = formatTime;
+  protected readonly dateTime = formatDateTime;
+
+  constructor() {
+    // Follow new messages when the agent is at the end; leave the scroll alone when reading back.
+    afterRenderEffect({
+      write: () => {
+        const count = this.count();
+        const grew = count > this.lastCount;
+        // Fewer than before: another thread is shown; start at its end.
+        if (count < this.lastCount) this.stick = true;
+        this.lastCount = count;
+        if (!grew || !this.stick) return;
+        const el = this.scroller().nativeElement;
+        el.scrollTop = el.scrollHeight;
+      },
+    });
+  }
+
+  protected onScroll(): void {
+    const el = this.scroller().nativeElement;
+    this.stick = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
+  }
+
+  protected authorLabel(m: Message): string {
+    if (m.authorType === 'agent' && m.authorId === this.meId()) return 'You';
+    if (m.authorType === 'bot') return `${m.authorName ?? 'Integration'} · integration`;
+    return m.authorName ?? (m.authorType === 'visitor' ? this.visitorName() : 'Agent');
+  }
+}

@@ -1,0 +1,57 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { type AgentStatus, ServerEvent } from '@parley/contracts';
+import { ApiClient } from '../core/api/api-client';
+import { describeError } from '../core/api/api-error';
+import { RealtimeService } from '../core/realtime/realtime.service';
+import { SessionStore } from '../core/session/session.store';
+import { ToastStore } from '../core/ui/toast.store';
+import { InboxStore } from '../features/inbox/inbox.store';
+import { AvatarComponent } from '../shared/avatar.component';
+import { IconComponent } from '../shared/icon.component';
+import { ConnectionBannerComponent } from './connection-banner.component';
+import { SettingsMenuComponent } from './settings-menu.component';
+import { ToastsComponent } from './toasts.component';
+
+/**
+ * The signed-in frame: navigation, presence, notification settings, the connection banner. It
+ * owns the socket and the inbox for as long as the agent is signed in (they are provided here, so
+ * signing out ends them).
+ */
+@Component({
+  selector: 'app-shell',
+  imports: [AvatarComponent, ConnectionBannerComponent, IconComponent, RouterLink, RouterLinkActive, RouterOutlet, SettingsMenuComponent, ToastsComponent],
+  providers: [RealtimeService, InboxStore],
+  templateUrl: './shell.component.html',
+  styleUrl: './shell.component.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ShellComponent {
+  protected readonly session = inject(SessionStore);
+  protected readonly realtime = inject(RealtimeService);
+  protected readonly inbox = inject(InboxStore);
+  private readonly api = inject(ApiClient);
+  private readonly toasts = inject(ToastStore);
+  protected readonly savingPresence = signal(false);
+
+  constructor() {
+    const off = this.realtime.on(ServerEvent.AgentUpdated, (agent) => this.session.update(agent));
+    inject(DestroyRef).onDestroy(off);
+  }
+
+  protected async setPresence(status: Extract<AgentStatus, 'online' | 'away'>): Promise<void> {
+    if (this.session.agent()?.status === status) return;
+    this.savingPresence.set(true);
+    try {
+      this.session.update(await this.api.call('patch /agents/me', { body: { status } }));
+    } catch (err) {
+      this.toasts.show(describeError(err), 'error');
+    } finally {
+      this.savingPresence.set(false);
+    }
+  }
+
+  protected signOut(): void {
+    this.session.signOut();
+  }
+}

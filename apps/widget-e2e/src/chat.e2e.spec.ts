@@ -1,0 +1,134 @@
+import { ServerEvent } from '@parley/contracts';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { Agent } from './support/agent';
+import { eventually, launch, visitor, visitorContext, WAIT, Widget } from './support/browser';
+import { stack } from './support/state';
+
+/** A visitor on a customer's site (another origin) chats with an agent driven through the API. */
+describe('the widget on a customer site', () => {
+  const s = stack();
+  let browser: Browser;
+  let context: BrowserContext;
+  let agent: Agent;
+
+  beforeAll(async () => {
+    browser = await launch();
+    agent = await Agent.connect(s.api, s.admin.token);
+  });
+  afterAll(async () => {
+    agent?.close();
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    context = await visitorContext(browser);
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  it('shows only a button until the visitor clicks, then the title and the intro typed out', async () => {
+    const w = await Widget.open(context, `${s.host}/`);
+    await w.button.waitFor(WAIT);
+    expect(await w.page.locator('parley-widget iframe').count()).toBe(0);
+    expect(await w.button.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(11, 122, 117)');
+    await w.screenshot('widget-button.png');
+
+    await w.button.click(WAIT);
+    await w.popup.waitFor(WAIT);
+    expect(await w.title.textContent()).toBe(s.settings.title);
+    // Typed letter by letter: caught part way, then complete.
+    const partial = await eventually(() => w.introLines.first().textContent(), (t) => (t ?? '').length > 0, 5000);
+    expect(s.settings.greetingLines[0].startsWith(partial ?? '')).toBe(true);
+    await eventually(() => w.introLines.allTextContents(), (lines) => lines.join('|') === s.settings.greetingLines.join('|'));
+    await w.frame.locator('#pw-name').waitFor(WAIT);
+  });
+
+  it('asks for valid details, then chats with an agent who claims the thread', async () => {
+    // The screenshot shows these details: a plain address, told apart from other runs' by the mark.
+    const me = { name: 'Vera', email: 'vera@example.com' };
+    const mark = agent.mark();
+    const w = await Widget.open(context, `${s.host}/`);
+    await w.button.click(WAIT);
+    await w.frame.locator('button[type=submit]').click(WAIT);
+    await w.frame.locator('#pw-name-problem').waitFor(WAIT);
+    await w.frame.locator('#pw-name').fill(me.name);
+    await w.frame.locator('#pw-email').fill('vera@nowhere');
+    await w.frame.locator('button[type=submit]').click(WAIT);
+    await w.frame.locator('#pw-email-problem', { hasText: 'valid email' }).waitFor(WAIT);
+    await w.frame.locator('#pw-email').fill(me.email);
+    await eventually(() => w.introLines.last().textContent(), (t) => t === s.settings.greetingLines[1]);
+    await w.screenshot('widget-details.png');
+    await w.frame.locator('button[type=submit]').click(WAIT);
+
+    const thread = await agent.threadOf(me.email, mark);
+    expect(thread.visitor.name).toBe(me.name);
+    await w.frame.locator('.status.waiting .wait').waitFor(WAIT);
+    expect(await w.frame.locator('.status.waiting').textContent()).toMatch(/Waiting for an agent\s*0:\d\d/);
+
+    await agent.join(thread.id);
+    await w.send('Hello, my order #1234 has not arrived');
+    const first = await agent.waitFor(ServerEvent.MessageCreated, (m) => m.threadId === thread.id && m.authorType === 'visitor');
+    expect(first.body).toBe('Hello, my order #1234 has not arrived');
+
+    await agent.claim(thread.id);
+    await w.frame.locator('.agent-name', { hasText: 'Ada' }).waitFor(WAIT);
+    await agent.typing(thread.id, true);
+    await w.frame.locator('.typing', { hasText: 'Ada is typing' }).waitFor(WAIT);
+    const markup = '<b>Sorry</b> to hear that! <img src=x onerror="document.title=\'pwned\'"> Let me check.';
+    await agent.send(thread.id, markup);
+    await w.message('Let me check.').waitFor(WAIT);
+    await w.frame.locator('.typing').waitFor({ state: 'detached', ...WAIT });
+    // Agent text is text: the markup shows as typed, no element made of it.
+    expect(await w.message('Let me check.').locator('.body').textContent()).toBe(markup);
+    expect(await w.frame.locator('.log b, .log img').count()).toBe(0);
+    expect(await w.page.title()).not.toBe('pwned');
+
+    await w.send('Thanks, Ada!');
+    await agent.waitFor(ServerEvent.MessageCreated, (m) => m.threadId === thread.id && m.body === 'Thanks, Ada!');
+    await w.message('Thanks, Ada!').locator('time').waitFor(WAIT);
+    expect(await w.bodies()).toEqual(['Hello, my order #1234 has not arrived', markup, 'Thanks, Ada!']);
+    await w.screenshot('widget-conversation.png');
+    expect(w.problems).toEqual([]);
+  });
+
+  it('counts unread agent messages on the button while the popup is hidden', async () => {
+    const me = visitor('Uma');
+    const w = await Widget.open(context, `${s.host}/`);
+    await w.startChat(me.name, me.email);
+    const thread = await agent.threadOf(me.email);
+    await agent.claim(thread.id);
+    await w.frame.locator('.agent-name').waitFor(WAIT);
+
+    await w.minimizeButton.click(WAIT);
+    await w.popup.waitFor({ state: 'hidden', ...WAIT });
+    expect(await w.badge.isHidden()).toBe(true);
+    await agent.send(thread.id, 'Are you still there?');
+    await agent.send(thread.id, 'Your parcel left the depot.');
+    await w.page.locator('parley-widget .n', { hasText: '2' }).waitFor(WAIT);
+    expect(await w.button.getAttribute('aria-label')).toBe('Open chat (2 unread)');
+
+    await w.button.click(WAIT);
+    await w.message('Your parcel left the depot.').waitFor(WAIT);
+    await w.minimizeButton.click(WAIT);
+    await w.button.waitFor(WAIT);
+    expect(await w.badge.isHidden()).toBe(true);
+  });
+
+  it('shows when the agent closed the conversation and offers a new one', async () => {
+    const me = visitor('Otto');
+    const w = await Widget.open(context, `${s.host}/`);
+    await w.startChat(me.name, me.email);
+    const thread = await agent.threadOf(me.email);
+    await agent.claim(thread.id);
+    await agent.closeThread(thread.id);
+    await w.frame.locator('.closed', { hasText: 'Ada closed the conversation.' }).waitFor(WAIT);
+    expect(await w.frame.locator('#pw-message').count()).toBe(0);
+
+    await w.frame.locator('.closed button', { hasText: 'Start a new conversation' }).click(WAIT);
+    await w.frame.locator('.status.waiting').waitFor(WAIT);
+    const next = await agent.waitFor(ServerEvent.ThreadCreated, (t) => t.visitor.email === me.email && t.id !== thread.id);
+    expect(next.status).toBe('queued');
+    expect(await w.bodies()).toEqual([]);
+    expect(w.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,138 @@
+import { PROTOCOL } from '@parley/widget-protocol';
+import type { Browser, BrowserContext, Frame } from 'playwright-core';
+import { Agent } from './support/agent';
+import { launch, visitor, visitorContext, WAIT, Widget } from './support/browser';
+import { stack } from './support/state';
+
+describe('safety', () => {
+  const s = stack();
+  let browser: Browser;
+  let context: BrowserContext;
+  let agent: Agent;
+
+  beforeAll(async () => {
+    browser = await launch();
+    agent = await Agent.connect(s.api, s.admin.token);
+  });
+  afterAll(async () => {
+    agent?.close();
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    context = await visitorContext(browser);
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  const forged = (message: object) => ({ protocol: PROTOCOL, message });
+
+  it('ignores postMessage forged by another origin, and by the host page itself', async () => {
+    const me = visitor('Faye');
+    const w = await Widget.open(context, `${s.host}/?evil=${encodeURIComponent(s.blocked)}`);
+    await w.startChat(me.name, me.email);
+    const thread = await agent.threadOf(me.email);
+    await agent.claim(thread.id);
+    await w.frame.locator('.agent-name').waitFor(WAIT);
+
+    const evil = await waitForFrame(w.page.frames.bind(w.page), `${s.blocked}/blank`);
+    // A frame of another origin on the page posts protocol messages to the host page and to every
+    // frame it can reach, and the original widget's message too.
+    const reached = await evil.evaluate(
+      ({ close, unread, request }) => {
+        parent.postMessage(close, '*');
+        parent.postMessage(unread, '*');
+        parent.postMessage({ type: 'THREAD_ID_FROM_IFRAME', thread_id: 'x' }, '*');
+        for (let i = 0; i < parent.frames.length; i++) parent.frames[i].postMessage(request, '*');
+        return parent.frames.length;
+      },
+      { close: forged({ type: 'close.result', closed: true }), unread: forged({ type: 'unread.count', count: 7 }), request: forged({ type: 'close.request' }) },
+    );
+    expect(reached).toBeGreaterThanOrEqual(1);
+    // The host page's own script, pretending to be the iframe.
+    await w.page.evaluate((close) => window.postMessage(close, '*'), forged({ type: 'close.result', closed: true }));
+
+    // A real message after the forged ones: when it has shown, the forged ones were handled (and ignored).
+    await w.minimizeButton.click(WAIT);
+    await agent.send(thread.id, 'One real message');
+    await w.page.locator('parley-widget .n', { hasText: '1' }).waitFor(WAIT);
+    await w.button.click(WAIT);
+    await w.message('One real message').waitFor(WAIT);
+    expect(await w.frame.locator('[role=alertdialog]').count()).toBe(0);
+    expect((await agent.thread(thread.id)).status).toBe('active');
+  });
+
+  it('keeps the visitor token inside the iframe', async () => {
+    const me = visitor('Tess');
+    const context2 = context;
+    await context2.addInitScript(() => {
+      const seen: unknown[] = [];
+      (window as unknown as { __seen: unknown[] }).__seen = seen;
+      window.addEventListener('message', (e) => seen.push(e.data));
+    });
+    const w = await Widget.open(context2, `${s.host}/`);
+    await w.startChat(me.name, me.email);
+    await w.send('hello');
+    await w.message('hello').locator('time').waitFor(WAIT);
+    const frame = await waitForFrame(w.page.frames.bind(w.page), `${s.api}/widget/`);
+    const token = await frame.evaluate(() => {
+      let raw: string | null = null;
+      try {
+        raw = localStorage.getItem('parley.session');
+      } catch {
+        raw = decodeURIComponent(document.cookie.split('; ').find((c) => c.startsWith('parley.session='))?.slice('parley.session='.length) ?? '');
+      }
+      return (JSON.parse(raw ?? '{}') as { token?: string }).token ?? '';
+    });
+    expect(token.split('.')).toHaveLength(3);
+    const host = await w.page.evaluate(() => ({
+      messages: JSON.stringify((window as unknown as { __seen: unknown[] }).__seen),
+      storage: JSON.stringify({ ...localStorage }),
+      cookies: document.cookie,
+    }));
+    expect(host.messages).toContain('conversation.state');
+    for (const place of Object.values(host)) expect(place).not.toContain(token);
+  });
+
+  it('gives a page on an origin that is not allowed no chat', async () => {
+    const page = await context.newPage();
+    const refused = page.waitForEvent('requestfailed', { predicate: (r) => r.url() === `${s.api}/api/v1/widget/settings`, ...WAIT });
+    await page.goto(`${s.blocked}/`, { waitUntil: 'load', ...WAIT });
+    // The loader asked for the settings and the browser refused it the answer (no CORS header for this origin)...
+    await refused;
+    const res = await fetch(`${s.api}/api/v1/widget/settings`, { headers: { origin: s.blocked } });
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    // ...so it drew nothing, and opens nothing when asked.
+    await page.evaluate(() => (window as unknown as { Parley: { open(): void } }).Parley.open());
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    expect(await page.locator('parley-widget').count()).toBe(0);
+    expect(await page.locator('iframe').count()).toBe(0);
+  });
+
+  it('refuses to be framed by an origin that is not allowed (frame-ancestors), and lets the allowed site frame it', async () => {
+    const blocked = await context.newPage();
+    const answer = blocked.waitForResponse((r) => r.url().startsWith(`${s.api}/widget/`), WAIT);
+    await blocked.goto(`${s.blocked}/frame-widget`, { waitUntil: 'load', ...WAIT });
+    const csp = (await answer).headers()['content-security-policy'];
+    expect(csp).toContain(`frame-ancestors 'self' `);
+    expect(csp).toContain(s.host);
+    expect(csp).not.toContain(s.blocked);
+    const refused = blocked.frameLocator('#direct');
+    await blocked.waitForTimeout(300);
+    expect(await refused.locator('pw-root').count()).toBe(0);
+
+    const allowed = await context.newPage();
+    await allowed.goto(`${s.host}/frame-widget`, { waitUntil: 'load', ...WAIT });
+    await allowed.frameLocator('#direct').locator('#pw-name').waitFor(WAIT);
+  });
+});
+
+async function waitForFrame(frames: () => Frame[], urlStart: string): Promise<Frame> {
+  const deadline = Date.now() + WAIT.timeout;
+  for (;;) {
+    const f = frames().find((x) => x.url().startsWith(urlStart));
+    if (f) return f;
+    if (Date.now() > deadline) throw new Error(`no frame at ${urlStart}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,119 @@
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { chromiumPath, WORKSPACE_ROOT } from './processes';
+import { stack } from './state';
+
+/** Short enough to fail fast, long enough for a loaded CI machine. */
+export const WAIT = { timeout: 15_000 } as const;
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: await chromiumPath(), args: ARGS, headless: true, timeout: 60_000 });
+}
+
+/** A visitor's browser profile: storage starts empty, and dies with the context. */
+export function visitorContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'UTC', reducedMotion: 'no-preference' });
+}
+
+/** The widget on a page, as a visitor sees it: the loader's shadow DOM, then the iframe's document. */
+export class Widget {
+  /** Uncaught errors and CSP violations on the page or in the widget's iframe. */
+  readonly problems: string[] = [];
+
+  constructor(readonly page: Page) {
+    page.on('pageerror', (err) => this.problems.push(`uncaught: ${err.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy|Uncaught/i.test(m.text())) this.problems.push(m.text());
+    });
+  }
+
+  static async open(context: BrowserContext, url: string): Promise<Widget> {
+    const widget = new Widget(await context.newPage());
+    await widget.page.goto(url, { waitUntil: 'load', ...WAIT });
+    return widget;
+  }
+
+  get button(): Locator {
+    return this.page.locator('parley-widget .b');
+  }
+  get badge(): Locator {
+    return this.page.locator('parley-widget .b .n');
+  }
+  get popup(): Locator {
+    return this.page.locator('parley-widget .p');
+  }
+  get title(): Locator {
+    return this.page.locator('parley-widget .h span');
+  }
+  get introLines(): Locator {
+    return this.page.locator('parley-widget .i div > span > span:last-child');
+  }
+  get endButton(): Locator {
+    return this.page.locator('parley-widget .h .x');
+  }
+  get minimizeButton(): Locator {
+    return this.page.locator('parley-widget .h .m');
+  }
+  get frame(): FrameLocator {
+    return this.page.frameLocator('parley-widget iframe');
+  }
+  /** Texts of the transcript's message bodies, stored and on their way, in order. */
+  async bodies(): Promise<string[]> {
+    return this.frame.locator('.log li.msg .body').allTextContents();
+  }
+  message(text: string): Locator {
+    return this.frame.locator('.log li.msg').filter({ has: this.frame.locator('.body', { hasText: text }) });
+  }
+
+  async startChat(name: string, email: string): Promise<void> {
+    try {
+      await this.button.click(WAIT);
+      await this.frame.locator('#pw-name').fill(name, WAIT);
+      await this.frame.locator('#pw-email').fill(email, WAIT);
+      await this.frame.locator('button[type=submit]').click(WAIT);
+      await this.frame.locator('.status.waiting').waitFor(WAIT);
+    } catch (err) {
+      await this.page.screenshot({ path: path.join(WORKSPACE_ROOT, `tmp/widget-e2e/failed-start-${Date.now()}.png`) }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async send(text: string): Promise<void> {
+    const box = this.frame.locator('#pw-message');
+    await box.fill(text, WAIT);
+    await box.press('Enter', WAIT);
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: path.join(stack().screenshots, name), animations: 'disabled' });
+  }
+}
+
+/** Polls `read` until `ok` holds (or fails with the last value). */
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number = WAIT.timeout): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!ok(last)) {
+    if (Date.now() > deadline) throw new Error(`still not there after ${timeoutMs} ms: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await read();
+  }
+  return last;
+}
+
+let n = 0;
+/** A visitor nobody else in the run uses. */
+export function visitor(name = 'Vera'): { name: string; email: string } {
+  return { name, email: `${name.toLowerCase()}.${process.pid}.${Date.now()}.${++n}@example.com` };
+}

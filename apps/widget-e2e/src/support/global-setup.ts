@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AuthResponse, UpdateWidgetSettingsRequest } from '@parley/contracts';
+import { startHostSite } from './host-server';
+import { BUILDS, chromiumPath, freePort, startApi, WORKSPACE_ROOT } from './processes';
+import { RUNTIME_KEY, type Stack, STATE_ENV } from './state';
+
+export interface Runtime {
+  tempDir: string;
+  api?: Awaited<ReturnType<typeof startApi>>;
+  sites: Server[];
+}
+
+async function call<T>(url: string, method: string, body: unknown, token?: string): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/**
+ * Starts the built server on the embedded database (a fresh folder), creates the first admin,
+ * and, as that admin, lets the customer's site embed the widget (the admin-managed origins).
+ * The customer's site is `localhost` on one port, Parley `127.0.0.1` on another: two origins,
+ * two sites. A third port serves a site that is not allowed.
+ */
+export default async function globalSetup(): Promise<void> {
+  await chromiumPath();
+  const tempDir = mkdtempSync(path.join(os.tmpdir(), 'parley-widget-e2e-'));
+  const runtime: Runtime = { tempDir, sites: [] };
+  (globalThis as Record<string, unknown>)[RUNTIME_KEY] = runtime;
+
+  const [apiPort, hostPort, blockedPort] = [await freePort(), await freePort(), await freePort()];
+  const serverLog = path.join(WORKSPACE_ROOT, 'tmp/widget-e2e/server.log');
+  runtime.api = await startApi(
+    {
+      PORT: String(apiPort),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
+      PGLITE_DATA_DIR: path.join(tempDir, 'pglite'),
+      JWT_SECRET: `widget-e2e-${randomBytes(24).toString('hex')}`,
+      LOG_LEVEL: 'warn',
+      AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+      NODE_ENV: 'test',
+    },
+    serverLog,
+  );
+  const api = runtime.api.url;
+  const child = runtime.api.child;
+  process.once('exit', () => child.kill('SIGKILL'));
+
+  const admin = await call<AuthResponse>(`${api}/api/v1/setup`, 'POST', { email: 'ada@parley.test', name: 'Ada', password: 'correct-horse-battery' });
+  const host = await startHostSite({ port: hostPort, hostname: 'localhost', api, demoDir: BUILDS.demo });
+  const blocked = await startHostSite({ port: blockedPort, hostname: 'localhost', api, demoDir: BUILDS.demo });
+  runtime.sites.push(host.server, blocked.server);
+
+  const settings: UpdateWidgetSettingsRequest = {
+    title: 'Ask EVA',
+    greetingLines: ["Hi, I'm EVA. Welcome to Northwind Outfitters.", 'Please provide your details in order to start chat.'],
+    color: '#0b7a75',
+    allowedOrigins: [host.origin],
+  };
+  await call(`${api}/api/v1/widget/settings`, 'PUT', settings, admin.token);
+
+  const screenshots = path.resolve(WORKSPACE_ROOT, process.env['WIDGET_SCREENSHOTS'] ?? 'tmp/widget-e2e/screenshots');
+  mkdirSync(screenshots, { recursive: true });
+  const state: Stack = {
+    api,
+    host: host.origin,
+    blocked: blocked.origin,
+    admin: { id: admin.agent.id, token: admin.token },
+    settings,
+    screenshots,
+    serverLog,
+  };
+  process.env[STATE_ENV] = JSON.stringify(state);
+}

@@ -1,0 +1,239 @@
+import { envelope, FrameMessage, type FrameToHost, HostMessage, PROTOCOL } from '@parley/widget-protocol';
+import { textColor, toLook } from './look';
+import { ParleyWidget, STATE_KEY } from './loader';
+
+const PARLEY = 'http://127.0.0.1:3000';
+const SETTINGS = { title: 'Ask <b>EVA</b>', greetingLines: ["Hi, I'm EVA.", 'Tell us who you are.'], color: '#0b7a75', allowedOrigins: [], updatedAt: '2026-01-01T00:00:00Z' };
+
+const okFetch = (body: unknown = SETTINGS) => jest.fn().mockResolvedValue({ ok: true, json: async () => body }) as unknown as typeof fetch;
+
+function parts() {
+  const host = document.querySelector('parley-widget');
+  const root = host?.shadowRoot;
+  return {
+    host,
+    root,
+    button: root?.querySelector<HTMLButtonElement>('.b'),
+    badge: root?.querySelector<HTMLElement>('.n'),
+    popup: root?.querySelector<HTMLElement>('.p'),
+    iframe: root?.querySelector('iframe'),
+    title: root?.querySelector('.h span'),
+    close: root?.querySelector<HTMLButtonElement>('.x'),
+    minimize: root?.querySelector<HTMLButtonElement>('.m'),
+    lines: [...(root?.querySelectorAll('.i div > span > span:last-child') ?? [])].map((s) => s.textContent),
+  };
+}
+
+/** A message as the iframe would post it (origin and source can be forged to test the checks). */
+function fromFrame(message: FrameToHost | object, opts: { origin?: string; source?: Window | null } = {}): void {
+  const source = opts.source === undefined ? parts().iframe!.contentWindow : opts.source;
+  window.dispatchEvent(new MessageEvent('message', { data: { protocol: PROTOCOL, message }, origin: opts.origin ?? PARLEY, source }));
+}
+
+/**
+ * jsdom gives an iframe inside a shadow root no window: lend it the window of a plain iframe, so
+ * that `event.source` and `postMessage` have a real window to work with.
+ */
+function lendWindow(): void {
+  const iframe = parts().iframe;
+  if (!iframe || iframe.contentWindow) return;
+  const stand = document.createElement('iframe');
+  stand.className = 'stand-in';
+  document.body.appendChild(stand);
+  Object.defineProperty(iframe, 'contentWindow', { value: stand.contentWindow });
+}
+
+async function started(config: Partial<ConstructorParameters<typeof ParleyWidget>[0]> = {}) {
+  const widget = new ParleyWidget({ parley: PARLEY, sound: false, position: 'right', ...config }, window);
+  const fetcher = okFetch();
+  expect(await widget.start(fetcher)).toBe(true);
+  lendWindow();
+  const open = widget.open.bind(widget);
+  widget.open = () => {
+    open();
+    lendWindow();
+  };
+  return { widget, fetcher };
+}
+
+describe('ParleyWidget', () => {
+  beforeEach(() => {
+    document.body.innerHTML = '';
+    localStorage.clear();
+    jest.useFakeTimers();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('reads the settings from Parley and draws only a button, inside a shadow root', async () => {
+    const { fetcher } = await started();
+    expect(fetcher).toHaveBeenCalledWith(`${PARLEY}/api/v1/widget/settings`, { credentials: 'omit' });
+    const p = parts();
+    expect(p.root).toBeTruthy();
+    expect(p.button?.hidden).toBe(false);
+    expect(p.popup).toBeNull();
+    expect(p.iframe).toBeNull(); // nothing heavy until the visitor clicks
+    expect(document.body.children).toHaveLength(1); // one element, no stand-in iframe yet
+    expect(document.head.querySelector('style')).toBeNull();
+  });
+
+  it('draws nothing when the settings cannot be read (a site that is not allowed gets no CORS header)', async () => {
+    const widget = new ParleyWidget({ parley: PARLEY, sound: false, position: 'right' }, window);
+    expect(await widget.start(jest.fn().mockRejectedValue(new TypeError('Failed to fetch')) as unknown as typeof fetch)).toBe(false);
+    expect(await widget.start(jest.fn().mockResolvedValue({ ok: false }) as unknown as typeof fetch)).toBe(false);
+    expect(document.querySelector('parley-widget')).toBeNull();
+  });
+
+  it('opens a popup with the title as text, the typed intro and the iframe for this site', async () => {
+    const { widget } = await started();
+    const opened = jest.fn();
+    widget.api.on('open', opened);
+    parts().button!.click();
+    const p = parts();
+    expect(p.popup?.hidden).toBe(false);
+    expect(p.button?.hidden).toBe(true);
+    expect(p.title?.textContent).toBe('Ask <b>EVA</b>');
+    expect(p.title?.children).toHaveLength(0);
+    expect(p.iframe?.src).toBe(`${PARLEY}/widget/?host=${encodeURIComponent(window.location.origin)}`);
+    expect(opened).toHaveBeenCalledTimes(1);
+    // The whole text is laid out (invisibly) from the start, so the iframe below never moves.
+    const ghosts = [...p.root!.querySelectorAll('.i div > span > span:first-child')].map((g) => g.textContent);
+    expect(ghosts).toEqual(SETTINGS.greetingLines);
+    expect(parts().lines).toEqual(['', '']);
+    jest.advanceTimersByTime(5000);
+    expect(parts().lines).toEqual(SETTINGS.greetingLines);
+  });
+
+  it('posts to the iframe only after it is ready, with Parley as the exact target origin', async () => {
+    const { widget } = await started();
+    widget.open();
+    const post = jest.spyOn(parts().iframe!.contentWindow!, 'postMessage').mockImplementation(() => undefined);
+    parts().minimize!.click();
+    expect(post).not.toHaveBeenCalled();
+    fromFrame({ type: FrameMessage.Ready });
+    expect(post).toHaveBeenLastCalledWith(envelope({ type: HostMessage.Visibility, open: false }), PARLEY);
+    widget.open();
+    expect(post).toHaveBeenLastCalledWith(envelope({ type: HostMessage.Visibility, open: true }), PARLEY);
+  });
+
+  it('ignores messages from another origin, from another window, or in another shape', async () => {
+    const { widget } = await started();
+    widget.open();
+    widget.api.close();
+    const unread = jest.fn();
+    widget.api.on('unread', unread);
+    fromFrame({ type: FrameMessage.Unread, count: 5 }, { origin: 'https://evil.example.net' });
+    fromFrame({ type: FrameMessage.Unread, count: 5 }, { source: window });
+    fromFrame({ type: FrameMessage.Unread, count: 5 }, { source: null });
+    window.dispatchEvent(new MessageEvent('message', { data: { type: 'THREAD_ID_FROM_IFRAME', thread_id: 1 }, origin: PARLEY, source: parts().iframe!.contentWindow }));
+    fromFrame({ type: FrameMessage.Unread, count: 'lots' });
+    expect(unread).not.toHaveBeenCalled();
+    expect(parts().badge?.hidden).toBe(true);
+    fromFrame({ type: FrameMessage.Unread, count: 2 });
+    expect(unread).toHaveBeenCalledWith(2);
+    expect(parts().badge?.hidden).toBe(false);
+    expect(parts().badge?.textContent).toBe('2');
+    expect(parts().button?.getAttribute('aria-label')).toBe('Open chat (2 unread)');
+    fromFrame({ type: FrameMessage.Unread, count: 12 });
+    expect(parts().badge?.textContent).toBe('9+');
+  });
+
+  it('asks the iframe to end the conversation and closes only when it did', async () => {
+    const { widget } = await started();
+    widget.open();
+    const post = jest.spyOn(parts().iframe!.contentWindow!, 'postMessage').mockImplementation(() => undefined);
+    fromFrame({ type: FrameMessage.Ready });
+    fromFrame({ type: FrameMessage.Conversation, active: true });
+    const ended = jest.fn();
+    widget.api.on('end', ended);
+    parts().close!.click();
+    expect(post).toHaveBeenLastCalledWith(envelope({ type: HostMessage.CloseRequest }), PARLEY);
+    fromFrame({ type: FrameMessage.CloseResult, closed: false });
+    expect(parts().popup?.hidden).toBe(false);
+    parts().close!.click();
+    fromFrame({ type: FrameMessage.CloseResult, closed: true });
+    expect(parts().popup?.hidden).toBe(true);
+    expect(parts().button?.hidden).toBe(false);
+    expect(ended).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(localStorage.getItem(STATE_KEY)!)).toEqual({ active: false, open: false });
+  });
+
+  it('just hides when the iframe has not answered yet', async () => {
+    const { widget } = await started();
+    widget.open();
+    parts().close!.click();
+    expect(parts().popup?.hidden).toBe(true);
+  });
+
+  it('remembers a conversation in progress (never the token) and loads the iframe at once on the next page', async () => {
+    const first = await started();
+    first.widget.open();
+    fromFrame({ type: FrameMessage.Ready });
+    fromFrame({ type: FrameMessage.Conversation, active: true });
+    expect(JSON.parse(localStorage.getItem(STATE_KEY)!)).toEqual({ active: true, open: true });
+    expect(parts().root?.querySelector<HTMLElement>('.i')?.hidden).toBe(true);
+
+    document.body.innerHTML = '';
+    await started();
+    expect(parts().iframe).toBeTruthy();
+    expect(parts().popup?.hidden).toBe(false);
+    expect(parts().button?.hidden).toBe(true);
+
+    document.body.innerHTML = '';
+    localStorage.setItem(STATE_KEY, JSON.stringify({ active: true, open: false }));
+    await started();
+    expect(parts().iframe).toBeTruthy();
+    expect(parts().popup?.hidden).toBe(true);
+  });
+
+  it('opens when asked before the settings arrived, and survives a listener that throws', async () => {
+    const widget = new ParleyWidget({ parley: PARLEY, sound: false, position: 'left' }, window);
+    widget.api.open();
+    widget.api.on('open', () => {
+      throw new Error('host page bug');
+    });
+    const ready = jest.fn();
+    await widget.start(okFetch());
+    widget.api.on('ready', ready);
+    expect(ready).toHaveBeenCalled();
+    expect(parts().popup?.hidden).toBe(false);
+    expect(parts().root?.querySelector('.w')?.classList.contains('l')).toBe(true);
+  });
+
+  it('plays a chime for an agent message only when sound is on and the popup is hidden', async () => {
+    const chime = { start: jest.fn(), stop: jest.fn() };
+    const ctx = {
+      currentTime: 0,
+      destination: {},
+      createOscillator: jest.fn(() => ({ frequency: { setValueAtTime: jest.fn() }, connect: (g: { connect: () => void }) => g, ...chime })),
+      createGain: jest.fn(() => ({ gain: { setValueAtTime: jest.fn(), exponentialRampToValueAtTime: jest.fn() }, connect: jest.fn() })),
+    };
+    (window as unknown as { AudioContext: unknown }).AudioContext = jest.fn(() => ctx);
+    const { widget } = await started({ sound: true });
+    const heard = jest.fn();
+    widget.api.on('message', heard);
+    widget.open();
+    fromFrame({ type: FrameMessage.AgentMessage });
+    expect(chime.start).not.toHaveBeenCalled();
+    widget.api.close();
+    fromFrame({ type: FrameMessage.AgentMessage });
+    expect(chime.start).toHaveBeenCalledTimes(1);
+    expect(heard).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('settings the loader shows', () => {
+  it('keeps only safe values', () => {
+    expect(toLook({ title: 'x'.repeat(100), greetingLines: ['a', 'b', 'c', 'd'], color: 'red;background:url(x)' })).toEqual({
+      title: 'x'.repeat(60),
+      greetingLines: ['a', 'b', 'c'],
+      color: '#1a73e8',
+    });
+    expect(toLook({})).toEqual({ title: 'Chat with us', greetingLines: [], color: '#1a73e8' });
+  });
+
+  it('writes white on dark colours and dark on light ones', () => {
+    expect(textColor('#1a73e8')).toBe('#fff');
+    expect(textColor('#000000')).toBe('#fff');
+    expect(textColor('#ffeb3b')).toBe('#111');
+  });
+});

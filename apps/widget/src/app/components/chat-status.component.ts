@@ -1,0 +1,38 @@
+import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import type { ThreadStatus } from '@parley/contracts';
+import type { ConnectionState } from '@parley/realtime-client';
+
+/** Above the transcript: who the visitor talks to, or how long it has waited; and the connection when it is lost. */
+@Component({
+  selector: 'pw-chat-status',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    @if (connection() === 'reconnecting') {
+      <p class="banner offline" role="status">Connection lost. Reconnecting… Messages you write now are sent once it is back.</p>
+    }
+    @switch (status()) {
+      @case ('queued') {
+        <div class="status waiting" role="status">
+          <span class="pulse" aria-hidden="true"></span>
+          <span>Waiting for an agent</span>
+          <time class="wait" aria-label="time waiting">{{ waiting() }}</time>
+          <button type="button" class="link end" (click)="end.emit()">End chat</button>
+        </div>
+      }
+      @case ('active') {
+        <div class="status agent">
+          <span class="avatar" aria-hidden="true">{{ (agentName() ?? '?').charAt(0) }}</span>
+          <span>You're chatting with <strong class="agent-name">{{ agentName() }}</strong></span>
+          <button type="button" class="link end" (click)="end.emit()">End chat</button>
+        </div>
+      }
+    }
+  `,
+})
+export class ChatStatusComponent {
+  readonly status = input.required<ThreadStatus>();
+  readonly agentName = input<string | null>(null);
+  readonly waiting = input<string | null>(null);
+  readonly connection = input<ConnectionState>('idle');
+  readonly end = output<void>();
+}

@@ -1,0 +1,97 @@
+import { ChangeDetectionStrategy, Component, computed, type ElementRef, input, linkedSignal, output, signal, viewChild } from '@angular/core';
+import { LIMITS } from '@parley/contracts';
+import type { VisitorDetails } from '../visitor-storage';
+
+/** The same rule as the server's (zod's email check), short enough to keep zod out of the bundle. */
+const EMAIL = /^(?!\.)(?!.*\.\.)([\w'+\-.]*)[\w+-]@([a-z0-9][a-z0-9-]*\.)+[a-z]{2,}$/i;
+
+export function nameProblem(value: string): string | null {
+  const v = value.trim();
+  if (!v) return 'Please enter your name.';
+  return v.length > LIMITS.nameMax ? `At most ${LIMITS.nameMax} characters, please.` : null;
+}
+
+export function emailProblem(value: string): string | null {
+  const v = value.trim();
+  if (!v) return 'Please enter your email address.';
+  return v.length > LIMITS.emailMax || !EMAIL.test(v) ? 'Please enter a valid email address, like name@example.com.' : null;
+}
+
+/** The pre-chat form: name and email, checked as the visitor types once a first try was made. */
+@Component({
+  selector: 'pw-details-form',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <form class="details" (submit)="submit($event)" novalidate aria-labelledby="pw-details-title">
+      <h1 id="pw-details-title">Start a conversation</h1>
+      @if (notice()) {
+        <p class="notice" role="status">{{ notice() }}</p>
+      }
+      <p class="hint">Tell us who you are and we'll connect you with someone from our team.</p>
+      <label for="pw-name">Name</label>
+      <input
+        #nameInput
+        id="pw-name"
+        name="name"
+        autocomplete="name"
+        [attr.maxlength]="limits.nameMax"
+        [value]="name()"
+        (input)="name.set(valueOf($event))"
+        [attr.aria-invalid]="shownNameProblem() ? true : null"
+        [attr.aria-describedby]="shownNameProblem() ? 'pw-name-problem' : null"
+      />
+      @if (shownNameProblem(); as p) {
+        <p class="problem" id="pw-name-problem">{{ p }}</p>
+      }
+      <label for="pw-email">Email</label>
+      <input
+        #emailInput
+        id="pw-email"
+        name="email"
+        type="email"
+        autocomplete="email"
+        inputmode="email"
+        [attr.maxlength]="limits.emailMax"
+        [value]="email()"
+        (input)="email.set(valueOf($event))"
+        [attr.aria-invalid]="shownEmailProblem() ? true : null"
+        [attr.aria-describedby]="shownEmailProblem() ? 'pw-email-problem' : null"
+      />
+      @if (shownEmailProblem(); as p) {
+        <p class="problem" id="pw-email-problem">{{ p }}</p>
+      }
+      @if (error()) {
+        <p class="problem" role="alert">{{ error() }}</p>
+      }
+      <button class="primary" type="submit" [disabled]="busy()">{{ busy() ? 'Starting…' : 'Start chat' }}</button>
+    </form>
+  `,
+})
+export class DetailsFormComponent {
+  readonly initial = input<VisitorDetails | null>(null);
+  readonly busy = input(false);
+  readonly error = input<string | null>(null);
+  readonly notice = input<string | null>(null);
+  readonly submitted = output<VisitorDetails>();
+
+  protected readonly limits = LIMITS;
+  protected readonly name = linkedSignal(() => this.initial()?.name ?? '');
+  protected readonly email = linkedSignal(() => this.initial()?.email ?? '');
+  private readonly tried = signal(false);
+  protected readonly shownNameProblem = computed(() => (this.tried() ? nameProblem(this.name()) : null));
+  protected readonly shownEmailProblem = computed(() => (this.tried() ? emailProblem(this.email()) : null));
+  private readonly nameInput = viewChild.required<ElementRef<HTMLInputElement>>('nameInput');
+  private readonly emailInput = viewChild.required<ElementRef<HTMLInputElement>>('emailInput');
+
+  protected valueOf(event: Event): string {
+    return (event.target as HTMLInputElement).value;
+  }
+
+  protected submit(event: Event): void {
+    event.preventDefault();
+    this.tried.set(true);
+    if (nameProblem(this.name())) return this.nameInput().nativeElement.focus();
+    if (emailProblem(this.email())) return this.emailInput().nativeElement.focus();
+    this.submitted.emit({ name: this.name().trim(), email: this.email().trim().toLowerCase() });
+  }
+}

@@ -1,0 +1,32 @@
+import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import type { VisitorDetails } from '../visitor-storage';
+
+/** After a conversation: another one, with the details already known. */
+@Component({
+  selector: 'pw-start-again',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <section class="again" aria-labelledby="pw-again-title">
+      <h1 id="pw-again-title">Welcome back{{ known() ? ', ' + known()!.name : '' }}!</h1>
+      <p>{{ notice() ?? 'Your previous conversation has ended.' }} Do you need anything else?</p>
+      @if (error()) {
+        <p class="problem" role="alert">{{ error() }}</p>
+      }
+      <button type="button" class="primary" [disabled]="busy()" (click)="start.emit()">Start a new conversation</button>
+      @if (known(); as k) {
+        <p class="as">
+          As {{ k.name }} ({{ k.email }}).
+          <button type="button" class="link" (click)="edit.emit()">Not you? Change details</button>
+        </p>
+      }
+    </section>
+  `,
+})
+export class StartAgainComponent {
+  readonly known = input<VisitorDetails | null>(null);
+  readonly notice = input<string | null>(null);
+  readonly busy = input(false);
+  readonly error = input<string | null>(null);
+  readonly start = output<void>();
+  readonly edit = output<void>();
+}

@@ -1,0 +1,51 @@
+import { TestBed } from '@angular/core/testing';
+import type { Message } from '@parley/contracts';
+import type { OutgoingMessage } from '@parley/realtime-client';
+import { aMessage } from '../testing/fakes';
+import { TranscriptComponent } from './transcript.component';
+
+function render(messages: Message[], outgoing: OutgoingMessage[] = [], typing: string | null = null) {
+  const fixture = TestBed.createComponent(TranscriptComponent);
+  fixture.componentRef.setInput('messages', messages);
+  fixture.componentRef.setInput('outgoing', outgoing);
+  fixture.componentRef.setInput('typing', typing);
+  const retried: string[] = [];
+  fixture.componentInstance.retry.subscribe((id) => retried.push(id));
+  fixture.detectChanges();
+  return { el: fixture.nativeElement as HTMLElement, retried };
+}
+
+describe('TranscriptComponent', () => {
+  const id = 't-1';
+
+  it("renders an agent's text as text, never as markup", () => {
+    const { el } = render([aMessage(id, 1, { body: '<img src=x onerror="alert(1)"><b>bold</b>' })]);
+    const body = el.querySelector('.msg .body')!;
+    expect(body.textContent).toBe('<img src=x onerror="alert(1)"><b>bold</b>');
+    expect(body.querySelector('img, b')).toBeNull();
+    expect(el.querySelector('.who')?.textContent).toBe('Ada');
+  });
+
+  it("tells the visitor's messages, the agent's and the system's apart", () => {
+    const { el } = render([
+      aMessage(id, 1, { authorType: 'visitor', body: 'Hello' }),
+      aMessage(id, 2, { authorType: 'system', body: 'Ada joined the conversation' }),
+      aMessage(id, 3, { body: 'Hi Vera' }),
+    ]);
+    expect([...el.querySelectorAll('li')].map((li) => [li.className.trim(), li.querySelector('.body')?.textContent ?? li.textContent?.trim()])).toEqual([
+      ['msg me', 'Hello'],
+      ['sys', 'Ada joined the conversation'],
+      ['msg', 'Hi Vera'],
+    ]);
+  });
+
+  it('shows messages on their way after the stored ones, and lets a failed one be sent again', () => {
+    const out = (clientMsgId: string, state: 'pending' | 'failed'): OutgoingMessage => ({ threadId: id, clientMsgId, body: clientMsgId, state, createdAt: '' });
+    const { el, retried } = render([aMessage(id, 1)], [out('one', 'pending'), out('two', 'failed')], 'Ada');
+    const items = [...el.querySelectorAll('li.out')];
+    expect(items.map((li) => li.querySelector('.state')?.textContent?.trim())).toEqual(['Sending…', 'Not sent. Try again']);
+    items[1].querySelector('button')!.click();
+    expect(retried).toEqual(['two']);
+    expect(el.querySelector('.typing')?.textContent).toContain('Ada is typing');
+  });
+});

@@ -1,0 +1,49 @@
+import { DestroyRef, Injectable, InjectionToken, inject } from '@angular/core';
+import { asOrigin, envelope, type FrameToHost, HOST_PARAM, type HostToFrame, readHostMessage } from '@parley/widget-protocol';
+
+export const WIDGET_WINDOW = new InjectionToken<Window>('WIDGET_WINDOW', { factory: () => window });
+
+/**
+ * The iframe's side of the postMessage protocol. The loader names the host page's origin in the
+ * iframe's address; the browser confirms it (`location.ancestorOrigins`, where it exists). Every
+ * message goes to that exact origin, and a message is read only when it comes from the parent
+ * window and from that origin. Nothing secret ever goes out: not the token, not the transcript.
+ */
+@Injectable({ providedIn: 'root' })
+export class HostBridge {
+  private readonly win = inject(WIDGET_WINDOW);
+  private readonly handlers = new Set<(m: HostToFrame) => void>();
+
+  /** Inside the loader's iframe (false when the page is opened on its own). */
+  readonly framed = this.win.parent !== this.win;
+  /** The host page's origin, the only one messages go to and come from. */
+  readonly hostOrigin = asOrigin(new URLSearchParams(this.win.location.search).get(HOST_PARAM));
+  /** Framed by the page the address names (or not framed at all). */
+  readonly trusted = !this.framed || (this.hostOrigin !== null && this.confirmedByBrowser(this.hostOrigin));
+
+  constructor() {
+    if (!this.framed || !this.trusted) return;
+    const listener = (event: MessageEvent) => {
+      if (event.source !== this.win.parent || event.origin !== this.hostOrigin) return;
+      const message = readHostMessage(event.data);
+      if (message) for (const h of this.handlers) h(message);
+    };
+    this.win.addEventListener('message', listener);
+    inject(DestroyRef).onDestroy(() => this.win.removeEventListener('message', listener));
+  }
+
+  listen(handler: (m: HostToFrame) => void): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  post(message: FrameToHost): void {
+    if (!this.framed || !this.trusted || !this.hostOrigin) return;
+    this.win.parent.postMessage(envelope(message), this.hostOrigin);
+  }
+
+  private confirmedByBrowser(origin: string): boolean {
+    const ancestors = this.win.location.ancestorOrigins;
+    return !ancestors || ancestors.length === 0 || ancestors[0] === origin;
+  }
+}

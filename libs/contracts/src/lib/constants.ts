@@ -1,0 +1,54 @@
+/**
+ * The names and codes clients need at run time, as plain values with no zod: a browser bundle
+ * that imports only these (the widget, the console) leaves the schemas and zod out, since the
+ * package declares itself free of side effects. The rest of the contracts re-export them.
+ */
+
+export const API_PREFIX = '/api/v1';
+
+/** Events a client emits. The one place their names are written. */
+export const ClientEvent = {
+  ThreadStart: 'thread.start',
+  ThreadJoin: 'thread.join',
+  ThreadLeave: 'thread.leave',
+  ThreadClaim: 'thread.claim',
+  ThreadClose: 'thread.close',
+  MessageSend: 'message.send',
+  MessagesSync: 'messages.sync',
+  Typing: 'typing.set',
+} as const;
+export type ClientEventName = (typeof ClientEvent)[keyof typeof ClientEvent];
+
+/** Events the server emits. */
+export const ServerEvent = {
+  MessageCreated: 'message.created',
+  ThreadCreated: 'thread.created',
+  ThreadUpdated: 'thread.updated',
+  Typing: 'typing.updated',
+  AgentUpdated: 'agent.updated',
+} as const;
+export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];
+
+/** Stable error codes: REST problem documents and socket error acks both carry one. */
+export const ErrorCode = {
+  ValidationFailed: 'VALIDATION_FAILED',
+  InvalidJson: 'INVALID_JSON',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  Unauthenticated: 'UNAUTHENTICATED',
+  TokenExpired: 'TOKEN_EXPIRED',
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  ThreadNotFound: 'THREAD_NOT_FOUND',
+  ThreadClosed: 'THREAD_CLOSED',
+  ThreadAlreadyClaimed: 'THREAD_ALREADY_CLAIMED',
+  AgentNotFound: 'AGENT_NOT_FOUND',
+  ApiKeyNotFound: 'API_KEY_NOT_FOUND',
+  EmailTaken: 'EMAIL_TAKEN',
+  InvalidCredentials: 'INVALID_CREDENTIALS',
+  SetupAlreadyDone: 'SETUP_ALREADY_DONE',
+  RateLimited: 'RATE_LIMITED',
+  OriginNotAllowed: 'ORIGIN_NOT_ALLOWED',
+  Unavailable: 'UNAVAILABLE',
+  Internal: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+import { ErrorCode } from './constants';
+
+/** The HTTP status each code maps to (a socket ack carries the code alone). */
+export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  TOKEN_EXPIRED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  THREAD_NOT_FOUND: 404,
+  THREAD_CLOSED: 409,
+  THREAD_ALREADY_CLAIMED: 409,
+  AGENT_NOT_FOUND: 404,
+  API_KEY_NOT_FOUND: 404,
+  EMAIL_TAKEN: 409,
+  INVALID_CREDENTIALS: 401,
+  SETUP_ALREADY_DONE: 409,
+  RATE_LIMITED: 429,
+  ORIGIN_NOT_ALLOWED: 403,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export const ErrorCodeSchema = z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]);
+
+export const FieldErrorSchema = z.object({ path: z.string(), message: z.string() });
+export type FieldError = z.infer<typeof FieldErrorSchema>;
+
+/** RFC 9457 problem document, served as application/problem+json. */
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  code: ErrorCodeSchema,
+  errors: z.array(FieldErrorSchema).optional(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export interface AckError {
+  code: ErrorCode;
+  message: string;
+  errors?: FieldError[];
+}
+export type AckFailure = { ok: false; error: AckError };
+/** Every socket ack: `{ok: true, ...data}` or `{ok: false, error}`. */
+export type Ack<T extends object = object> = ({ ok: true } & T) | AckFailure;

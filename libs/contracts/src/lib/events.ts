@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { Ack } from './errors';
+import type { Agent, Message, Thread } from './models';
+import { ClientMsgIdSchema, IdSchema, MessageBodySchema, type MessagePage } from './requests';
+import { LIMITS } from './limits';
+
+import { ClientEvent, type ClientEventName, type ServerEvent } from './constants';
+
+export const ThreadStartPayloadSchema = z.strictObject({});
+export const ThreadRefPayloadSchema = z.strictObject({ threadId: IdSchema });
+export const MessageSendPayloadSchema = z.strictObject({
+  threadId: IdSchema,
+  clientMsgId: ClientMsgIdSchema,
+  body: MessageBodySchema,
+});
+export const MessagesSyncPayloadSchema = z.strictObject({
+  threadId: IdSchema,
+  afterSeq: z.number().int().min(0),
+  limit: z.number().int().min(1).max(LIMITS.pageSizeMax).optional(),
+});
+export const TypingPayloadSchema = z.strictObject({ threadId: IdSchema, isTyping: z.boolean() });
+
+export type ThreadRefPayload = z.infer<typeof ThreadRefPayloadSchema>;
+export type MessageSendPayload = z.infer<typeof MessageSendPayloadSchema>;
+export type MessagesSyncPayload = z.infer<typeof MessagesSyncPayloadSchema>;
+export type TypingPayload = z.infer<typeof TypingPayloadSchema>;
+
+/** The schema the server validates each client event's payload with. */
+export const CLIENT_EVENT_SCHEMAS = {
+  [ClientEvent.ThreadStart]: ThreadStartPayloadSchema,
+  [ClientEvent.ThreadJoin]: ThreadRefPayloadSchema,
+  [ClientEvent.ThreadLeave]: ThreadRefPayloadSchema,
+  [ClientEvent.ThreadClaim]: ThreadRefPayloadSchema,
+  [ClientEvent.ThreadClose]: ThreadRefPayloadSchema,
+  [ClientEvent.MessageSend]: MessageSendPayloadSchema,
+  [ClientEvent.MessagesSync]: MessagesSyncPayloadSchema,
+  [ClientEvent.Typing]: TypingPayloadSchema,
+} as const satisfies Record<ClientEventName, z.ZodType>;
+
+export interface TypingEvent {
+  threadId: string;
+  authorType: 'visitor' | 'agent';
+  authorName: string;
+  isTyping: boolean;
+}
+
+export type ThreadAck = Ack<{ thread: Thread }>;
+export type MessageAck = Ack<{ message: Message; duplicate: boolean }>;
+export type SyncAck = Ack<MessagePage>;
+export type EmptyAck = Ack;
+
+/** socket.io's client→server map: typed on the server and in every client. */
+export interface ClientToServerEvents {
+  [ClientEvent.ThreadStart]: (payload: Record<string, never>, ack: (res: ThreadAck) => void) => void;
+  [ClientEvent.ThreadJoin]: (payload: ThreadRefPayload, ack: (res: ThreadAck) => void) => void;
+  [ClientEvent.ThreadLeave]: (payload: ThreadRefPayload, ack: (res: EmptyAck) => void) => void;
+  [ClientEvent.ThreadClaim]: (payload: ThreadRefPayload, ack: (res: ThreadAck) => void) => void;
+  [ClientEvent.ThreadClose]: (payload: ThreadRefPayload, ack: (res: ThreadAck) => void) => void;
+  [ClientEvent.MessageSend]: (payload: MessageSendPayload, ack: (res: MessageAck) => void) => void;
+  [ClientEvent.MessagesSync]: (payload: MessagesSyncPayload, ack: (res: SyncAck) => void) => void;
+  [ClientEvent.Typing]: (payload: TypingPayload, ack: (res: EmptyAck) => void) => void;
+}
+
+/** socket.io's server→client map. */
+export interface ServerToClientEvents {
+  [ServerEvent.MessageCreated]: (message: Message) => void;
+  [ServerEvent.ThreadCreated]: (thread: Thread) => void;
+  [ServerEvent.ThreadUpdated]: (thread: Thread) => void;
+  [ServerEvent.Typing]: (event: TypingEvent) => void;
+  /** To all agents: presence, role or name of an agent changed. */
+  [ServerEvent.AgentUpdated]: (agent: Agent) => void;
+}
+
+/** Socket handshake: `io(url, { auth: { token } })` with an agent or visitor token. */
+export const SocketAuthSchema = z.object({ token: z.string().min(1).max(4096) });
+
+/** Rooms: one name builder each, so no room name is spelled twice. */
+export const Rooms = {
+  thread: (id: string) => `thread:${id}`,
+  agents: 'agents',
+  agent: (id: string) => `agent:${id}`,
+  visitor: (id: string) => `visitor:${id}`,
+} as const;

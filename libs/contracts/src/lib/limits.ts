@@ -1,0 +1,17 @@
+/** Input limits shared by the server (validation) and the clients (form hints, counters). */
+export const LIMITS = {
+  messageBodyMin: 1,
+  messageBodyMax: 4000,
+  nameMax: 100,
+  emailMax: 254,
+  passwordMin: 10,
+  passwordMax: 200,
+  clientMsgIdMax: 64,
+  apiKeyNameMax: 100,
+  pageSizeDefault: 50,
+  pageSizeMax: 200,
+  /** Largest JSON body the REST API accepts, in bytes. */
+  httpBodyMaxBytes: 64 * 1024,
+  /** Largest socket.io frame the server accepts, in bytes. */
+  socketFrameMaxBytes: 32 * 1024,
+} as const;

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+const Timestamp = z.iso.datetime({ offset: true });
+const NullableTimestamp = Timestamp.nullable();
+
+export const AgentRole = { Admin: 'admin', Agent: 'agent' } as const;
+export const AgentRoleSchema = z.enum(['admin', 'agent']);
+export type AgentRole = z.infer<typeof AgentRoleSchema>;
+
+export const AgentStatusSchema = z.enum(['online', 'away', 'offline']);
+export type AgentStatus = z.infer<typeof AgentStatusSchema>;
+
+export const AgentSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: AgentRoleSchema,
+  status: AgentStatusSchema,
+  maxConcurrent: z.number().int(),
+  /** False once an admin deactivated the agent: it can no longer sign in. */
+  active: z.boolean(),
+  createdAt: Timestamp,
+});
+export type Agent = z.infer<typeof AgentSchema>;
+
+export const VisitorSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  email: z.string(),
+  createdAt: Timestamp,
+  lastSeenAt: Timestamp,
+});
+export type Visitor = z.infer<typeof VisitorSchema>;
+
+export const ThreadStatus = { Queued: 'queued', Active: 'active', Closed: 'closed' } as const;
+export const ThreadStatusSchema = z.enum(['queued', 'active', 'closed']);
+export type ThreadStatus = z.infer<typeof ThreadStatusSchema>;
+
+/** Who did something: the server fills it from the caller's credentials, never from a body. */
+export const ActorTypeSchema = z.enum(['visitor', 'agent', 'integration', 'system']);
+export type ActorType = z.infer<typeof ActorTypeSchema>;
+
+export const ThreadSchema = z.object({
+  id: z.uuid(),
+  status: ThreadStatusSchema,
+  lastSeq: z.number().int(),
+  visitor: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
+  assignedAgent: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  closedAt: NullableTimestamp,
+  closedBy: z.object({ type: ActorTypeSchema, id: z.uuid().nullable() }).nullable(),
+  /** The visitor's first message (up to 140 characters), for queue and history lists. */
+  preview: z.string().nullable(),
+});
+export type Thread = z.infer<typeof ThreadSchema>;
+
+export const AuthorTypeSchema = z.enum(['visitor', 'agent', 'system', 'bot']);
+export type AuthorType = z.infer<typeof AuthorTypeSchema>;
+
+export const MessageSchema = z.object({
+  id: z.uuid(),
+  threadId: z.uuid(),
+  seq: z.number().int().positive(),
+  authorType: AuthorTypeSchema,
+  authorId: z.uuid().nullable(),
+  authorName: z.string().nullable(),
+  body: z.string(),
+  clientMsgId: z.string().nullable(),
+  createdAt: Timestamp,
+});
+export type Message = z.infer<typeof MessageSchema>;
+
+export const ApiKeySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: Timestamp,
+  lastUsedAt: NullableTimestamp,
+  revokedAt: NullableTimestamp,
+});
+export type ApiKey = z.infer<typeof ApiKeySchema>;
+
+export const WidgetSettingsSchema = z.object({
+  /** Header title of the popup, e.g. "Ask EVA". */
+  title: z.string(),
+  /** Intro lines typed out when the popup opens. */
+  greetingLines: z.array(z.string()),
+  /** Accent colour, `#rrggbb`. */
+  color: z.string(),
+  /** Origins of the customer sites allowed to embed the widget (besides ALLOWED_ORIGINS). */
+  allowedOrigins: z.array(z.string()),
+  updatedAt: Timestamp,
+});
+export type WidgetSettings = z.infer<typeof WidgetSettingsSchema>;

@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { LIMITS } from './limits';
+import {
+  AgentRoleSchema,
+  AgentSchema,
+  ApiKeySchema,
+  MessageSchema,
+  ThreadSchema,
+  ThreadStatusSchema,
+  VisitorSchema,
+} from './models';
+
+// Request bodies are strict: an unknown field is a validation error, not silently dropped.
+
+export const NameSchema = z.string().trim().min(1).max(LIMITS.nameMax);
+export const EmailSchema = z.string().trim().toLowerCase().max(LIMITS.emailMax).pipe(z.email());
+export const PasswordSchema = z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax);
+export const MessageBodySchema = z.string().trim().min(LIMITS.messageBodyMin).max(LIMITS.messageBodyMax);
+export const ClientMsgIdSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.clientMsgIdMax)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+export const IdSchema = z.uuid();
+
+export const SetupStatusSchema = z.object({ needsSetup: z.boolean() });
+export type SetupStatus = z.infer<typeof SetupStatusSchema>;
+
+export const SetupRequestSchema = z.strictObject({
+  email: EmailSchema,
+  name: NameSchema,
+  password: PasswordSchema,
+});
+export type SetupRequest = z.infer<typeof SetupRequestSchema>;
+
+export const LoginRequestSchema = z.strictObject({
+  email: EmailSchema,
+  password: z.string().min(1).max(LIMITS.passwordMax),
+});
+export type LoginRequest = z.infer<typeof LoginRequestSchema>;
+
+export const AuthResponseSchema = z.object({
+  token: z.string(),
+  expiresAt: z.iso.datetime({ offset: true }),
+  agent: AgentSchema,
+});
+export type AuthResponse = z.infer<typeof AuthResponseSchema>;
+
+export const CreateAgentRequestSchema = z.strictObject({
+  email: EmailSchema,
+  name: NameSchema,
+  password: PasswordSchema,
+  role: AgentRoleSchema.default('agent'),
+});
+export type CreateAgentRequest = z.input<typeof CreateAgentRequestSchema>;
+
+export const VisitorSessionRequestSchema = z.strictObject({
+  name: NameSchema,
+  email: EmailSchema,
+});
+export type VisitorSessionRequest = z.infer<typeof VisitorSessionRequestSchema>;
+
+export const VisitorSessionResponseSchema = z.object({
+  token: z.string(),
+  expiresAt: z.iso.datetime({ offset: true }),
+  visitor: VisitorSchema,
+});
+export type VisitorSessionResponse = z.infer<typeof VisitorSessionResponseSchema>;
+
+export const IdParamsSchema = z.strictObject({ id: IdSchema });
+
+export const ListThreadsQuerySchema = z.strictObject({
+  status: ThreadStatusSchema.optional(),
+  /** An agent id, `me`, or `none` (unassigned). */
+  assignee: z.union([IdSchema, z.literal('me'), z.literal('none')]).optional(),
+  /** Search in the visitor's name and email and in message text (case-insensitive). */
+  q: z.string().trim().min(1).max(200).optional(),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
+});
+export type ListThreadsQuery = z.infer<typeof ListThreadsQuerySchema>;
+
+export const ThreadPageSchema = z.object({
+  items: z.array(ThreadSchema),
+  nextCursor: z.string().nullable(),
+});
+export type ThreadPage = z.infer<typeof ThreadPageSchema>;
+
+export const ListMessagesQuerySchema = z.strictObject({
+  afterSeq: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeMax),
+});
+export type ListMessagesQuery = z.infer<typeof ListMessagesQuerySchema>;
+
+export const MessagePageSchema = z.object({
+  items: z.array(MessageSchema),
+  /** The thread's newest seq: a client whose last item is below it has more to fetch. */
+  lastSeq: z.number().int(),
+  hasMore: z.boolean(),
+});
+export type MessagePage = z.infer<typeof MessagePageSchema>;
+
+export const PostMessageRequestSchema = z.strictObject({
+  clientMsgId: ClientMsgIdSchema,
+  body: MessageBodySchema,
+});
+export type PostMessageRequest = z.infer<typeof PostMessageRequestSchema>;
+
+export const AssignThreadRequestSchema = z.strictObject({ agentId: IdSchema });
+export type AssignThreadRequest = z.infer<typeof AssignThreadRequestSchema>;
+
+export const EmptyBodySchema = z.strictObject({});
+
+export const CreateApiKeyRequestSchema = z.strictObject({
+  name: z.string().trim().min(1).max(LIMITS.apiKeyNameMax),
+});
+export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequestSchema>;
+
+export const CreatedApiKeySchema = ApiKeySchema.extend({
+  /** The whole key: shown once, never stored, never returned again. */
+  key: z.string(),
+});
+export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>;
+
+export const HealthSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.record(z.string(), z.enum(['up', 'down'])).optional(),
+});
+
+/** Admin changes to an agent. Deactivating keeps the agent's history and ends its sessions. */
+export const UpdateAgentRequestSchema = z
+  .strictObject({
+    name: NameSchema.optional(),
+    role: AgentRoleSchema.optional(),
+    active: z.boolean().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+export type UpdateAgentRequest = z.infer<typeof UpdateAgentRequestSchema>;
+
+/** The signed-in agent's presence. `offline` is derived (no open socket), not set. */
+export const UpdatePresenceRequestSchema = z.strictObject({ status: z.enum(['online', 'away']) });
+export type UpdatePresenceRequest = z.infer<typeof UpdatePresenceRequestSchema>;
+
+const HexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #1a73e8');
+const Origin = z
+  .url()
+  .refine((u) => {
+    // zod runs this refinement even when z.url() already failed: an unparsable string is an
+    // issue, not an exception (which would turn a typo into a 500 on the server).
+    if (!URL.canParse(u)) return false;
+    const url = new URL(u);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.pathname === '/' && !url.search && !url.hash;
+  }, 'an origin like https://shop.example.com')
+  .transform((u) => new URL(u).origin);
+
+export const UpdateWidgetSettingsRequestSchema = z.strictObject({
+  title: z.string().trim().min(1).max(60),
+  greetingLines: z.array(z.string().trim().min(1).max(200)).max(3),
+  color: HexColor,
+  allowedOrigins: z.array(Origin).max(50),
+});
+export type UpdateWidgetSettingsRequest = z.infer<typeof UpdateWidgetSettingsRequestSchema>;

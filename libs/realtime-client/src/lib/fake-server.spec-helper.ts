@@ -1,0 +1,82 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ClientEvent, type ClientToServerEvents, type Message, Rooms, ServerEvent, type ServerToClientEvents } from '@parley/contracts';
+import { Server } from 'socket.io';
+
+/**
+ * A stand-in for the API's socket endpoint with the same contract: seq per thread, idempotent
+ * clientMsgId, sync after a seq. It lets the client's reconnect and retry logic be driven
+ * deterministically (drop an ack, cut a connection) in a unit test.
+ */
+export class FakeServer {
+  readonly messages: Message[] = [];
+  /** How many upcoming message.send acks to swallow (the message is still stored). */
+  dropAcks = 0;
+  readonly validTokens = new Set(['good']);
+  private http!: HttpServer;
+  io!: Server<ClientToServerEvents, ServerToClientEvents>;
+  url = '';
+
+  async start(): Promise<void> {
+    this.http = createServer();
+    this.io = new Server(this.http);
+    this.io.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: string }).token ?? '';
+      next(this.validTokens.has(token) ? undefined : new Error('UNAUTHENTICATED'));
+    });
+    this.io.on('connection', (socket) => {
+      socket.on(ClientEvent.ThreadJoin, async ({ threadId }, ack) => {
+        await socket.join(Rooms.thread(threadId));
+        ack({ ok: true, thread: { id: threadId } as never });
+      });
+      socket.on(ClientEvent.ThreadLeave, (_p, ack) => ack({ ok: true }));
+      socket.on(ClientEvent.MessagesSync, ({ threadId, afterSeq }, ack) => {
+        const items = this.messages.filter((m) => m.threadId === threadId && m.seq > afterSeq);
+        ack({ ok: true, items, lastSeq: this.lastSeq(threadId), hasMore: false });
+      });
+      socket.on(ClientEvent.MessageSend, ({ threadId, clientMsgId, body }, ack) => {
+        if (body === 'forbidden') return ack({ ok: false, error: { code: 'FORBIDDEN', message: 'no' } });
+        const existing = this.messages.find((m) => m.threadId === threadId && m.clientMsgId === clientMsgId);
+        const message = existing ?? this.store(threadId, body, clientMsgId);
+        if (this.dropAcks > 0) {
+          this.dropAcks--;
+          return;
+        }
+        ack({ ok: true, message, duplicate: Boolean(existing) });
+      });
+    });
+    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+  }
+
+  /** Stores a message as another participant would, and broadcasts it. */
+  store(threadId: string, body: string, clientMsgId: string | null = null, broadcast = true): Message {
+    const seq = this.lastSeq(threadId) + 1;
+    const message: Message = {
+      id: `00000000-0000-4000-8000-${String(this.messages.length + 1).padStart(12, '0')}`,
+      threadId,
+      seq,
+      authorType: 'visitor',
+      authorId: null,
+      authorName: 'V',
+      body,
+      clientMsgId,
+      createdAt: new Date().toISOString(),
+    };
+    this.messages.push(message);
+    if (broadcast) this.io.to(Rooms.thread(threadId)).emit(ServerEvent.MessageCreated, message);
+    return message;
+  }
+
+  lastSeq(threadId: string): number {
+    return this.messages.filter((m) => m.threadId === threadId).length;
+  }
+
+  disconnectAll(): void {
+    this.io.disconnectSockets(true);
+  }
+
+  async stop(): Promise<void> {
+    await this.io.close();
+  }
+}

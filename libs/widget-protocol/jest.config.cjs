@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'widget-protocol',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,109 @@
+/**
+ * The postMessage protocol between the loader (on the customer's page) and the widget app (in the
+ * iframe, on Parley's origin). Both sides post with an exact target origin and read a message only
+ * when `event.origin` and `event.source` are the other side's; these readers then check its shape,
+ * so nothing another script posts is acted on. The visitor token never crosses this boundary.
+ * Constants and tiny functions only: the loader's budget is a few kilobytes.
+ */
+
+/** Carried by every message, so a message of another script (or another version) is never taken for ours. */
+export const PROTOCOL = 'parley-widget/1';
+
+/** Where the widget app is served on Parley's origin. */
+export const WIDGET_PATH = '/widget/';
+
+/** Query parameter through which the loader tells the iframe the host page's origin. */
+export const HOST_PARAM = 'host';
+
+/** Loader → iframe. */
+export const HostMessage = {
+  /** The visitor pressed the popup's close button: end the conversation after asking, answer CloseResult. */
+  CloseRequest: 'close.request',
+  /** The popup was shown or hidden (the iframe counts unread messages while hidden). */
+  Visibility: 'popup.visibility',
+} as const;
+
+/** Iframe → loader. */
+export const FrameMessage = {
+  /** The widget app is listening; the loader may post now. */
+  Ready: 'frame.ready',
+  /** Whether a conversation is in progress: the loader then loads the iframe on the next page at once. */
+  Conversation: 'conversation.state',
+  /** Agent messages the visitor has not seen. */
+  Unread: 'unread.count',
+  /** An agent's message arrived while the popup was hidden (the loader may play a sound). */
+  AgentMessage: 'agent.message',
+  /** The answer to CloseRequest: true when the conversation ended (or there was none), false when the visitor kept it. */
+  CloseResult: 'close.result',
+} as const;
+
+export type HostToFrame =
+  | { type: typeof HostMessage.CloseRequest }
+  | { type: typeof HostMessage.Visibility; open: boolean };
+
+export type FrameToHost =
+  | { type: typeof FrameMessage.Ready }
+  | { type: typeof FrameMessage.Conversation; active: boolean }
+  | { type: typeof FrameMessage.Unread; count: number }
+  | { type: typeof FrameMessage.AgentMessage }
+  | { type: typeof FrameMessage.CloseResult; closed: boolean };
+
+export interface Envelope<M> {
+  protocol: typeof PROTOCOL;
+  message: M;
+}
+
+export function envelope<M extends HostToFrame | FrameToHost>(message: M): Envelope<M> {
+  return { protocol: PROTOCOL, message };
+}
+
+function opened(data: unknown): Record<string, unknown> | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const e = data as Partial<Envelope<unknown>>;
+  if (e.protocol !== PROTOCOL || typeof e.message !== 'object' || e.message === null) return null;
+  return e.message as Record<string, unknown>;
+}
+
+/** The loader's message in `data`, or null when `data` is anything else. */
+export function readHostMessage(data: unknown): HostToFrame | null {
+  const m = opened(data);
+  if (!m) return null;
+  if (m['type'] === HostMessage.CloseRequest) return { type: HostMessage.CloseRequest };
+  if (m['type'] === HostMessage.Visibility && typeof m['open'] === 'boolean') return { type: HostMessage.Visibility, open: m['open'] };
+  return null;
+}
+
+/** The iframe's message in `data`, or null when `data` is anything else. */
+export function readFrameMessage(data: unknown): FrameToHost | null {
+  const m = opened(data);
+  if (!m) return null;
+  switch (m['type']) {
+    case FrameMessage.Ready:
+    case FrameMessage.AgentMessage:
+      return { type: m['type'] };
+    case FrameMessage.Conversation:
+      return typeof m['active'] === 'boolean' ? { type: m['type'], active: m['active'] } : null;
+    case FrameMessage.Unread:
+      return Number.isInteger(m['count']) && (m['count'] as number) >= 0 ? { type: m['type'], count: m['count'] as number } : null;
+    case FrameMessage.CloseResult:
+      return typeof m['closed'] === 'boolean' ? { type: m['type'], closed: m['closed'] } : null;
+    default:
+      return null;
+  }
+}
+
+/** The iframe's address for a host page: Parley's widget path, told the host's origin. */
+export function widgetUrl(parleyOrigin: string, hostOrigin: string): string {
+  return `${parleyOrigin}${WIDGET_PATH}?${HOST_PARAM}=${encodeURIComponent(hostOrigin)}`;
+}
+
+/** `value` when it is exactly an http(s) origin (scheme, host, optional port), otherwise null. */
+export function asOrigin(value: string | null | undefined): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value ? value : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,82 @@
+// The benchmark command line: `node tools/bench/bin/bench.cjs <scenario> [--option value ...]`.
+// See docs/benchmarks.md for the scenarios and their options.
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { flag, parseArgs } from './lib/args';
+import { pinProcess, ROOT, TMP, waitForQuiet } from './lib/proc';
+import { num } from './lib/args';
+import { DEFAULT_SERVER_ENTRY } from './targets/parley';
+import { context } from './scenarios/common';
+import { conversation } from './scenarios/conversation';
+import { fanout } from './scenarios/fanout';
+import { idle } from './scenarios/idle';
+import { profile } from './scenarios/profile';
+import { reconnect } from './scenarios/reconnect';
+import { smoke, smokeProblems } from './scenarios/smoke';
+
+const SCENARIOS = ['conversation', 'fanout', 'idle', 'reconnect', 'two-nodes', 'profile', 'smoke'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/**
+ * Runs against a copy of the built server, so that a rebuild by someone else during a long run
+ * (api:build starts with rm -rf dist/apps/api) cannot pull the files from under it.
+ */
+function snapshotBuild(): string {
+  const dist = path.join(ROOT, 'dist/apps/api');
+  if (!existsSync(DEFAULT_SERVER_ENTRY)) throw new Error(`${DEFAULT_SERVER_ENTRY} is missing: run \`npm run nx -- run api:build\` first`);
+  const copy = path.join(TMP, 'build', `api-${process.pid}`);
+  mkdirSync(copy, { recursive: true });
+  cpSync(dist, copy, { recursive: true });
+  process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+  return path.join(copy, path.relative(dist, DEFAULT_SERVER_ENTRY));
+}
+
+async function main(): Promise<number> {
+  const { positional, args } = parseArgs(process.argv.slice(2));
+  const scenario = positional[0] as Scenario;
+  if (!SCENARIOS.includes(scenario)) {
+    log(`usage: bench.cjs <${SCENARIOS.join('|')}> [options]  (see docs/benchmarks.md)`);
+    return 2;
+  }
+  const ctx = context(args, log);
+  if (!ctx.serverEntry && !flag(args, 'no-snapshot')) ctx.serverEntry = snapshotBuild();
+  // This process and its generator workers run on the generator's CPUs; servers get their own.
+  if (pinProcess(process.pid, ctx.generatorCpus)) log(`generator pinned to CPU ${ctx.generatorCpus}, servers to CPU ${ctx.serverCpus.join('/')}`);
+  if (scenario !== 'smoke' && !flag(args, 'no-wait')) await waitForQuiet(num(args, 'max-load', 0.7), num(args, 'wait-quiet', 300) * 1000, log);
+
+  switch (scenario) {
+    case 'conversation':
+      await conversation(ctx, { nodes: 1, name: 'conversation' });
+      return 0;
+    case 'two-nodes':
+      await conversation(ctx, { nodes: 2, name: 'two-nodes' });
+      return 0;
+    case 'fanout':
+      await fanout(ctx);
+      return 0;
+    case 'idle':
+      await idle(ctx);
+      return 0;
+    case 'reconnect':
+      await reconnect(ctx);
+      return 0;
+    case 'profile':
+      await profile(ctx);
+      return 0;
+    case 'smoke': {
+      const problems = smokeProblems(await smoke(ctx));
+      log(problems.length ? `smoke FAILED: ${problems.join('; ')}` : 'smoke passed: 0 lost, 0 duplicated, rows stored == acked');
+      return problems.length ? 1 : 0;
+    }
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
