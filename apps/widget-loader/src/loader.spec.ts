@@ -7,6 +7,12 @@ const SETTINGS = { title: 'Ask <b>EVA</b>', greetingLines: ["Hi, I'm EVA.", 'Tel
 
 const okFetch = (body: unknown = SETTINGS) => jest.fn().mockResolvedValue({ ok: true, json: async () => body }) as unknown as typeof fetch;
 
+/** The value, or a failed test naming what was missing. */
+function must<T>(value: T | null | undefined, what = 'element'): T {
+  if (value === null || value === undefined) throw new Error(`${what} is missing`);
+  return value;
+}
+
 function parts() {
   const host = document.querySelector('parley-widget');
   const root = host?.shadowRoot;
@@ -26,7 +32,7 @@ function parts() {
 
 /** A message as the iframe would post it (origin and source can be forged to test the checks). */
 function fromFrame(message: FrameToHost | object, opts: { origin?: string; source?: Window | null } = {}): void {
-  const source = opts.source === undefined ? parts().iframe!.contentWindow : opts.source;
+  const source = opts.source === undefined ? must(parts().iframe, 'iframe').contentWindow : opts.source;
   window.dispatchEvent(new MessageEvent('message', { data: { protocol: PROTOCOL, message }, origin: opts.origin ?? PARLEY, source }));
 }
 
@@ -87,7 +93,7 @@ describe('ParleyWidget', () => {
     const { widget } = await started();
     const opened = jest.fn();
     widget.api.on('open', opened);
-    parts().button!.click();
+    must(parts().button, 'button').click();
     const p = parts();
     expect(p.popup?.hidden).toBe(false);
     expect(p.button?.hidden).toBe(true);
@@ -96,7 +102,7 @@ describe('ParleyWidget', () => {
     expect(p.iframe?.src).toBe(`${PARLEY}/widget/?host=${encodeURIComponent(window.location.origin)}`);
     expect(opened).toHaveBeenCalledTimes(1);
     // The whole text is laid out (invisibly) from the start, so the iframe below never moves.
-    const ghosts = [...p.root!.querySelectorAll('.i div > span > span:first-child')].map((g) => g.textContent);
+    const ghosts = [...must(p.root, 'shadow root').querySelectorAll('.i div > span > span:first-child')].map((g) => g.textContent);
     expect(ghosts).toEqual(SETTINGS.greetingLines);
     expect(parts().lines).toEqual(['', '']);
     jest.advanceTimersByTime(5000);
@@ -106,8 +112,8 @@ describe('ParleyWidget', () => {
   it('posts to the iframe only after it is ready, with Parley as the exact target origin', async () => {
     const { widget } = await started();
     widget.open();
-    const post = jest.spyOn(parts().iframe!.contentWindow!, 'postMessage').mockImplementation(() => undefined);
-    parts().minimize!.click();
+    const post = jest.spyOn(must(must(parts().iframe, 'iframe').contentWindow, 'iframe window'), 'postMessage').mockImplementation(() => undefined);
+    must(parts().minimize, 'minimize').click();
     expect(post).not.toHaveBeenCalled();
     fromFrame({ type: FrameMessage.Ready });
     expect(post).toHaveBeenLastCalledWith(envelope({ type: HostMessage.Visibility, open: false }), PARLEY);
@@ -124,7 +130,7 @@ describe('ParleyWidget', () => {
     fromFrame({ type: FrameMessage.Unread, count: 5 }, { origin: 'https://evil.example.net' });
     fromFrame({ type: FrameMessage.Unread, count: 5 }, { source: window });
     fromFrame({ type: FrameMessage.Unread, count: 5 }, { source: null });
-    window.dispatchEvent(new MessageEvent('message', { data: { type: 'THREAD_ID_FROM_IFRAME', thread_id: 1 }, origin: PARLEY, source: parts().iframe!.contentWindow }));
+    window.dispatchEvent(new MessageEvent('message', { data: { type: 'THREAD_ID_FROM_IFRAME', thread_id: 1 }, origin: PARLEY, source: must(parts().iframe, 'iframe').contentWindow }));
     fromFrame({ type: FrameMessage.Unread, count: 'lots' });
     expect(unread).not.toHaveBeenCalled();
     expect(parts().badge?.hidden).toBe(true);
@@ -140,27 +146,27 @@ describe('ParleyWidget', () => {
   it('asks the iframe to end the conversation and closes only when it did', async () => {
     const { widget } = await started();
     widget.open();
-    const post = jest.spyOn(parts().iframe!.contentWindow!, 'postMessage').mockImplementation(() => undefined);
+    const post = jest.spyOn(must(must(parts().iframe, 'iframe').contentWindow, 'iframe window'), 'postMessage').mockImplementation(() => undefined);
     fromFrame({ type: FrameMessage.Ready });
     fromFrame({ type: FrameMessage.Conversation, active: true });
     const ended = jest.fn();
     widget.api.on('end', ended);
-    parts().close!.click();
+    must(parts().close, 'close').click();
     expect(post).toHaveBeenLastCalledWith(envelope({ type: HostMessage.CloseRequest }), PARLEY);
     fromFrame({ type: FrameMessage.CloseResult, closed: false });
     expect(parts().popup?.hidden).toBe(false);
-    parts().close!.click();
+    must(parts().close, 'close').click();
     fromFrame({ type: FrameMessage.CloseResult, closed: true });
     expect(parts().popup?.hidden).toBe(true);
     expect(parts().button?.hidden).toBe(false);
     expect(ended).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(localStorage.getItem(STATE_KEY)!)).toEqual({ active: false, open: false });
+    expect(JSON.parse(must(localStorage.getItem(STATE_KEY), 'saved state'))).toEqual({ active: false, open: false });
   });
 
   it('just hides when the iframe has not answered yet', async () => {
     const { widget } = await started();
     widget.open();
-    parts().close!.click();
+    must(parts().close, 'close').click();
     expect(parts().popup?.hidden).toBe(true);
   });
 
@@ -169,7 +175,7 @@ describe('ParleyWidget', () => {
     first.widget.open();
     fromFrame({ type: FrameMessage.Ready });
     fromFrame({ type: FrameMessage.Conversation, active: true });
-    expect(JSON.parse(localStorage.getItem(STATE_KEY)!)).toEqual({ active: true, open: true });
+    expect(JSON.parse(must(localStorage.getItem(STATE_KEY), 'saved state'))).toEqual({ active: true, open: true });
     expect(parts().root?.querySelector<HTMLElement>('.i')?.hidden).toBe(true);
 
     document.body.innerHTML = '';

@@ -3,7 +3,7 @@ import { ServerEvent } from '@parley/contracts';
 import { FrameMessage, HostMessage } from '@parley/widget-protocol';
 import { AppComponent } from './app.component';
 import { WIDGET_WINDOW } from './host-bridge';
-import { aMessage, aSession, aThread, FakeRealtime, framedWindow, memoryStorage } from './testing/fakes';
+import { aMessage, aSession, aThread, FakeRealtime, framedWindow, memoryStorage, must } from './testing/fakes';
 import { WIDGET_STORAGE } from './visitor-storage';
 import { WidgetApi } from './widget-api';
 import { REALTIME_FACTORY } from './realtime';
@@ -40,13 +40,13 @@ describe('AppComponent', () => {
     expect(el.querySelector('h1')?.textContent).toBe('Start a conversation');
 
     const type = (sel: string, v: string) => {
-      const input = el.querySelector<HTMLInputElement>(sel)!;
+      const input = must(el.querySelector<HTMLInputElement>(sel));
       input.value = v;
       input.dispatchEvent(new Event('input'));
     };
     type('#pw-name', 'Vera');
     type('#pw-email', 'vera@example.com');
-    el.querySelector('form')!.dispatchEvent(new Event('submit'));
+    must(el.querySelector('form')).dispatchEvent(new Event('submit'));
     await settle();
     expect(el.querySelector('.status')?.textContent).toContain('Waiting for an agent');
 
@@ -59,7 +59,7 @@ describe('AppComponent', () => {
     frame.hostSends({ type: HostMessage.CloseRequest });
     await settle();
     expect(el.querySelector('[role=alertdialog] h2')?.textContent).toBe('End this conversation?');
-    el.querySelector<HTMLButtonElement>('.dialog .danger')!.click();
+    must(el.querySelector<HTMLButtonElement>('.dialog .danger')).click();
     await settle();
     expect(api.closeThread).toHaveBeenCalledWith(session.token, thread.id);
     expect(el.querySelector('h1')?.textContent).toBe('Welcome back, Vera!');

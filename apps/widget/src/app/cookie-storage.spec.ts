@@ -1,3 +1,4 @@
+import { must } from './testing/fakes';
 import { cookieStorage, widgetStorage } from './cookie-storage';
 
 /** A cookie jar as a browser keeps one for a page: attributes are recorded, Max-Age=0 deletes. */
@@ -21,9 +22,9 @@ class Jar {
 describe('cookie storage', () => {
   it('keeps values in partitioned, secure cookies under /widget/ only', () => {
     const jar = new Jar();
-    const s = cookieStorage(jar)!;
+    const s = must(cookieStorage(jar));
     s.setItem('parley.session', JSON.stringify({ token: 'a;b=c', visitor: { name: 'Zoë' } }));
-    expect(JSON.parse(s.getItem('parley.session')!)).toEqual({ token: 'a;b=c', visitor: { name: 'Zoë' } });
+    expect(JSON.parse(must(s.getItem('parley.session')))).toEqual({ token: 'a;b=c', visitor: { name: 'Zoë' } });
     expect(jar.written.at(-1)).toMatch(/^parley\.session=[^;]+; Path=\/widget\/; Max-Age=2592000; SameSite=None; Secure; Partitioned$/);
     s.removeItem('parley.session');
     expect(s.getItem('parley.session')).toBeNull();
@@ -31,7 +32,7 @@ describe('cookie storage', () => {
   });
 
   it('refuses what a cookie cannot hold and keys that are not its own', () => {
-    const s = cookieStorage(new Jar())!;
+    const s = must(cookieStorage(new Jar()));
     expect(() => s.setItem('parley.outbox', 'x'.repeat(4000))).toThrow(RangeError);
     expect(() => s.setItem('session', 'x')).toThrow(RangeError);
     expect(s.getItem('session')).toBeNull();

@@ -1,3 +1,4 @@
+import { must } from '../testing/fakes';
 import { TestBed } from '@angular/core/testing';
 import { ChatStatusComponent } from './chat-status.component';
 
@@ -15,7 +16,7 @@ describe('ChatStatusComponent', () => {
     const s = render({ status: 'queued', waiting: '1:05' });
     expect(s.el.textContent).toContain('Waiting for an agent');
     expect(s.el.querySelector('.wait')?.textContent).toBe('1:05');
-    s.el.querySelector<HTMLButtonElement>('.end')!.click();
+    must(s.el.querySelector<HTMLButtonElement>('.end')).click();
     expect(s.ended()).toBe(1);
   });
 

@@ -1,3 +1,4 @@
+import { must } from '../testing/fakes';
 import { TestBed } from '@angular/core/testing';
 import { ComposerComponent } from './composer.component';
 
@@ -9,7 +10,7 @@ describe('ComposerComponent', () => {
     fixture.componentInstance.sent.subscribe((b) => sent.push(b));
     fixture.componentInstance.typing.subscribe(() => typing++);
     fixture.detectChanges();
-    const box = (fixture.nativeElement as HTMLElement).querySelector('textarea')!;
+    const box = must((fixture.nativeElement as HTMLElement).querySelector('textarea'));
     const write = (text: string) => {
       box.value = text;
       box.dispatchEvent(new Event('input'));

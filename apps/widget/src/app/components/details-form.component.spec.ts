@@ -1,3 +1,4 @@
+import { must } from '../testing/fakes';
 import { TestBed } from '@angular/core/testing';
 import { DetailsFormComponent, emailProblem, nameProblem } from './details-form.component';
 
@@ -9,13 +10,13 @@ function render(initial: { name: string; email: string } | null = null) {
   fixture.detectChanges();
   const el = fixture.nativeElement as HTMLElement;
   const type = (id: string, value: string) => {
-    const input = el.querySelector<HTMLInputElement>(id)!;
+    const input = must(el.querySelector<HTMLInputElement>(id));
     input.value = value;
     input.dispatchEvent(new Event('input'));
     fixture.detectChanges();
   };
   const submit = () => {
-    el.querySelector('form')!.dispatchEvent(new Event('submit'));
+    must(el.querySelector('form')).dispatchEvent(new Event('submit'));
     fixture.detectChanges();
   };
   const problems = () => [...el.querySelectorAll('.problem')].map((p) => p.textContent?.trim());

@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import type { Message } from '@parley/contracts';
 import type { OutgoingMessage } from '@parley/realtime-client';
-import { aMessage } from '../testing/fakes';
+import { aMessage, must } from '../testing/fakes';
 import { TranscriptComponent } from './transcript.component';
 
 function render(messages: Message[], outgoing: OutgoingMessage[] = [], typing: string | null = null) {
@@ -20,7 +20,7 @@ describe('TranscriptComponent', () => {
 
   it("renders an agent's text as text, never as markup", () => {
     const { el } = render([aMessage(id, 1, { body: '<img src=x onerror="alert(1)"><b>bold</b>' })]);
-    const body = el.querySelector('.msg .body')!;
+    const body = must(el.querySelector('.msg .body'));
     expect(body.textContent).toBe('<img src=x onerror="alert(1)"><b>bold</b>');
     expect(body.querySelector('img, b')).toBeNull();
     expect(el.querySelector('.who')?.textContent).toBe('Ada');
@@ -44,7 +44,7 @@ describe('TranscriptComponent', () => {
     const { el, retried } = render([aMessage(id, 1)], [out('one', 'pending'), out('two', 'failed')], 'Ada');
     const items = [...el.querySelectorAll('li.out')];
     expect(items.map((li) => li.querySelector('.state')?.textContent?.trim())).toEqual(['Sending…', 'Not sent. Try again']);
-    items[1].querySelector('button')!.click();
+    must(items[1].querySelector('button')).click();
     expect(retried).toEqual(['two']);
     expect(el.querySelector('.typing')?.textContent).toContain('Ada is typing');
   });

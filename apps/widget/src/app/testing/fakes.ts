@@ -6,6 +6,12 @@ import type { Realtime } from '../realtime';
 export const HOST = 'https://shop.example.com';
 export const T0 = Date.parse('2026-03-01T10:00:00Z');
 
+/** The value, or a failed test naming what was missing. */
+export function must<T>(value: T | null | undefined, what = 'element'): T {
+  if (value === null || value === undefined) throw new Error(`${what} is missing`);
+  return value;
+}
+
 let n = 0;
 const uuid = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
 
@@ -73,8 +79,9 @@ export class FakeRealtime {
   }
 
   on(event: string, listener: (payload: never) => void): () => void {
-    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
-    this.listeners.get(event)!.add(listener);
+    const set = this.listeners.get(event) ?? new Set<(payload: never) => void>();
+    this.listeners.set(event, set);
+    set.add(listener);
     return () => this.listeners.get(event)?.delete(listener);
   }
 
