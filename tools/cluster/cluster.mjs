@@ -212,7 +212,7 @@ async function main() {
       JWT_SECRET: secret,
       ...(publicUrl ? { PUBLIC_URL: publicUrl, ALLOWED_ORIGINS: `${publicUrl},http://127.0.0.1:${lbPort}` } : {}),
     };
-    const child = spawn(NODE_BIN, [SERVER_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NODE_BIN, ['--max-semi-space-size=16', SERVER_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     relay(child, node.name);
     child.once('exit', (code, signal) => {
       if (!stopping) say(`${node.name} exited (${signal ?? code}); the others carry on`);

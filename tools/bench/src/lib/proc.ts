@@ -288,6 +288,14 @@ export class MachineSampler {
 }
 
 /** Load averages and the busiest processes: the conditions a measurement ran under. */
+function nodeVersion(bin: string): string {
+  try {
+    return execFileSync(bin, ['--version']).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function machineInfo(): Record<string, unknown> {
   const cpus = os.cpus();
   let pg = '';
@@ -302,7 +310,9 @@ export function machineInfo(): Record<string, unknown> {
     cpuModel: cpus[0]?.model,
     memGb: Math.round(os.totalmem() / 1e9),
     kernel: os.release(),
-    node: process.version,
+    /** The generator's Node (whatever ran the bench command); the servers run the project's. */
+    generatorNode: process.version,
+    serverNode: nodeVersion(NODE_BIN),
     postgresClient: pg,
     loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
     taskset: hasTaskset(),

@@ -7,6 +7,13 @@ import type { RunParams } from '../generator/protocol';
 import { createTarget, type Population, type PopulationSpec, type Role, type Target, type TargetKind, type TargetOptions } from '../targets';
 import path from 'node:path';
 
+/**
+ * As `npm start`, docker/Dockerfile and tools/cluster start Parley: semi-spaces of at most 16 MB
+ * (V8's default on a machine with much memory lets the young generation grow to several times
+ * that after a burst of connections, and keep it).
+ */
+export const SERVER_NODE_ARGS = ['--max-semi-space-size=16'];
+
 export interface Context {
   args: Args;
   log: (line: string) => void;
@@ -41,6 +48,8 @@ export function context(args: Args, log: (line: string) => void): Context {
     embedded: flag(args, 'embedded'),
     redisUrl: str(args, 'redis', 'redis://127.0.0.1:6379'),
     nodeArgs: [
+      // The V8 flags Parley's start command and Dockerfile run with; every server of a comparison gets them.
+      ...SERVER_NODE_ARGS,
       ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${path.join(TMP, 'profiles')}`] : []),
       ...list(args, 'server-node-args', []),
     ],
