@@ -23,10 +23,15 @@ export function pct(ratio: number): string {
 }
 
 /** Writes the scenario's JSON twice: the latest under tools/bench/results, a dated copy under tmp/bench. */
+function relativeToRoot(value: string): string {
+  return value.split(`${ROOT}${path.sep}`).join('');
+}
+
 export function writeResult(scenario: string, data: unknown): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   mkdirSync(TMP, { recursive: true });
-  const json = `${JSON.stringify(data, null, 2)}\n`;
+  // Paths inside the workspace are written relative to it: the results say nothing of the machine's layout.
+  const json = `${JSON.stringify(data, (_key, value: unknown) => (typeof value === 'string' ? relativeToRoot(value) : value), 2)}\n`;
   const latest = path.join(RESULTS_DIR, `${scenario}.json`);
   writeFileSync(latest, json);
   writeFileSync(path.join(TMP, `${scenario}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), json);
