@@ -336,6 +336,18 @@ export class ThreadsRepository {
     return rows.length === 1;
   }
 
+  /** The agent's active threads back to the queue, unassigned; their ids. */
+  async releaseAgent(sql: Sql, agentId: string): Promise<string[]> {
+    const rows = rowsOf<{ id: string }>(
+      await sql.query(
+        `UPDATE threads SET status = 'queued', assigned_agent_id = NULL, updated_at = now()
+          WHERE assigned_agent_id = $1 AND status = 'active' RETURNING id`,
+        [agentId],
+      ),
+    );
+    return rows.map((r) => r.id);
+  }
+
   async close(sql: Sql, id: string, by: { type: ActorType; id: string | null }): Promise<boolean> {
     const rows = rowsOf<{ id: string }>(
       await sql.query(

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
   type ActorType,
   type AuthorType,
@@ -9,6 +9,7 @@ import {
   type Thread,
   type ThreadPage,
 } from '@parley/contracts';
+import type { Subscription } from 'rxjs';
 import type { AgentPrincipal, Principal, VisitorPrincipal } from '../auth/principal';
 import { AppError } from '../common/app-error';
 import { DomainEvents } from '../common/domain-events';
@@ -41,13 +42,42 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
  * see all, and only the assigned agent writes as an agent.
  */
 @Injectable()
-export class ThreadsService {
+export class ThreadsService implements OnModuleInit, OnModuleDestroy {
+  private readonly log = new Logger('Threads');
+  private subscription?: Subscription;
+
   constructor(
     private readonly repo: ThreadsRepository,
     private readonly agents: AgentsService,
     private readonly events: DomainEvents,
     private readonly writer: MessageWriter,
   ) {}
+
+  /** A deactivated agent's conversations go back to the queue, where another agent can take them. */
+  onModuleInit(): void {
+    this.subscription = this.events.stream$.subscribe((e) => {
+      if (e.type !== 'agent.updated' || e.agent.active) return;
+      this.requeueThreadsOf(e.agent).catch((err: unknown) => this.log.error(`re-queueing the threads of ${e.agent.id}: ${String(err)}`));
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  /** The agent's active threads, queued again and unassigned, each with a note the visitor sees. */
+  async requeueThreadsOf(agent: { id: string; name: string }): Promise<Thread[]> {
+    const notes = await this.repo.transaction(async (sql) => {
+      const ids = await this.repo.releaseAgent(sql, agent.id);
+      const out: Message[] = [];
+      for (const id of ids) {
+        const note = await this.systemMessage(sql, id, `${agent.name} is no longer available; waiting for another agent`);
+        if (note) out.push(note);
+      }
+      return out;
+    });
+    return Promise.all(notes.map((note) => this.announce(note.threadId, note)));
+  }
 
   /** The visitor's open thread, created if there is none. */
   async start(visitor: VisitorPrincipal): Promise<{ thread: Thread; created: boolean }> {
