@@ -287,7 +287,7 @@ export class MachineSampler {
   }
 }
 
-/** Load averages and the busiest processes: the conditions a measurement ran under. */
+/** What `bin --version` prints ('unknown' if it cannot run). */
 function nodeVersion(bin: string): string {
   try {
     return execFileSync(bin, ['--version']).toString().trim();
@@ -296,6 +296,7 @@ function nodeVersion(bin: string): string {
   }
 }
 
+/** Load averages and the busiest processes: the conditions a measurement ran under. */
 export function machineInfo(): Record<string, unknown> {
   const cpus = os.cpus();
   let pg = '';

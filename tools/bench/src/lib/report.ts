@@ -22,11 +22,12 @@ export function pct(ratio: number): string {
   return Number.isFinite(ratio) ? `${Math.round(ratio * 100)}%` : '–';
 }
 
-/** Writes the scenario's JSON twice: the latest under tools/bench/results, a dated copy under tmp/bench. */
+/** A string with the workspace's absolute path taken out of it. */
 function relativeToRoot(value: string): string {
   return value.split(`${ROOT}${path.sep}`).join('');
 }
 
+/** Writes the scenario's JSON twice: the latest under tools/bench/results, a dated copy under tmp/bench. */
 export function writeResult(scenario: string, data: unknown): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   mkdirSync(TMP, { recursive: true });
