@@ -24,15 +24,22 @@ describe('ParleyIoAdapter.drain', () => {
   let server: Server;
   let client: Socket;
   let release: () => void = () => undefined;
+  /** Resolves when the server's handler has taken the next 'slow' event (its ack is then counted). */
+  let taken: Promise<void>;
+  let markTaken: () => void = () => undefined;
 
   beforeEach(async () => {
     http = createServer();
     // The adapter takes the HTTP server in place of the Nest application, as Nest's own adapters allow.
     adapter = new ParleyIoAdapter(http as unknown as INestApplicationContext, config, new OriginPolicy(config));
     server = adapter.createIOServer(0);
+    taken = new Promise<void>((r) => (markTaken = r));
     server.on('connection', (socket) => {
       // A handler that answers only when the test lets it: an ack in flight.
-      socket.on('slow', (_payload: unknown, ack: (r: object) => void) => void new Promise<void>((r) => (release = r)).then(() => ack({ ok: true })));
+      socket.on('slow', (_payload: unknown, ack: (r: object) => void) => {
+        markTaken();
+        void new Promise<void>((r) => (release = r)).then(() => ack({ ok: true }));
+      });
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     client = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'], reconnection: false });
@@ -45,13 +52,13 @@ describe('ParleyIoAdapter.drain', () => {
   });
 
   it('answers the acks it took, refuses new events with UNAVAILABLE, then closes the transport', async () => {
-    const inFlight = client.timeout(2000).emitWithAck('slow', {});
-    await new Promise((r) => setTimeout(r, 50));
+    const inFlight = client.timeout(10_000).emitWithAck('slow', {});
+    await taken;
     expect(adapter.acksInFlight).toBe(1);
 
     const closedAs = new Promise<string>((resolve) => client.once('disconnect', resolve));
-    const drained = adapter.drain(Date.now() + 2000);
-    const refused = await client.timeout(2000).emitWithAck('slow', {});
+    const drained = adapter.drain(Date.now() + 10_000);
+    const refused = await client.timeout(10_000).emitWithAck('slow', {});
     expect(refused).toEqual({ ok: false, error: { code: ErrorCode.Unavailable, message: expect.any(String) } });
 
     release();
@@ -62,8 +69,9 @@ describe('ParleyIoAdapter.drain', () => {
   });
 
   it('gives up on acks at the deadline and reports them as cut', async () => {
-    void client.timeout(2000).emitWithAck('slow', {}).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 50));
+    void client.timeout(10_000).emitWithAck('slow', {}).catch(() => undefined);
+    await taken;
+    expect(adapter.acksInFlight).toBe(1);
     await expect(adapter.drain(Date.now() + 100)).resolves.toEqual({ waitedFor: 1, unanswered: 1, closed: 1 });
     release();
   });
