@@ -1,29 +1,29 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { Agent } from './support/agent';
 import { launch, visitor, visitorContext, WAIT, Widget } from './support/browser';
 import { WORKSPACE_ROOT } from './support/processes';
 import { stack } from './support/state';
 
-interface LongFrame {
-  startTime: number;
-  duration: number;
-  /** Time spent in the loader's own scripts during this frame. */
-  loaderMs: number;
-}
-
+/** What the page saw while it loaded, recorded by a script that runs before any of the page's own. */
 interface LoadProbe {
-  longTasks: { startTime: number; duration: number }[];
-  longFrames: LongFrame[];
-  loaderScriptMs: number;
-  observes: string[];
+  /** At the host page's load event: had the loader drawn anything, or asked Parley for anything? */
+  atLoad: { drawn: boolean; parleyRequests: string[] } | null;
   readyAt: number | null;
   loadEventEnd: number;
-  loaderBytes: number | null;
+  settingsRequestedAt: number | null;
+  /** Every <script> element added to the document after the HTML parser's own. */
+  addedScripts: string[];
+  parserScripts: { src: string; async: boolean; defer: boolean }[];
 }
 
-/** The demo host page the start command serves at /demo (same origin as Parley). */
+/**
+ * The demo host page the start command serves at /demo (same origin as Parley). How long the
+ * loader's own work takes is a figure, not a verdict: `npm run nx -- run bench:loader` measures it
+ * (docs/widget.md); these tests check what holds on any machine, however busy.
+ */
 describe('the demo page', () => {
   const s = stack();
   let browser: Browser;
@@ -45,59 +45,67 @@ describe('the demo page', () => {
     await context?.close();
   });
 
-  it('loads the widget without adding a long task, even on a CPU slowed down four times', async () => {
-    await context.addInitScript(() => {
-      interface Script { sourceURL: string; duration: number }
-      const w = window as unknown as {
-        __probe: { longTasks: unknown[]; longFrames: LongFrame[]; loaderScriptMs: number; readyAt: number | null };
-      };
-      w.__probe = { longTasks: [], longFrames: [], loaderScriptMs: 0, readyAt: null };
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.__probe.longTasks.push({ startTime: Math.round(e.startTime), duration: Math.round(e.duration) });
-      }).observe({ type: 'longtask', buffered: true });
-      // Long animation frames name the scripts that ran in them, so a long task can be told apart
-      // from one the host page (or the machine) would have had anyway.
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) {
-          const scripts = (e as unknown as { scripts: Script[] }).scripts ?? [];
-          const loaderMs = scripts.filter((sc) => sc.sourceURL.endsWith('/widget.js')).reduce((sum, sc) => sum + sc.duration, 0);
-          w.__probe.loaderScriptMs += loaderMs;
-          if (e.duration > 50) {
-            w.__probe.longFrames.push({ startTime: Math.round(e.startTime), duration: Math.round(e.duration), loaderMs: Math.round(loaderMs) });
-          }
-        }
-      }).observe({ type: 'long-animation-frame', buffered: true });
-      window.addEventListener('parley:ready', () => (w.__probe.readyAt = Math.round(performance.now())));
-    });
+  it('keeps the loader off the page\'s critical path: nothing before the load event, no script added, within its byte budget', async () => {
+    await context.addInitScript((parley: string) => {
+      const w = window as unknown as { __probe: Omit<LoadProbe, 'loadEventEnd'> };
+      w.__probe = { atLoad: null, readyAt: null, settingsRequestedAt: null, addedScripts: [], parserScripts: [] };
+      let parsing = true;
+      new MutationObserver((records) => {
+        for (const r of records)
+          for (const n of r.addedNodes) if (n instanceof HTMLScriptElement && !parsing) w.__probe.addedScripts.push(n.src || n.textContent || '');
+      }).observe(document, { childList: true, subtree: true });
+      document.addEventListener('DOMContentLoaded', () => {
+        parsing = false;
+        w.__probe.parserScripts = [...document.scripts].map((sc) => ({ src: sc.src, async: sc.async, defer: sc.defer }));
+      });
+      // Registered before widget.js runs, so this listener sees the page as it is when load fires.
+      window.addEventListener('load', () => {
+        const parleyRequests = performance
+          .getEntriesByType('resource')
+          .map((r) => r.name)
+          .filter((u) => u.startsWith(parley) && !u.endsWith('/widget.js') && !u.startsWith(`${parley}/demo`));
+        w.__probe.atLoad = { drawn: document.querySelector('parley-widget') !== null, parleyRequests };
+      });
+      window.addEventListener('parley:ready', () => {
+        w.__probe.readyAt = performance.now();
+        const settings = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/api/v1/widget/settings'));
+        w.__probe.settingsRequestedAt = settings?.startTime ?? null;
+      });
+    }, s.api);
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    const loader = page.waitForResponse((r) => r.url() === `${s.api}/widget.js`, WAIT);
     await page.goto(`${s.api}/demo`, { waitUntil: 'load', ...WAIT });
+    const served = await (await loader).body();
     await page.locator('parley-widget .b').waitFor(WAIT);
-    // Long tasks are reported after they end: give any the loader started time to show up.
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 1500)));
     const probe = await page.evaluate((): LoadProbe => {
-      const p = (window as unknown as { __probe: Omit<LoadProbe, 'loadEventEnd' | 'loaderBytes' | 'observes'> }).__probe;
+      const p = (window as unknown as { __probe: Omit<LoadProbe, 'loadEventEnd'> }).__probe;
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-      const loader = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((r) => r.name.endsWith('/widget.js'));
-      const observes = PerformanceObserver.supportedEntryTypes.filter((t) => t === 'longtask' || t === 'long-animation-frame').sort();
-      return { ...p, observes, loaderScriptMs: Math.round(p.loaderScriptMs), loadEventEnd: Math.round(nav.loadEventEnd), loaderBytes: loader?.encodedBodySize ?? null };
+      return { ...p, loadEventEnd: nav.loadEventEnd };
     });
-    const report = { page: '/demo', cpuThrottling: 4, measuredAt: new Date().toISOString(), ...probe };
-    mkdirSync(path.join(WORKSPACE_ROOT, 'tmp/widget-e2e'), { recursive: true });
-    writeFileSync(path.join(WORKSPACE_ROOT, 'tmp/widget-e2e/long-tasks.json'), `${JSON.stringify(report, null, 2)}\n`);
-    console.log(
-      `[widget-e2e] /demo at 4x CPU: loader scripts ran ${probe.loaderScriptMs} ms in all; ${probe.longTasks.length} long task(s) on the page, ` +
-        `${probe.longFrames.filter((f) => f.loaderMs > 0).length} with loader code; button drawn at ${probe.readyAt} ms, load event at ${probe.loadEventEnd} ms`,
-    );
-    // The loader draws after the host page's load event...
-    expect(probe.readyAt).toBeGreaterThanOrEqual(probe.loadEventEnd);
-    // ...and never makes a task long: no frame it ran in would have been long without it
-    // (a long frame of the host page's own parsing or layout, or of a busy machine, is not the loader's).
-    const madeLongByLoader = probe.longFrames.filter((f) => f.loaderMs > 0 && f.duration - f.loaderMs <= 50);
-    expect(madeLongByLoader).toEqual([]);
-    // The frame API must exist in this browser (a silent observer would pass the check above).
-    expect(probe.observes).toEqual(['long-animation-frame', 'longtask']);
+
+    // Nothing drawn and nothing asked of Parley until the host page has loaded...
+    expect(probe.atLoad).toEqual({ drawn: false, parleyRequests: [] });
+    expect(probe.settingsRequestedAt).not.toBeNull();
+    expect(probe.settingsRequestedAt ?? 0).toBeGreaterThanOrEqual(probe.loadEventEnd);
+    // ...and the button is drawn after it.
+    expect(probe.readyAt ?? 0).toBeGreaterThanOrEqual(probe.loadEventEnd);
+    // The page's only Parley script is the async tag; the loader adds no <script> of its own.
+    expect(probe.parserScripts.filter((sc) => sc.src.startsWith(s.api))).toEqual([{ src: `${s.api}/widget.js`, async: true, defer: false }]);
+    expect(probe.addedScripts).toEqual([]);
+    // What is served is the file the build checked against its gzip budget (tools/scripts/widget-budgets.mjs).
+    const budget = JSON.parse(readFileSync(path.join(WORKSPACE_ROOT, 'dist/widget-budgets/loader.json'), 'utf8')) as { budget: number; gzip: number };
+    expect(gzipSync(served).length).toBe(budget.gzip);
+    expect(budget.gzip).toBeLessThanOrEqual(budget.budget);
+    // The chat app (the iframe) loads only when the visitor first opens the popup.
+    const appRequests = () => requests.filter((u) => u.startsWith(`${s.api}/widget/`));
+    expect(appRequests()).toEqual([]);
+    expect(await page.locator('parley-widget iframe').count()).toBe(0);
+    const appLoaded = page.waitForRequest((r) => r.url().startsWith(`${s.api}/widget/`), WAIT);
+    await page.locator('parley-widget .b').click(WAIT);
+    await appLoaded;
+    await page.locator('parley-widget iframe').waitFor({ state: 'attached', ...WAIT });
   });
 
   it('lets a visitor chat from /demo, and keeps the conversation in first-party storage across a reload', async () => {

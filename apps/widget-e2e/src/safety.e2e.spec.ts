@@ -96,30 +96,36 @@ describe('safety', () => {
 
   it('gives a page on an origin that is not allowed no chat', async () => {
     const page = await context.newPage();
+    // The loader tells the page when it gives up (parley:unavailable): wait for that refusal itself.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __unavailable: Promise<void> };
+      w.__unavailable = new Promise<void>((resolve) => window.addEventListener('parley:unavailable', () => resolve(), { once: true }));
+    });
     const refused = page.waitForEvent('requestfailed', { predicate: (r) => r.url() === `${s.api}/api/v1/widget/settings`, ...WAIT });
     await page.goto(`${s.blocked}/`, { waitUntil: 'load', ...WAIT });
     // The loader asked for the settings and the browser refused it the answer (no CORS header for this origin)...
     await refused;
     const res = await fetch(`${s.api}/api/v1/widget/settings`, { headers: { origin: s.blocked } });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
-    // ...so it drew nothing, and opens nothing when asked.
+    // ...so it gave up and said so, drew nothing, and opens nothing when asked (open() is synchronous).
+    await page.evaluate(() => (window as unknown as { __unavailable: Promise<void> }).__unavailable);
     await page.evaluate(() => (window as unknown as { Parley: { open(): void } }).Parley.open());
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
     expect(await page.locator('parley-widget').count()).toBe(0);
     expect(await page.locator('iframe').count()).toBe(0);
   });
 
   it('refuses to be framed by an origin that is not allowed (frame-ancestors), and lets the allowed site frame it', async () => {
     const blocked = await context.newPage();
+    // Chromium reports the refusal on the framing page's console: wait for it, not for a guessed time.
+    const refusal = blocked.waitForEvent('console', { predicate: (m) => m.text().includes('frame-ancestors') && m.text().includes('Refused to frame'), ...WAIT });
     const answer = blocked.waitForResponse((r) => r.url().startsWith(`${s.api}/widget/`), WAIT);
     await blocked.goto(`${s.blocked}/frame-widget`, { waitUntil: 'load', ...WAIT });
     const csp = (await answer).headers()['content-security-policy'];
     expect(csp).toContain(`frame-ancestors 'self' `);
     expect(csp).toContain(s.host);
     expect(csp).not.toContain(s.blocked);
-    const refused = blocked.frameLocator('#direct');
-    await blocked.waitForTimeout(300);
-    expect(await refused.locator('pw-root').count()).toBe(0);
+    expect((await refusal).text()).toContain(s.api);
+    expect(await blocked.frameLocator('#direct').locator('pw-root').count()).toBe(0);
 
     const allowed = await context.newPage();
     await allowed.goto(`${s.host}/frame-widget`, { waitUntil: 'load', ...WAIT });

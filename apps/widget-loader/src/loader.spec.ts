@@ -84,9 +84,14 @@ describe('ParleyWidget', () => {
 
   it('draws nothing when the settings cannot be read (a site that is not allowed gets no CORS header)', async () => {
     const widget = new ParleyWidget({ parley: PARLEY, sound: false, position: 'right' }, window);
+    const unavailable = jest.fn();
+    window.addEventListener('parley:unavailable', unavailable);
     expect(await widget.start(jest.fn().mockRejectedValue(new TypeError('Failed to fetch')) as unknown as typeof fetch)).toBe(false);
     expect(await widget.start(jest.fn().mockResolvedValue({ ok: false }) as unknown as typeof fetch)).toBe(false);
+    window.removeEventListener('parley:unavailable', unavailable);
     expect(document.querySelector('parley-widget')).toBeNull();
+    // The page is told, once per refusal, so it can hide its own links to the chat.
+    expect(unavailable).toHaveBeenCalledTimes(2);
   });
 
   it('opens a popup with the title as text, the typed intro and the iframe for this site', async () => {

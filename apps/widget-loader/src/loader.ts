@@ -58,15 +58,16 @@ export class ParleyWidget {
 
   /**
    * Reads the settings and draws the button. The settings answer carries a CORS header only for
-   * allowed sites, so on any other site the read fails and nothing is drawn: no chat there.
+   * allowed sites, so on any other site the read fails and nothing is drawn: no chat there. The page
+   * hears `parley:unavailable` then, so it can hide its own "chat with us" links.
    */
   async start(fetcher: typeof fetch = (...a) => this.win.fetch(...a)): Promise<boolean> {
     try {
       const res = await fetcher(`${this.config.parley}/api/v1/widget/settings`, { credentials: 'omit' });
-      if (!res.ok) return false;
+      if (!res.ok) return this.unavailable();
       this.look = toLook((await res.json()) as Partial<WidgetSettings>);
     } catch {
-      return false;
+      return this.unavailable();
     }
     this.draw(this.look);
     this.win.addEventListener('message', this.onMessage);
@@ -79,6 +80,11 @@ export class ParleyWidget {
     this.emit('ready');
     this.win.dispatchEvent(new CustomEvent('parley:ready'));
     return true;
+  }
+
+  private unavailable(): false {
+    this.win.dispatchEvent(new CustomEvent('parley:unavailable'));
+    return false;
   }
 
   open(): void {

@@ -1,8 +1,8 @@
 import type { Agent, AuthResponse, Thread } from '@parley/contracts';
 import { Actors } from '../testing/actors';
-import { backends, createTestApp, type TestApp } from '../testing/test-app';
+import { describeBackends, createTestApp, type TestApp } from '../testing/test-app';
 
-describe.each(backends())('agents and thread search on %s', (backend) => {
+describeBackends('agents and thread search', (backend) => {
   let t: TestApp;
   let actors: Actors;
   let admin: AuthResponse;

@@ -7,9 +7,15 @@ import { EmbeddedPostgres } from '../database/embedded-postgres';
 
 export type Backend = 'postgres' | 'pglite';
 
-/** The back ends this run can reach: PGlite always, PostgreSQL when the global setup found it. */
-export function backends(): Backend[] {
-  return process.env.PARLEY_TEST_POSTGRES_URL ? ['postgres', 'pglite'] : ['pglite'];
+/**
+ * A describe block per back end. PostgreSQL's is skipped (and so counted as skipped, never passed)
+ * when the global setup did not find it; under CI=true the global setup fails instead.
+ */
+export function describeBackends(title: string, body: (backend: Backend) => void): void {
+  for (const backend of ['postgres', 'pglite'] as const) {
+    const reachable = backend === 'pglite' || Boolean(process.env.PARLEY_TEST_POSTGRES_URL);
+    (reachable ? describe : describe.skip)(`${title} on ${backend}`, () => body(backend));
+  }
 }
 
 export interface TestDatabase {

@@ -1,13 +1,13 @@
 import type { AuthResponse, Message, Thread } from '@parley/contracts';
 import { DataSource } from 'typeorm';
 import { Actors } from '../testing/actors';
-import { backends, createTestApp, type TestApp } from '../testing/test-app';
+import { describeBackends, createTestApp, type TestApp } from '../testing/test-app';
 import { MessageWriter } from './message.writer';
 import { ThreadsRepository } from './threads.repository';
 import { ThreadsService } from './threads.service';
 
 /** The thread rules against a real database: the same suite on PostgreSQL and on embedded PGlite. */
-describe.each(backends())('threads on %s', (backend) => {
+describeBackends('threads', (backend) => {
   let t: TestApp;
   let actors: Actors;
   let admin: AuthResponse;
@@ -113,17 +113,26 @@ describe.each(backends())('threads on %s', (backend) => {
     const p = visitorPrincipal(v.visitor.id);
     // A second writer over the same database stands for another API node.
     const otherNode = new MessageWriter(t.app.get(ThreadsRepository));
-    const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
     // On PostgreSQL a transaction holding the thread's row lock keeps the first batch waiting, so the
     // copy's batch starts before the first commits and only the unique index can tell it is a copy.
+    // Each step waits until PostgreSQL shows the writer blocked on that lock, whatever the machine's speed.
     const locker = backend === 'postgres' ? db.createQueryRunner() : null;
+    const waitingOnLocks = async (n: number) => {
+      for (;;) {
+        const [{ waiting }] = await db.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (waiting >= n) return;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
     await locker?.connect();
     await locker?.startTransaction();
     await locker?.query(`SELECT 1 FROM threads WHERE id = $1 FOR UPDATE`, [thread.id]);
     const first = threads.postMessage(p, thread.id, { clientMsgId: 'k', body: 'once' });
-    await pause();
+    if (locker) await waitingOnLocks(1);
     const copy = otherNode.write({ threadId: thread.id, authorType: 'visitor', authorId: p.id, authorName: p.name, body: 'once', clientMsgId: 'k' });
-    await pause();
+    if (locker) await waitingOnLocks(2);
     await locker?.commitTransaction();
     await locker?.release();
     const [a, b] = await Promise.all([first, copy]);

@@ -4,7 +4,7 @@ import { io } from 'socket.io-client';
 import { OriginPolicy } from '../common/origin-policy';
 import { createApp } from '../bootstrap';
 import { Actors } from '../testing/actors';
-import { backends, createTestDatabase, testConfig, type TestDatabase } from '../testing/test-app';
+import { describeBackends, createTestDatabase, testConfig, type TestDatabase } from '../testing/test-app';
 
 const SHOP = 'https://shop.example.com';
 const BLOG = 'http://blog.example.org:8080';
@@ -22,7 +22,7 @@ async function handshake(url: string, origin: string): Promise<'connected' | str
   }
 }
 
-describe.each(backends())('widget settings on %s', (backend) => {
+describeBackends('widget settings', (backend) => {
   let db: TestDatabase;
   let app: Awaited<ReturnType<typeof createApp>>;
   let actors: Actors;

@@ -9,10 +9,13 @@ export interface SmokeResult {
 
 /**
  * A few seconds of conversation against a started Parley (PostgreSQL when reachable, else the
- * embedded default): the generator end to end, for `npm test`. Not a measurement.
+ * embedded default): the generator end to end, for `npm test`. Not a measurement. Under CI=true
+ * PostgreSQL must be there: a fallback would report the PostgreSQL run as passed without running it.
  */
 export async function smoke(ctx: Context): Promise<SmokeResult> {
-  const backend = ctx.embedded || !(await postgresReachable()) ? 'pglite' : 'postgres';
+  const reachable = ctx.embedded || (await postgresReachable());
+  if (!reachable && process.env.CI === 'true') throw new Error('PostgreSQL is not reachable, and under CI=true the smoke run must use it');
+  const backend = ctx.embedded || !reachable ? 'pglite' : 'postgres';
   if (backend === 'pglite' && !ctx.embedded) ctx.log('SKIPPED PostgreSQL (not reachable): the smoke run uses the embedded PGlite');
   const local: Context = { ...ctx, embedded: backend === 'pglite', workers: num(ctx.args, 'workers', 1) };
   const pairs = num(ctx.args, 'pairs', 20);
