@@ -11,5 +11,6 @@ module.exports = {
   globalTeardown: '<rootDir>/src/support/global-teardown.ts',
   // One server and one database per run: files run one after another against it.
   maxWorkers: 1,
-  testTimeout: 30000,
+  // A bound for a hung test, not a measure of speed (a busy machine is several times slower).
+  testTimeout: 90_000,
 };

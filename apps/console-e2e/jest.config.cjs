@@ -11,5 +11,6 @@ module.exports = {
   globalTeardown: '<rootDir>/src/support/global-teardown.ts',
   testSequencer: '<rootDir>/src/support/sequencer.cjs',
   maxWorkers: 1,
-  testTimeout: 60000,
+  // A bound for a hung test, not a measure of speed (a busy machine is several times slower).
+  testTimeout: 120_000,
 };

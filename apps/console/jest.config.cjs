@@ -15,5 +15,5 @@ module.exports = {
     '^@parley/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
     '^@parley/realtime-client$': path.join(root, 'libs/realtime-client/src/index.ts'),
   },
-  testTimeout: 15000,
+  testTimeout: 60_000, // a bound for a hung test, not a measure of speed
 };

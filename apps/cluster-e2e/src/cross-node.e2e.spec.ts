@@ -14,7 +14,7 @@ function client(name: string, token: string, url: string): ChatClient {
 
 beforeAll(async () => {
   cluster = await Cluster.start({ nodes: 2 });
-}, 60_000);
+}, 120_000);
 
 afterEach(() => {
   for (const c of clients.splice(0)) c.close();

@@ -10,7 +10,7 @@ let clients: ChatClient[] = [];
 
 beforeAll(async () => {
   cluster = await Cluster.start({ nodes: 2 });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   for (const c of clients) c.close();

@@ -2,7 +2,7 @@ import { ChatClient } from './support/chat-client';
 import { Cluster } from './support/cluster';
 import { postgresAddress, throughProxy } from './support/database';
 import { request } from './support/http';
-import { until } from './support/processes';
+import { LIVENESS_MS, until } from './support/processes';
 import { TcpProxy } from './support/tcp-proxy';
 
 let cluster: Cluster;
@@ -13,7 +13,7 @@ beforeAll(async () => {
   // The node reaches PostgreSQL through a proxy the test can cut; the machine's server stays up.
   db = await TcpProxy.start(postgresAddress());
   cluster = await Cluster.start({ nodes: 1, envOf: (_, database) => ({ DATABASE_URL: throughProxy(database.url, db.port) }) });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 /** Polls readiness until it answers `status` with `checks`; returns how long that took. */
-async function readyBecomes(status: number, checks: Record<string, string>, timeoutMs: number): Promise<number> {
+async function readyBecomes(status: number, checks: Record<string, string>, timeoutMs = LIVENESS_MS): Promise<number> {
   const node = cluster.nodes[0];
   const started = Date.now();
   const expected = { status: status === 200 ? 'ok' : 'unavailable', checks };
@@ -43,7 +43,7 @@ async function liveAndRunning(): Promise<void> {
 describe('readiness reflects reality', () => {
   it('reports a lost database and a lost Redis as not ready, keeps running, and recovers by itself', async () => {
     const node = cluster.nodes[0];
-    await readyBecomes(200, { database: 'up', redis: 'up' }, 5000);
+    await readyBecomes(200, { database: 'up', redis: 'up' });
     const { visitor, agent, thread } = await cluster.conversation();
     const visitorClient = new ChatClient({ name: 'visitor', token: visitor.token, urls: [node.url] });
     clients.push(visitorClient);
@@ -51,24 +51,24 @@ describe('readiness reflects reality', () => {
     await visitorClient.track(thread.id);
 
     await db.cut();
-    const dbDownMs = await readyBecomes(503, { database: 'down', redis: 'up' }, 5000);
+    const dbDownMs = await readyBecomes(503, { database: 'down', redis: 'up' });
     await liveAndRunning();
     await db.restore();
-    const dbBackMs = await readyBecomes(200, { database: 'up', redis: 'up' }, 10_000);
+    const dbBackMs = await readyBecomes(200, { database: 'up', redis: 'up' });
 
     await cluster.redis.down('SIGKILL');
-    const redisDownMs = await readyBecomes(503, { database: 'up', redis: 'down' }, 5000);
+    const redisDownMs = await readyBecomes(503, { database: 'up', redis: 'down' });
     await liveAndRunning();
     // Without Redis the node still stores and acks: only the fan-out to other nodes waits.
     const duringOutage = await visitorClient.send(thread.id, 'while Redis is away');
     await cluster.redis.up();
-    const redisBackMs = await readyBecomes(200, { database: 'up', redis: 'up' }, 10_000);
+    const redisBackMs = await readyBecomes(200, { database: 'up', redis: 'up' });
 
     // Both at once, and back.
     await Promise.all([db.cut(), cluster.redis.down('SIGKILL')]);
-    await readyBecomes(503, { database: 'down', redis: 'down' }, 5000);
+    await readyBecomes(503, { database: 'down', redis: 'down' });
     await Promise.all([db.restore(), cluster.redis.up()]);
-    await readyBecomes(200, { database: 'up', redis: 'up' }, 10_000);
+    await readyBecomes(200, { database: 'up', redis: 'up' });
 
     // The node works as before: the agent's reply reaches the visitor's socket live.
     const agentClient = new ChatClient({ name: 'agent', token: agent.token, urls: [node.url] });

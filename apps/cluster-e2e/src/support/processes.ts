@@ -12,6 +12,13 @@ export const RUN_DIR = path.join(ROOT, 'tmp/cluster-e2e', `${new Date().toISOStr
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * How long a test waits for something that must happen (a reconnect, a recovery) before calling it
+ * broken. A bound on liveness, not a measure of speed: how fast it happened is logged as a figure,
+ * and a busy machine (one core taken by something else) must not fail the suite.
+ */
+export const LIVENESS_MS = 30_000;
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();

@@ -12,6 +12,8 @@ export class TcpProxy {
   delayMs = 0;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  /** Texts a test waits to see go towards the target (see `sent`). */
+  private readonly watched = new Map<string, () => void>();
 
   private constructor(
     readonly port: number,
@@ -42,6 +44,14 @@ export class TcpProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /**
+   * Resolves once each text has been seen in what goes towards the target: for a database, the
+   * statement carrying that message body has left the node, so the node has surely taken the work.
+   */
+  sent(texts: string[]): Promise<void> {
+    return Promise.all(texts.map((t) => new Promise<void>((resolve) => this.watched.set(t, resolve)))).then(() => undefined);
+  }
+
   private pipe(client: Socket): void {
     const upstream = connect(this.target);
     for (const s of [client, upstream]) {
@@ -55,7 +65,14 @@ export class TcpProxy {
     }
     // Each chunk leaves delayMs after it came, never before the one ahead of it: order is kept.
     let next = 0;
-    client.on('data', (chunk) => {
+    let tail = '';
+    client.on('data', (chunk: Buffer) => {
+      if (this.watched.size > 0) {
+        // The tail of the previous chunk too, in case a text straddles two chunks.
+        const text = tail + chunk.toString('latin1');
+        for (const [t, resolve] of this.watched) if (text.includes(t)) (this.watched.delete(t), resolve());
+        tail = text.slice(-256);
+      }
       if (this.delayMs === 0 && next <= Date.now()) return void upstream.write(chunk);
       next = Math.max(Date.now() + this.delayMs, next);
       setTimeout(() => upstream.writable && upstream.write(chunk), next - Date.now());

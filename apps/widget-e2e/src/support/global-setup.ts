@@ -69,7 +69,7 @@ export default async function globalSetup(): Promise<void> {
   };
   await call(`${api}/api/v1/widget/settings`, 'PUT', settings, admin.token);
 
-  const screenshots = path.resolve(WORKSPACE_ROOT, process.env['WIDGET_SCREENSHOTS'] ?? 'tmp/widget-e2e/screenshots');
+  const screenshots = path.resolve(WORKSPACE_ROOT, process.env['SCREENSHOTS'] === 'docs' ? 'docs/screenshots' : 'tmp/widget-e2e/screenshots');
   mkdirSync(screenshots, { recursive: true });
   const state: Stack = {
     api,
