@@ -116,15 +116,18 @@ describe('safety', () => {
 
   it('refuses to be framed by an origin that is not allowed (frame-ancestors), and lets the allowed site frame it', async () => {
     const blocked = await context.newPage();
-    // Chromium reports the refusal on the framing page's console: wait for it, not for a guessed time.
-    const refusal = blocked.waitForEvent('console', { predicate: (m) => m.text().includes('frame-ancestors') && m.text().includes('Refused to frame'), ...WAIT });
+    // Chromium fails the frame's request and says why on the page's console: wait for the refusal
+    // itself, not for a guessed time.
+    const refusal = blocked.waitForEvent('console', { predicate: (m) => m.type() === 'error' && m.text().includes('"frame-ancestors '), ...WAIT });
+    const failed = blocked.waitForEvent('requestfailed', { predicate: (r) => r.url().startsWith(`${s.api}/widget/`), ...WAIT });
     const answer = blocked.waitForResponse((r) => r.url().startsWith(`${s.api}/widget/`), WAIT);
     await blocked.goto(`${s.blocked}/frame-widget`, { waitUntil: 'load', ...WAIT });
     const csp = (await answer).headers()['content-security-policy'];
     expect(csp).toContain(`frame-ancestors 'self' `);
     expect(csp).toContain(s.host);
     expect(csp).not.toContain(s.blocked);
-    expect((await refusal).text()).toContain(s.api);
+    expect((await refusal).text()).toContain(`Framing '${s.api}/' violates`);
+    expect((await failed).failure()?.errorText).toBe('net::ERR_BLOCKED_BY_RESPONSE');
     expect(await blocked.frameLocator('#direct').locator('pw-root').count()).toBe(0);
 
     const allowed = await context.newPage();
