@@ -80,20 +80,23 @@ describe('graceful shutdown', () => {
     await sleep(1500);
 
     const onA = clients.filter((c) => c.url === a.url);
-    // Each database round trip of node A now takes 150 ms more: a send or a post takes several.
-    slowDb.delayMs = 150;
+    // Each database round trip of node A now takes 300 ms more: a send or a post takes several
+    // (the access check, then the batch's statement and commit).
+    slowDb.delayMs = 300;
     await sleep(500);
-    // Work that node A has surely taken, but not finished, when the signal comes: the signal waits
-    // until each body has left node A towards the (slowed) database, however busy the machine is.
+    // Work that node A has surely taken, but not finished, when the signal comes. The signal waits
+    // until the first statement carrying a burst message leaves node A: the burst went out at once,
+    // and that statement came at least one slowed access check after the first of it arrived, so by
+    // then node A holds the whole burst, and none of it can be committed for several round trips.
     const restBodies = Array.from({ length: 5 }, (_, i) => `in flight over REST ${i}`);
     const socketBodies = onA.map((_, i) => `in flight over a socket ${i}`);
-    const taken = slowDb.sent([...restBodies, ...socketBodies]);
+    const firstWritten = Promise.any([...restBodies, ...socketBodies].map((body) => slowDb.sent(body)));
     const restBurst = restBodies.map((body) =>
       request(`${a.url}${API_PREFIX}/threads/${restThread.id}/messages`, { token: visitorToken, body: { clientMsgId: randomUUID(), body } }),
     );
     const threadOf = new Map(conversations.flatMap((c) => [[c.visitor, c.threadId] as const, [c.agent, c.threadId] as const]));
     const socketBurst = onA.map((c, i) => c.emit(ClientEvent.MessageSend, { threadId: threadOf.get(c) ?? '', clientMsgId: randomUUID(), body: socketBodies[i] }));
-    await until('node A to have taken the burst', () => taken.then(() => true), LIVENESS_MS);
+    await until('node A to write the first message of the burst', () => firstWritten.then(() => true), LIVENESS_MS);
     const termAt = Date.now();
     a.process.child.kill('SIGTERM');
     const exit = await a.process.waitExit(45_000);

@@ -12,10 +12,14 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type ServerEventName = keyof ServerToClientEvents;
 export type EventArg<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
+// ACK_MS and EVENT_MS bound liveness, they do not measure speed (a busy machine answers well within them).
 /** Every ack is awaited through `socket.timeout(ACK_MS).emitWithAck(...)`. */
-export const ACK_MS = 5000;
-export const EVENT_MS = 5000;
-/** How long "nothing arrives" is watched for. */
+export const ACK_MS = 10_000;
+export const EVENT_MS = 10_000;
+/**
+ * How long "nothing (else) arrives" is watched for, where nothing else can be awaited: such a window
+ * can only let a late duplicate slip by on a slow machine, never fail a correct server.
+ */
 export const QUIET_MS = 600;
 
 const open = new Set<ClientSocket>();

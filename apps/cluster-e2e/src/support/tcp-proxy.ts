@@ -45,11 +45,11 @@ export class TcpProxy {
   }
 
   /**
-   * Resolves once each text has been seen in what goes towards the target: for a database, the
-   * statement carrying that message body has left the node, so the node has surely taken the work.
+   * Resolves once the text has been seen in what goes towards the target: for a database, the
+   * statement carrying that message body has left the node.
    */
-  sent(texts: string[]): Promise<void> {
-    return Promise.all(texts.map((t) => new Promise<void>((resolve) => this.watched.set(t, resolve)))).then(() => undefined);
+  sent(text: string): Promise<void> {
+    return new Promise<void>((resolve) => this.watched.set(text, resolve));
   }
 
   private pipe(client: Socket): void {
