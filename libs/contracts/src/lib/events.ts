@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Ack } from './errors';
 import type { Agent, Message, Thread } from './models';
-import { ClientMsgIdSchema, IdSchema, MessageBodySchema, type MessagePage } from './requests';
+import { ClientMsgIdSchema, IdSchema, MessageBodySchema, type MessagePage, SeqSchema } from './requests';
 import { LIMITS } from './limits';
 
 import { ClientEvent, type ClientEventName, type ServerEvent } from './constants';
@@ -15,7 +15,7 @@ export const MessageSendPayloadSchema = z.strictObject({
 });
 export const MessagesSyncPayloadSchema = z.strictObject({
   threadId: IdSchema,
-  afterSeq: z.number().int().min(0),
+  afterSeq: SeqSchema,
   limit: z.number().int().min(1).max(LIMITS.pageSizeMax).optional(),
 });
 export const TypingPayloadSchema = z.strictObject({ threadId: IdSchema, isTyping: z.boolean() });

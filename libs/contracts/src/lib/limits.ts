@@ -7,6 +7,8 @@ export const LIMITS = {
   passwordMin: 10,
   passwordMax: 200,
   clientMsgIdMax: 64,
+  /** The largest seq a thread can reach (PostgreSQL int4); larger `afterSeq` values are refused. */
+  seqMax: 2_147_483_647,
   apiKeyNameMax: 100,
   pageSizeDefault: 50,
   pageSizeMax: 200,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
+import { userText } from './text';
 import {
   AgentRoleSchema,
   AgentSchema,
@@ -12,10 +13,12 @@ import {
 
 // Request bodies are strict: an unknown field is a validation error, not silently dropped.
 
-export const NameSchema = z.string().trim().min(1).max(LIMITS.nameMax);
+export const NameSchema = userText({ max: LIMITS.nameMax });
 export const EmailSchema = z.string().trim().toLowerCase().max(LIMITS.emailMax).pipe(z.email());
 export const PasswordSchema = z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax);
-export const MessageBodySchema = z.string().trim().min(LIMITS.messageBodyMin).max(LIMITS.messageBodyMax);
+export const MessageBodySchema = userText({ max: LIMITS.messageBodyMax, multiline: true });
+/** A seq as the database holds it (int4): larger numbers are refused before they reach SQL. */
+export const SeqSchema = z.number().int().min(0).max(LIMITS.seqMax);
 export const ClientMsgIdSchema = z
   .string()
   .min(1)
@@ -74,7 +77,7 @@ export const ListThreadsQuerySchema = z.strictObject({
   /** An agent id, `me`, or `none` (unassigned). */
   assignee: z.union([IdSchema, z.literal('me'), z.literal('none')]).optional(),
   /** Search in the visitor's name and email and in message text (case-insensitive). */
-  q: z.string().trim().min(1).max(200).optional(),
+  q: userText({ max: 200 }).optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
   limit: z.coerce.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
   cursor: z
@@ -92,7 +95,7 @@ export const ThreadPageSchema = z.object({
 export type ThreadPage = z.infer<typeof ThreadPageSchema>;
 
 export const ListMessagesQuerySchema = z.strictObject({
-  afterSeq: z.coerce.number().int().min(0).default(0),
+  afterSeq: z.coerce.number().int().min(0).max(LIMITS.seqMax).default(0),
   limit: z.coerce.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeMax),
 });
 export type ListMessagesQuery = z.infer<typeof ListMessagesQuerySchema>;
@@ -117,7 +120,7 @@ export type AssignThreadRequest = z.infer<typeof AssignThreadRequestSchema>;
 export const EmptyBodySchema = z.strictObject({});
 
 export const CreateApiKeyRequestSchema = z.strictObject({
-  name: z.string().trim().min(1).max(LIMITS.apiKeyNameMax),
+  name: userText({ max: LIMITS.apiKeyNameMax }),
 });
 export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequestSchema>;
 
@@ -159,8 +162,8 @@ const Origin = z
   .transform((u) => new URL(u).origin);
 
 export const UpdateWidgetSettingsRequestSchema = z.strictObject({
-  title: z.string().trim().min(1).max(60),
-  greetingLines: z.array(z.string().trim().min(1).max(200)).max(3),
+  title: userText({ max: 60 }),
+  greetingLines: z.array(userText({ max: 200 })).max(3),
   color: HexColor,
   allowedOrigins: z.array(Origin).max(50),
 });

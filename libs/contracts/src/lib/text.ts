@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * The one place that decides what user-supplied text Parley accepts: names, message bodies,
+ * titles, search terms. Everything a person types goes through `userText`, so a rule is never
+ * restated (and never forgotten) by a single schema.
+ *
+ * - C0 and C1 control characters are refused (PostgreSQL refuses U+0000 outright, and the others
+ *   are never typed by people); a multi-line text keeps tab and line feed, and CR LF becomes LF.
+ * - Lone surrogates are refused: they are not text, and no UTF-8 column can hold them.
+ * - Text is normalised to NFC, so the same words are stored (and searched) the same way.
+ * - A text that is empty once whitespace and invisible characters (zero-width, bidi controls,
+ *   fillers) are removed is refused: a message nobody can see is not a message.
+ */
+
+/** C0, DEL and C1, except tab and line feed. */
+const CONTROL_MULTILINE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+/** C0, DEL and C1. */
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * What draws nothing: white space, format characters (zero-width space and joiners, bidi
+ * controls, the BOM, soft hyphen: Unicode category Cf), and the fillers that render blank
+ * (combining grapheme joiner, Hangul fillers, Braille blank).
+ */
+const INVISIBLE = /[\s\p{Cf}\u034F\u115F\u1160\u3164\uFFA0\u2800]/gu;
+
+export interface TextRules {
+  max: number;
+  /** Keeps tab and line feed (message bodies); a one-line text refuses them like any control character. */
+  multiline?: boolean;
+}
+
+/** True when the text shows something once invisible characters are taken away. */
+export function hasVisibleText(text: string): boolean {
+  return text.replace(INVISIBLE, '').length > 0;
+}
+
+/** A user-supplied text: see the rules above. Trimmed, NFC, 1..max characters, something visible. */
+export function userText({ max, multiline = false }: TextRules) {
+  const control = multiline ? CONTROL_MULTILINE : CONTROL;
+  const schema = multiline ? z.string().overwrite((s) => s.replace(/\r\n?/g, '\n')) : z.string();
+  return schema
+    .refine((s) => !control.test(s), {
+      message: multiline ? 'control characters are not allowed (tab and new line are)' : 'control characters are not allowed',
+    })
+    .refine((s) => !LONE_SURROGATE.test(s), { message: 'not valid Unicode text (a lone surrogate)' })
+    .overwrite((s) => s.normalize('NFC'))
+    .trim()
+    .min(1)
+    .max(max)
+    .refine(hasVisibleText, { message: 'must contain visible text' });
+}
