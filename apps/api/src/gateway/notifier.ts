@@ -1,6 +1,5 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Rooms, ServerEvent } from '@parley/contracts';
-import type { Subscription } from 'rxjs';
 import { type DomainEvent, DomainEvents } from '../common/domain-events';
 import { ChatGateway } from './chat.gateway';
 
@@ -10,7 +9,7 @@ import { ChatGateway } from './chat.gateway';
  */
 @Injectable()
 export class Notifier implements OnModuleInit, OnModuleDestroy {
-  private subscription?: Subscription;
+  private unsubscribe?: () => void;
 
   constructor(
     private readonly events: DomainEvents,
@@ -18,11 +17,11 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.subscription = this.events.stream$.subscribe((e) => this.deliver(e));
+    this.unsubscribe = this.events.subscribe((e) => this.deliver(e));
   }
 
   onModuleDestroy(): void {
-    this.subscription?.unsubscribe();
+    this.unsubscribe?.();
   }
 
   private deliver(e: DomainEvent): void {
