@@ -1,13 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Agent, Message, Thread } from '@parley/contracts';
+import type { Agent, Message, Thread, TypingEvent } from '@parley/contracts';
 
-/** What happened, emitted by services only after the change is committed. */
+/**
+ * What happened, emitted by services only after the change is committed. Typing has nothing to
+ * commit: it is emitted once the author's write access is checked, with the connection it came
+ * from, which does not hear its own typing.
+ */
 export type DomainEvent =
   | { type: 'message.created'; message: Message }
   | { type: 'thread.created'; thread: Thread }
   /** `joinAgentId`: an agent who now works the thread and whose sockets should join its room. */
   | { type: 'thread.updated'; thread: Thread; joinAgentId?: string }
-  | { type: 'agent.updated'; agent: Agent };
+  | { type: 'agent.updated'; agent: Agent }
+  | { type: 'typing.updated'; typing: TypingEvent; fromConnection: string };
 
 export type DomainEventListener = (event: DomainEvent) => void | Promise<void>;
 

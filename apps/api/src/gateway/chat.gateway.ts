@@ -20,7 +20,6 @@ import {
   type MessagesSyncPayload,
   LIMITS,
   Rooms,
-  ServerEvent,
   SocketAuthSchema,
   type Thread,
   ThreadRefPayloadSchema,
@@ -189,14 +188,7 @@ export class ChatGateway
     @ConnectedSocket() socket: ParleySocket,
     @MessageBody(new ZodPipe(TypingPayloadSchema)) p: TypingPayload,
   ): Promise<object> {
-    const principal = socket.data.principal;
-    await this.threads.writable(principal, p.threadId);
-    socket.to(Rooms.thread(p.threadId)).emit(ServerEvent.Typing, {
-      threadId: p.threadId,
-      authorType: principal.kind === 'agent' ? 'agent' : 'visitor',
-      authorName: principal.name,
-      isTyping: p.isTyping,
-    });
+    await this.threads.typing(socket.data.principal, p.threadId, p.isTyping, socket.id);
     return {};
   }
 }

@@ -44,6 +44,10 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
         // A deactivated agent's open sockets end now; its token is refused from the next request on.
         if (!e.agent.active) io.in(Rooms.agent(e.agent.id)).disconnectSockets(true);
         return;
+      case 'typing.updated':
+        // Each socket is in the room named by its id: leaving that room out leaves the author's connection out.
+        io.to(Rooms.thread(e.typing.threadId)).except(e.fromConnection).emit(ServerEvent.Typing, e.typing);
+        return;
       default: {
         const unreachable: never = e;
         throw new Error(`Unhandled domain event ${JSON.stringify(unreachable)}`);

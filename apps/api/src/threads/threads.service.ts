@@ -228,6 +228,13 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
     return access;
   }
 
+  /** Relayed to the thread's other connections, never stored. `fromConnection` is the author's, which is left out. */
+  async typing(principal: Principal, threadId: string, isTyping: boolean, fromConnection: string): Promise<void> {
+    await this.writable(principal, threadId);
+    const authorType = principal.kind === 'agent' ? 'agent' : 'visitor';
+    this.events.emit({ type: 'typing.updated', typing: { threadId, authorType, authorName: principal.name, isTyping }, fromConnection });
+  }
+
   private systemMessage(sql: Sql, threadId: string, body: string): Promise<Message | null> {
     return this.repo.append(
       { threadId, authorType: 'system', authorId: null, authorName: null, body, clientMsgId: null },
