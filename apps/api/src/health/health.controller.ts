@@ -1,10 +1,9 @@
 import { Controller, Res } from '@nestjs/common';
-import { ApplicationConfig } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ApiRoute } from '../auth/api-route.decorator';
-import { ParleyIoAdapter } from '../gateway/io.adapter';
+import { RedisBus } from '../gateway/redis.bus';
 import { GracefulShutdown } from './graceful-shutdown';
 
 const TIMEOUT_MS = 2000;
@@ -19,7 +18,7 @@ type Check = 'up' | 'down';
 export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly nest: ApplicationConfig,
+    private readonly redis: RedisBus,
     private readonly shutdown: GracefulShutdown,
   ) {}
 
@@ -36,13 +35,12 @@ export class HealthController {
    */
   @ApiRoute('get /health/ready')
   async ready(@Res({ passthrough: true }) res: Response) {
-    const io = this.nest.getIoAdapter();
     const [database, redis] = await Promise.all([
       within(this.dataSource.query('SELECT 1'), TIMEOUT_MS).then(
         () => 'up' as const,
         () => 'down' as const,
       ),
-      io instanceof ParleyIoAdapter ? io.redisHealth() : undefined,
+      this.redis.health(),
     ]);
     const checks: Record<string, Check> = redis ? { database, redis } : { database };
     if (this.shutdown.isDraining) checks.accepting = 'down';
