@@ -3,14 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ApiRoute } from '../auth/api-route.decorator';
+import { within } from '../common/within';
 import { RedisBus } from '../gateway/redis.bus';
 import { GracefulShutdown } from './graceful-shutdown';
 
 const TIMEOUT_MS = 2000;
-
-function within<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
-}
 
 type Check = 'up' | 'down';
 
@@ -36,7 +33,7 @@ export class HealthController {
   @ApiRoute('get /health/ready')
   async ready(@Res({ passthrough: true }) res: Response) {
     const [database, redis] = await Promise.all([
-      within(this.dataSource.query('SELECT 1'), TIMEOUT_MS).then(
+      within(this.dataSource.query('SELECT 1'), TIMEOUT_MS, 'database').then(
         () => 'up' as const,
         () => 'down' as const,
       ),
