@@ -24,7 +24,9 @@ describe('Notifier', () => {
 
     events.emit({ type: 'typing.updated', typing, fromConnection: 'socket-1' });
 
-    expect(sent).toEqual([{ to: [Rooms.thread('t1')], except: ['socket-1'], event: ServerEvent.Typing, data: typing }]);
+    expect(sent).toEqual([
+      { to: [Rooms.thread('t1')], except: ['socket-1'], event: ServerEvent.Typing, data: typing },
+    ]);
     notifier.onModuleDestroy();
     events.emit({ type: 'typing.updated', typing, fromConnection: 'socket-1' });
     expect(sent).toHaveLength(1);
