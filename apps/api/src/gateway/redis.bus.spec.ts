@@ -28,8 +28,10 @@ describe('RedisBus', () => {
     await bus.onApplicationShutdown();
   });
 
-  it('with Redis up: an adapter, health up, and closed clients after shutdown', async () => {
-    const bus = new RedisBus(AppConfig.fromEnv({ ...env, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_SHARDED: 'auto' }));
+  const redisUrl = process.env.PARLEY_TEST_REDIS_URL;
+  // The global setup found no Redis (and said so); under CI that fails the run instead.
+  (redisUrl ? it : it.skip)('with Redis up: an adapter, health up, and closed clients after shutdown', async () => {
+    const bus = new RedisBus(AppConfig.fromEnv({ ...env, REDIS_URL: redisUrl, REDIS_SHARDED: 'auto' }));
     await bus.connect();
     try {
       expect(bus.adapter).toEqual(expect.any(Function));
