@@ -10,6 +10,8 @@ import type { AppConfig } from './config/app-config';
 import { OriginPolicy } from './common/origin-policy';
 import { ProblemFilter } from './common/problem.filter';
 import { ParleyIoAdapter } from './gateway/io.adapter';
+import { RedisBus } from './gateway/redis.bus';
+import { SocketDrain } from './gateway/socket.drain';
 import { buildOpenApiDocument } from './openapi/openapi.document';
 
 /** Builds the whole application (HTTP, sockets, OpenAPI); `main.ts` and the tests both start it here. */
@@ -24,9 +26,10 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useBodyParser('json', { limit: LIMITS.httpBodyMaxBytes, strict: true });
   app.useGlobalFilters(new ProblemFilter());
   serveClients(app);
-  const io = new ParleyIoAdapter(app, config, app.get(OriginPolicy));
-  await io.connectRedis();
-  app.useWebSocketAdapter(io);
+  // Before the adapter is handed over: the socket servers take the Redis adapter as they are created.
+  const bus = app.get(RedisBus);
+  await bus.connect();
+  app.useWebSocketAdapter(new ParleyIoAdapter(app, app.get(OriginPolicy), bus, app.get(SocketDrain)));
   // No enableShutdownHooks(): main.ts hands SIGTERM/SIGINT to GracefulShutdown, which drains
   // (connections, requests, acks) before app.close() runs the same hooks, then exits 0.
 

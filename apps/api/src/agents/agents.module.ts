@@ -4,11 +4,12 @@ import { AuthModule } from '../auth/auth.module';
 import { AgentEntity } from './agent.entity';
 import { AgentsController } from './agents.controller';
 import { AgentsService } from './agents.service';
+import { PresenceService } from './presence.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AgentEntity]), AuthModule],
   controllers: [AgentsController],
-  providers: [AgentsService],
-  exports: [AgentsService],
+  providers: [AgentsService, PresenceService],
+  exports: [AgentsService, PresenceService],
 })
 export class AgentsModule {}

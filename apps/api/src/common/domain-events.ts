@@ -1,21 +1,52 @@
-import { Injectable } from '@nestjs/common';
-import type { Agent, Message, Thread } from '@parley/contracts';
-import { Subject } from 'rxjs';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Agent, Message, Thread, TypingEvent } from '@parley/contracts';
 
-/** What happened, emitted by services only after the change is committed. */
+/**
+ * What happened, emitted by services only after the change is committed. Typing has nothing to
+ * commit: it is emitted once the author's write access is checked, with the connection it came
+ * from, which does not hear its own typing.
+ */
 export type DomainEvent =
   | { type: 'message.created'; message: Message }
   | { type: 'thread.created'; thread: Thread }
   /** `joinAgentId`: an agent who now works the thread and whose sockets should join its room. */
   | { type: 'thread.updated'; thread: Thread; joinAgentId?: string }
-  | { type: 'agent.updated'; agent: Agent };
+  | { type: 'agent.updated'; agent: Agent }
+  | { type: 'typing.updated'; typing: TypingEvent; fromConnection: string };
 
+export type DomainEventListener = (event: DomainEvent) => void | Promise<void>;
+
+/**
+ * In-process fan-out from services to their listeners (the notifier, other services). A listener's
+ * failure is its own: the service that emitted has already committed and must still answer its
+ * caller, and the other listeners must still hear the event, so a throw or a rejection is logged here.
+ */
 @Injectable()
 export class DomainEvents {
-  private readonly subject = new Subject<DomainEvent>();
-  readonly stream$ = this.subject.asObservable();
+  private readonly log = new Logger('DomainEvents');
+  /** Replaced, never mutated: a listener that subscribes or unsubscribes during an emit does not disturb it. */
+  private listeners: readonly DomainEventListener[] = [];
+
+  /** Returns the unsubscribe. */
+  subscribe(listener: DomainEventListener): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
 
   emit(event: DomainEvent): void {
-    this.subject.next(event);
+    for (const listener of this.listeners) {
+      try {
+        const result = listener(event);
+        if (result) result.catch((err: unknown) => this.failed(event, err));
+      } catch (err) {
+        this.failed(event, err);
+      }
+    }
+  }
+
+  private failed(event: DomainEvent, err: unknown): void {
+    this.log.error(`a listener of ${event.type} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
 }

@@ -20,7 +20,6 @@ import {
   type MessagesSyncPayload,
   LIMITS,
   Rooms,
-  ServerEvent,
   SocketAuthSchema,
   type Thread,
   ThreadRefPayloadSchema,
@@ -29,7 +28,7 @@ import {
   TypingPayloadSchema,
   type TypingPayload,
 } from '@parley/contracts';
-import { AgentsService } from '../agents/agents.service';
+import { PresenceService } from '../agents/presence.service';
 import { AuthService } from '../auth/auth.service';
 import type { AgentPrincipal, VisitorPrincipal } from '../auth/principal';
 import { AppError } from '../common/app-error';
@@ -39,7 +38,6 @@ import { AckInterceptor, toAckFailure } from './ack.interceptor';
 import type { ParleyServer, ParleySocket } from './socket-types';
 
 const KNOWN_EVENTS = new Set<string>(Object.values(ClientEvent));
-const OFFLINE_GRACE_MS = 3000;
 
 function requireKind<K extends 'agent' | 'visitor'>(socket: ParleySocket, kind: K) {
   const p = socket.data.principal;
@@ -62,7 +60,7 @@ export class ChatGateway
   constructor(
     private readonly auth: AuthService,
     private readonly threads: ThreadsService,
-    private readonly agents: AgentsService,
+    private readonly presence: PresenceService,
   ) {}
 
   afterInit(server: ParleyServer): void {
@@ -99,29 +97,16 @@ export class ChatGateway
         ack({ ok: false, error: { code: ErrorCode.ValidationFailed, message: `Unknown event "${event}"` } });
       }
     });
-    if (principal.kind === 'agent') {
-      await this.agents.setPresence(principal.id, 'online', 'offline').catch((err: unknown) => this.logger.warn(String(err)));
-    }
+    if (principal.kind === 'agent') await this.presence.connected(principal.id);
   }
 
-  /**
-   * An agent whose last socket (on any node) closed is offline. The check waits a moment: a page
-   * reload or a move to another node reconnects within it, and an agent must not flicker offline
-   * (nor be marked offline after its new socket already said it was back).
-   */
   handleDisconnect(socket: ParleySocket): void {
     const principal = socket.data.principal;
+    // A socket refused at the handshake has no principal.
     if (principal?.kind !== 'agent') return;
-    setTimeout(() => void this.markOfflineIfGone(principal.id), OFFLINE_GRACE_MS).unref();
-  }
-
-  private async markOfflineIfGone(agentId: string): Promise<void> {
-    try {
-      const remaining = await this.server.in(Rooms.agent(agentId)).fetchSockets();
-      if (remaining.length === 0) await this.agents.setPresence(agentId, 'offline');
-    } catch (err) {
-      this.logger.warn(`presence of ${agentId}: ${String(err)}`);
-    }
+    // The agent's room spans nodes: its sockets anywhere count.
+    const room = Rooms.agent(principal.id);
+    this.presence.disconnected(principal.id, async () => (await this.server.in(room).fetchSockets()).length > 0);
   }
 
   @SubscribeMessage(ClientEvent.ThreadStart)
@@ -203,14 +188,7 @@ export class ChatGateway
     @ConnectedSocket() socket: ParleySocket,
     @MessageBody(new ZodPipe(TypingPayloadSchema)) p: TypingPayload,
   ): Promise<object> {
-    const principal = socket.data.principal;
-    await this.threads.writable(principal, p.threadId);
-    socket.to(Rooms.thread(p.threadId)).emit(ServerEvent.Typing, {
-      threadId: p.threadId,
-      authorType: principal.kind === 'agent' ? 'agent' : 'visitor',
-      authorName: principal.name,
-      isTyping: p.isTyping,
-    });
+    await this.threads.typing(socket.data.principal, p.threadId, p.isTyping, socket.id);
     return {};
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Rooms, ServerEvent } from '@parley/contracts';
-import type { Subscription } from 'rxjs';
 import { type DomainEvent, DomainEvents } from '../common/domain-events';
 import { ChatGateway } from './chat.gateway';
 
@@ -10,7 +9,7 @@ import { ChatGateway } from './chat.gateway';
  */
 @Injectable()
 export class Notifier implements OnModuleInit, OnModuleDestroy {
-  private subscription?: Subscription;
+  private unsubscribe?: () => void;
 
   constructor(
     private readonly events: DomainEvents,
@@ -18,11 +17,11 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.subscription = this.events.stream$.subscribe((e) => this.deliver(e));
+    this.unsubscribe = this.events.subscribe((e) => this.deliver(e));
   }
 
   onModuleDestroy(): void {
-    this.subscription?.unsubscribe();
+    this.unsubscribe?.();
   }
 
   private deliver(e: DomainEvent): void {
@@ -44,6 +43,10 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
         io.to(Rooms.agents).emit(ServerEvent.AgentUpdated, e.agent);
         // A deactivated agent's open sockets end now; its token is refused from the next request on.
         if (!e.agent.active) io.in(Rooms.agent(e.agent.id)).disconnectSockets(true);
+        return;
+      case 'typing.updated':
+        // Each socket is in the room named by its id: leaving that room out leaves the author's connection out.
+        io.to(Rooms.thread(e.typing.threadId)).except(e.fromConnection).emit(ServerEvent.Typing, e.typing);
         return;
       default: {
         const unreachable: never = e;

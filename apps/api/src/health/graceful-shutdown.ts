@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import { Injectable, type INestApplication, Logger } from '@nestjs/common';
-import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost } from '@nestjs/core';
 import { AppConfig } from '../config/app-config';
-import { ParleyIoAdapter } from '../gateway/io.adapter';
+import { SocketDrain } from '../gateway/socket.drain';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Past the drain bound, closing the app (pools, Redis) gets this long before the process gives up. */
@@ -26,7 +26,7 @@ export class GracefulShutdown {
 
   constructor(
     private readonly httpHost: HttpAdapterHost,
-    private readonly nest: ApplicationConfig,
+    private readonly sockets: SocketDrain,
     private readonly config: AppConfig,
   ) {}
 
@@ -83,8 +83,7 @@ export class GracefulShutdown {
     const requestsAtStart = this.requestsInFlight;
     const server = this.httpServer();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    const io = this.nest.getIoAdapter();
-    const sockets = io instanceof ParleyIoAdapter ? await io.drain(deadline) : { waitedFor: 0, unanswered: 0, closed: 0 };
+    const sockets = await this.sockets.drain(deadline);
     // A keep-alive connection can only be closed between requests: keep closing the ones gone idle.
     let allClosed = false;
     void closed.then(() => (allClosed = true));

@@ -1,17 +1,13 @@
 import { Controller, Res } from '@nestjs/common';
-import { ApplicationConfig } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ApiRoute } from '../auth/api-route.decorator';
-import { ParleyIoAdapter } from '../gateway/io.adapter';
+import { within } from '../common/within';
+import { RedisBus } from '../gateway/redis.bus';
 import { GracefulShutdown } from './graceful-shutdown';
 
 const TIMEOUT_MS = 2000;
-
-function within<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
-}
 
 type Check = 'up' | 'down';
 
@@ -19,7 +15,7 @@ type Check = 'up' | 'down';
 export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly nest: ApplicationConfig,
+    private readonly redis: RedisBus,
     private readonly shutdown: GracefulShutdown,
   ) {}
 
@@ -36,13 +32,12 @@ export class HealthController {
    */
   @ApiRoute('get /health/ready')
   async ready(@Res({ passthrough: true }) res: Response) {
-    const io = this.nest.getIoAdapter();
     const [database, redis] = await Promise.all([
-      within(this.dataSource.query('SELECT 1'), TIMEOUT_MS).then(
+      within(this.dataSource.query('SELECT 1'), TIMEOUT_MS, 'database').then(
         () => 'up' as const,
         () => 'down' as const,
       ),
-      io instanceof ParleyIoAdapter ? io.redisHealth() : undefined,
+      this.redis.health(),
     ]);
     const checks: Record<string, Check> = redis ? { database, redis } : { database };
     if (this.shutdown.isDraining) checks.accepting = 'down';

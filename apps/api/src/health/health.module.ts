@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { GatewayModule } from '../gateway/gateway.module';
 import { GracefulShutdown } from './graceful-shutdown';
 import { HealthController } from './health.controller';
 
-@Module({ controllers: [HealthController], providers: [GracefulShutdown], exports: [GracefulShutdown] })
+@Module({
+  imports: [GatewayModule],
+  controllers: [HealthController],
+  providers: [GracefulShutdown],
+  exports: [GracefulShutdown],
+})
 export class HealthModule {}

@@ -9,7 +9,6 @@ import {
   type Thread,
   type ThreadPage,
 } from '@parley/contracts';
-import type { Subscription } from 'rxjs';
 import type { AgentPrincipal, Principal, VisitorPrincipal } from '../auth/principal';
 import { AppError } from '../common/app-error';
 import { DomainEvents } from '../common/domain-events';
@@ -44,7 +43,7 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
 @Injectable()
 export class ThreadsService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger('Threads');
-  private subscription?: Subscription;
+  private unsubscribe?: () => void;
 
   constructor(
     private readonly repo: ThreadsRepository,
@@ -55,14 +54,14 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
 
   /** A deactivated agent's conversations go back to the queue, where another agent can take them. */
   onModuleInit(): void {
-    this.subscription = this.events.stream$.subscribe((e) => {
+    this.unsubscribe = this.events.subscribe((e) => {
       if (e.type !== 'agent.updated' || e.agent.active) return;
       this.requeueThreadsOf(e.agent).catch((err: unknown) => this.log.error(`re-queueing the threads of ${e.agent.id}: ${String(err)}`));
     });
   }
 
   onModuleDestroy(): void {
-    this.subscription?.unsubscribe();
+    this.unsubscribe?.();
   }
 
   /** The agent's active threads, queued again and unassigned, each with a note the visitor sees. */
@@ -227,6 +226,13 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
     if (!access || (principal.kind === 'visitor' && access.visitorId !== principal.id)) throw notFound();
     if (principal.kind === 'agent' && access.assignedAgentId !== principal.id) throw notAssigned(access);
     return access;
+  }
+
+  /** Relayed to the thread's other connections, never stored. `fromConnection` is the author's, which is left out. */
+  async typing(principal: Principal, threadId: string, isTyping: boolean, fromConnection: string): Promise<void> {
+    await this.writable(principal, threadId);
+    const authorType = principal.kind === 'agent' ? 'agent' : 'visitor';
+    this.events.emit({ type: 'typing.updated', typing: { threadId, authorType, authorName: principal.name, isTyping }, fromConnection });
   }
 
   private systemMessage(sql: Sql, threadId: string, body: string): Promise<Message | null> {
