@@ -4,6 +4,7 @@ import {
   type AgentRole,
   AgentSchema,
   AuthResponseSchema,
+  CreatedApiKeySchema,
   type Message,
   type MessagePage,
   MessagePageSchema,
@@ -62,6 +63,13 @@ export async function newAgent(role: AgentRole = 'agent', name = 'Alex Agent'): 
   const login = await api('post', '/auth/login', { body: { email, password } });
   expectStatus(login, 200);
   return { token: AuthResponseSchema.parse(login.body).token, agent, email, password };
+}
+
+/** A new API key (created by the admin); the whole key, as an integrator holds it. */
+export async function newApiKey(): Promise<string> {
+  const res = await api('post', '/api-keys', { token: adminToken(), body: { name: unique('key') } });
+  expectStatus(res, 201);
+  return CreatedApiKeySchema.parse(res.body).key;
 }
 
 /** The visitor's open thread: a new visitor gets a fresh one (201). */

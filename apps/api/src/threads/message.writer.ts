@@ -60,32 +60,40 @@ export class MessageWriter {
     }
   }
 
+  /**
+   * A batch that fails as a whole (a clientMsgId stored by a concurrent batch after this
+   * statement's snapshot, a deadlock with some other transaction) is split in halves, written one
+   * after the other to keep the arrival order, until the message at fault is alone: one bad message
+   * costs its batch about 2·log2(n) statements, not one statement per message. What can be checked
+   * before a message joins a batch (its text, its thread) is checked before, so this is rare.
+   */
   private async writeBatch(batch: Pending[]): Promise<void> {
     let results: AppendResult[];
     try {
       results = await this.repo.appendMany(batch.map((p) => p.message));
     } catch (err) {
-      // A clientMsgId stored by a concurrent batch (after this statement's snapshot), or a deadlock
-      // with some other transaction: write each message on its own, where such a race has its answer.
-      if (batch.length > 1) this.log.debug(`batch of ${batch.length} failed (${(err as Error).message}); writing one by one`);
-      await Promise.all(batch.map((p) => this.writeAlone(p)));
+      if (batch.length === 1) return this.retryAlone(batch[0], err);
+      this.log.debug(`batch of ${batch.length} failed (${(err as Error).message}); splitting it`);
+      const half = Math.ceil(batch.length / 2);
+      await this.writeBatch(batch.slice(0, half));
+      await this.writeBatch(batch.slice(half));
       return;
     }
     batch.forEach((p, i) => settle(p, results[i]));
   }
 
-  private async writeAlone(p: Pending): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+  /** A message that failed on its own: a copy committed meanwhile is answered as stored, anything else is its error. */
+  private async retryAlone(p: Pending, err: unknown): Promise<void> {
+    if (isUniqueViolation(err, 'messages_client_msg_uq')) {
       try {
+        // The other copy's commit is visible to the next statement, which returns it as stored.
         const [result] = await this.repo.appendMany([p.message]);
         return settle(p, result);
-      } catch (err) {
-        // The other copy's commit is visible to the next statement, which returns it as stored.
-        if (attempt === 0 && isUniqueViolation(err, 'messages_client_msg_uq')) continue;
-        for (const q of [p, ...(p.copies ?? [])]) q.reject(err);
-        return;
+      } catch (again) {
+        err = again;
       }
     }
+    for (const q of [p, ...(p.copies ?? [])]) q.reject(err);
   }
 }
 

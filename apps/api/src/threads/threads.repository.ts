@@ -185,8 +185,17 @@ export class ThreadsRepository {
   }
 
   async access(id: string): Promise<ThreadAccess | null> {
+    return this.accessOf(this.dataSource, id, '');
+  }
+
+  /** The thread's access, its row locked until the transaction ends: a decision that stays true while it is acted on. */
+  async lockedAccess(sql: Sql, id: string): Promise<ThreadAccess | null> {
+    return this.accessOf(sql, id, 'FOR UPDATE');
+  }
+
+  private async accessOf(sql: Sql, id: string, lock: '' | 'FOR UPDATE'): Promise<ThreadAccess | null> {
     const [row] = rowsOf<{ visitor_id: string; status: ThreadStatus; assigned_agent_id: string | null }>(
-      await this.dataSource.query(`SELECT visitor_id, status, assigned_agent_id FROM threads WHERE id = $1`, [id]),
+      await sql.query(`SELECT visitor_id, status, assigned_agent_id FROM threads WHERE id = $1 ${lock}`, [id]),
     );
     return row ? { visitorId: row.visitor_id, status: row.status, assignedAgentId: row.assigned_agent_id } : null;
   }

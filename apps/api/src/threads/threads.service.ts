@@ -3,6 +3,7 @@ import {
   type ActorType,
   type AuthorType,
   ErrorCode,
+  IdSchema,
   type ListThreadsQuery,
   type Message,
   type MessagePage,
@@ -14,6 +15,7 @@ import { AppError } from '../common/app-error';
 import { DomainEvents } from '../common/domain-events';
 import { AgentsService } from '../agents/agents.service';
 import { MessageWriter } from './message.writer';
+import { mayAssign, mayClose } from './thread.policy';
 import { type Sql, type ThreadAccess, ThreadsRepository } from './threads.repository';
 
 const notFound = () => new AppError(ErrorCode.ThreadNotFound, 'No such thread');
@@ -25,9 +27,18 @@ function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(`${createdAt}|${id}`).toString('base64url');
 }
 
+/** Exactly what encodeCursor writes: the row's created_at as the list query prints it, and its id. */
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/**
+ * Each field is checked before it reaches SQL: a cursor this API did not write (a bare number, a
+ * date with dashes for an id) is a 400, never a failed cast.
+ */
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) {
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [createdAt = '', id = ''] = parts;
+  const valid = parts.length === 2 && CURSOR_TIME.test(createdAt) && !Number.isNaN(Date.parse(createdAt)) && IdSchema.safeParse(id).success;
+  if (!valid) {
     throw new AppError(ErrorCode.ValidationFailed, 'cursor: not a cursor this API returned', [
       { path: 'cursor', message: 'invalid cursor' },
     ]);
@@ -173,26 +184,37 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /** Assigns or transfers an open thread (see thread.policy.ts for who may). */
   async assign(principal: Principal, threadId: string, agentId: string): Promise<Thread> {
     const target = await this.agents.get(agentId);
-    const current = await this.repo.findById(threadId);
-    if (!current) throw notFound();
-    if (current.status === 'closed') throw closed();
-    if (current.assignedAgent?.id === agentId) return stripCursor(current);
     const text = principal.id === agentId ? `${target.name} joined the conversation` : `${principal.name} assigned the conversation to ${target.name}`;
-    const message = await this.repo.transaction(async (sql) =>
-      (await this.repo.assign(sql, threadId, agentId)) ? this.systemMessage(sql, threadId, text) : null,
-    );
-    if (!message) throw closed();
+    const message = await this.repo.transaction(async (sql) => {
+      // The row stays locked from the decision to the change: a claim in between cannot be overridden.
+      const access = await this.repo.lockedAccess(sql, threadId);
+      if (!access) throw notFound();
+      if (access.status === 'closed') throw closed();
+      if (!mayAssign(principal, access)) {
+        throw new AppError(ErrorCode.Forbidden, 'Only an admin, an integration or the agent it is assigned to can transfer this conversation');
+      }
+      if (access.assignedAgentId === agentId) return null;
+      await this.repo.assign(sql, threadId, agentId);
+      return this.systemMessage(sql, threadId, text);
+    });
+    if (!message) return this.load(threadId);
     return this.announce(threadId, message, agentId);
   }
 
   /** Closes an open thread; who closed it is the caller. Closing a closed thread changes nothing. */
   async close(principal: Principal, threadId: string): Promise<Thread> {
-    await this.readable(principal, threadId);
     const by = { type: ACTOR_OF[principal.kind], id: principal.id };
     const who = principal.kind === 'visitor' ? 'the visitor' : principal.name;
     const message = await this.repo.transaction(async (sql) => {
+      const access = await this.repo.lockedAccess(sql, threadId);
+      if (!access || (principal.kind === 'visitor' && access.visitorId !== principal.id)) throw notFound();
+      if (access.status === 'closed') return null;
+      if (!mayClose(principal, access)) {
+        throw new AppError(ErrorCode.Forbidden, 'Only the agent it is assigned to, an admin, the visitor or an integration can close this conversation');
+      }
       // The closing note goes in before the status flips: a closed thread takes no more messages.
       const note = await this.systemMessage(sql, threadId, `Conversation closed by ${who}`);
       return note && (await this.repo.close(sql, threadId, by)) ? note : null;
