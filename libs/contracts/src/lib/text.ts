@@ -13,9 +13,12 @@ import { z } from 'zod';
  *   fillers) are removed is refused: a message nobody can see is not a message.
  */
 
+// Matching control characters is the point of these two patterns.
 /** C0, DEL and C1, except tab and line feed. */
+// eslint-disable-next-line no-control-regex
 const CONTROL_MULTILINE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 /** C0, DEL and C1. */
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /**
