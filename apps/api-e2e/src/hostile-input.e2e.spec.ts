@@ -1,0 +1,98 @@
+import { ClientEvent, ErrorCode, type Message, type ThreadPage } from '@parley/contracts';
+import { activeConversation, adminToken, type Conversation, listMessages, newApiKey, newVisitor, startThread, unique } from './support/actors';
+import { api, expectProblem, expectServerAlive, expectStatus } from './support/http';
+import { closeAllSockets, connect, emitAck, expectAckError, expectAckOk } from './support/sockets';
+
+afterEach(closeAllSockets);
+afterEach(expectServerAlive);
+
+const NUL = '\u0000';
+const cursor = (raw: string) => Buffer.from(raw).toString('base64url');
+
+let conv: Conversation;
+
+beforeAll(async () => {
+  conv = await activeConversation();
+});
+
+/**
+ * The findings of the hostile-input review, each reproduced exactly as reported. Before, every one
+ * of these answered 500 (PostgreSQL refuses U+0000, int4 overflows, casts of unchecked cursors).
+ */
+describe('a NUL character', () => {
+  it('in a message body: 400 over REST and VALIDATION_FAILED over the socket, nothing stored', async () => {
+    const before = await listMessages(conv.agent.token, conv.thread.id);
+    const rest = await api('post', `/threads/${conv.thread.id}/messages`, {
+      token: conv.visitor.token,
+      body: { clientMsgId: unique('nul'), body: `a${NUL}b` },
+    });
+    const problem = expectProblem(rest, ErrorCode.ValidationFailed);
+    expect(problem.errors?.map((e) => e.path)).toEqual(['body']);
+    const socket = await connect(conv.visitor.token);
+    expectAckError(
+      await emitAck(socket, ClientEvent.MessageSend, { threadId: conv.thread.id, clientMsgId: unique('nul'), body: `x${NUL}` }),
+      ErrorCode.ValidationFailed,
+    );
+    expect(await listMessages(conv.agent.token, conv.thread.id)).toEqual(before);
+  });
+
+  it('in every other text a person can type: visitor name, agent name, API key name, widget title, search', async () => {
+    expectProblem(await api('post', '/visitors/session', { body: { name: `V${NUL}`, email: `${unique('v')}@x.test` } }), ErrorCode.ValidationFailed);
+    expectProblem(
+      await api('post', '/agents', { token: adminToken(), body: { email: `${unique('a')}@x.test`, name: `A${NUL}`, password: 'a-long-password-1' } }),
+      ErrorCode.ValidationFailed,
+    );
+    expectProblem(await api('post', '/api-keys', { token: adminToken(), body: { name: `k${NUL}` } }), ErrorCode.ValidationFailed);
+    const settings = await api('get', '/widget/settings');
+    expectProblem(
+      await api('put', '/widget/settings', { token: adminToken(), body: { ...settings.body, title: `T${NUL}` } }),
+      ErrorCode.ValidationFailed,
+    );
+    expectProblem(await api('get', '/threads', { token: adminToken(), query: { q: `a${NUL}b` } }), ErrorCode.ValidationFailed);
+  });
+
+  it('mixed into concurrent sends costs the clean ones nothing: all stored, none refused', async () => {
+    const socket = await connect(conv.visitor.token);
+    const sends = Array.from({ length: 40 }, (_, i) =>
+      emitAck(socket, ClientEvent.MessageSend, { threadId: conv.thread.id, clientMsgId: unique(`mix${i}`), body: i % 4 === 0 ? `bad${NUL}` : `clean ${i}` }),
+    );
+    const acks = await Promise.all(sends);
+    acks.forEach((ack, i) => (i % 4 === 0 ? expectAckError(ack, ErrorCode.ValidationFailed) : expectAckOk(ack)));
+    const stored = (await listMessages(conv.agent.token, conv.thread.id)).items.filter((m: Message) => m.body.startsWith('clean '));
+    expect(stored.map((m) => m.body).sort()).toEqual(acks.flatMap((_, i) => (i % 4 === 0 ? [] : [`clean ${i}`])).sort());
+  });
+});
+
+describe('numbers and cursors that reach SQL', () => {
+  it('afterSeq beyond what the column holds: 400 over REST, VALIDATION_FAILED over the socket', async () => {
+    const rest = await api('get', `/threads/${conv.thread.id}/messages`, { token: conv.agent.token, query: { afterSeq: 2147483648 } });
+    expectProblem(rest, ErrorCode.ValidationFailed);
+    const socket = await connect(conv.agent.token);
+    expectAckError(await emitAck(socket, ClientEvent.MessagesSync, { threadId: conv.thread.id, afterSeq: 2 ** 31 }), ErrorCode.ValidationFailed);
+    // The largest seq the column holds is still a valid question (nothing after it).
+    const top = await api('get', `/threads/${conv.thread.id}/messages`, { token: conv.agent.token, query: { afterSeq: 2147483647 } });
+    expectStatus(top, 200);
+  });
+
+  it('cursors this API never wrote: a bare number for a time, dashes for an id', async () => {
+    const key = await newApiKey();
+    for (const raw of ['1|00000000-0000-0000-0000-000000000000', `2026-01-01T00:00:00.000000Z|${'-'.repeat(36)}`, 'a|b|c', '|', '2026-13-45T99:99:99.999999Z|00000000-0000-4000-8000-000000000000']) {
+      const res = await api('get', '/threads', { token: key, query: { cursor: cursor(raw) } });
+      const problem = expectProblem(res, ErrorCode.ValidationFailed);
+      expect(problem.errors?.map((e) => e.path)).toEqual(['cursor']);
+    }
+    // A cursor the API did write still pages.
+    for (let i = 0; i < 2; i++) await startThread((await newVisitor()).token);
+    const first = await api('get', '/threads', { token: key, query: { limit: 1 } });
+    const next = (first.body as ThreadPage).nextCursor;
+    expect(next).not.toBeNull();
+    expectStatus(await api('get', '/threads', { token: key, query: { cursor: next ?? '', limit: 1 } }), 200);
+  });
+
+  it('a body of zero-width characters only is refused as empty', async () => {
+    expectProblem(
+      await api('post', `/threads/${conv.thread.id}/messages`, { token: conv.visitor.token, body: { clientMsgId: unique('zw'), body: '\u200b\u200b' } }),
+      ErrorCode.ValidationFailed,
+    );
+  });
+});
