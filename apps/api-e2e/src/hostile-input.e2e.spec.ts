@@ -1,6 +1,6 @@
 import { ClientEvent, ErrorCode, type Message, type ThreadPage } from '@parley/contracts';
 import { activeConversation, adminToken, type Conversation, listMessages, newApiKey, newVisitor, startThread, unique } from './support/actors';
-import { api, expectProblem, expectServerAlive, expectStatus } from './support/http';
+import { api, expectProblem, expectServerAlive, expectStatus, http } from './support/http';
 import { closeAllSockets, connect, emitAck, expectAckError, expectAckOk } from './support/sockets';
 
 afterEach(closeAllSockets);
@@ -94,5 +94,20 @@ describe('numbers and cursors that reach SQL', () => {
       await api('post', `/threads/${conv.thread.id}/messages`, { token: conv.visitor.token, body: { clientMsgId: unique('zw'), body: '\u200b\u200b' } }),
       ErrorCode.ValidationFailed,
     );
+  });
+});
+
+describe('admin-supplied origins', () => {
+  it('refuses an entry that would add a CSP directive or a wildcard, and keeps the CSP as it was', async () => {
+    const before = await api('get', '/widget/settings');
+    const { title, greetingLines, color } = before.body as { title: string; greetingLines: string[]; color: string };
+    const cspBefore = (await http('get', '/widget/')).headers['content-security-policy'];
+    for (const origin of ['https://a.com;sandbox', 'https://*.example.com', 'https://a.com/path', 'http://shop.example.com']) {
+      const res = await api('put', '/widget/settings', { token: adminToken(), body: { title, greetingLines, color, allowedOrigins: [origin] } });
+      const problem = expectProblem(res, ErrorCode.ValidationFailed);
+      expect(problem.errors?.map((e) => e.path)).toEqual(['allowedOrigins.0']);
+    }
+    expect((await http('get', '/widget/')).headers['content-security-policy']).toBe(cspBefore);
+    expect((await api('get', '/widget/settings')).body).toEqual(before.body);
   });
 });

@@ -33,6 +33,11 @@ describe('AppConfig', () => {
     );
   });
 
+  it('refuses an allowed origin that is not exactly one origin, naming the variable', () => {
+    for (const bad of ['https://a.com;sandbox', 'https://*.example.com', 'https://a.com/path'])
+      expect(() => AppConfig.fromEnv({ ...base, ALLOWED_ORIGINS: bad })).toThrow(/ALLOWED_ORIGINS/);
+  });
+
   it('fails fast, naming every bad variable', () => {
     expect(() => AppConfig.fromEnv({ ...base, PORT: 'eighty', DATABASE_URL: 'not a url' })).toThrow(/PORT[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*PORT/);
   });

@@ -1,6 +1,8 @@
+import { canonicalOrigin } from '@parley/contracts';
 import { z } from 'zod';
 
-const csv = z
+/** Comma-separated origins, each exactly one origin (the operator may allow plain http). */
+const origins = z
   .string()
   .transform((s) =>
     s
@@ -8,7 +10,14 @@ const csv = z
       .map((x) => x.trim())
       .filter(Boolean),
   )
-  .pipe(z.array(z.url()));
+  .pipe(
+    z.array(
+      z
+        .string()
+        .refine((o) => canonicalOrigin(o, { allowHttp: true }) !== null, { message: 'not an origin like https://shop.example.com (no path, wildcard or separator)' })
+        .transform((o) => canonicalOrigin(o, { allowHttp: true }) ?? o),
+    ),
+  );
 
 /** Every environment variable the server reads, validated once at boot. */
 export const EnvSchema = z.object({
@@ -26,7 +35,7 @@ export const EnvSchema = z.object({
   JWT_SECRET: z.string().min(32).optional(),
   AGENT_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(12 * 3600),
   VISITOR_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
-  ALLOWED_ORIGINS: csv.optional(),
+  ALLOWED_ORIGINS: origins.optional(),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
   /** How long SIGTERM waits for in-flight requests and socket acks before closing anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),

@@ -7,7 +7,7 @@ import { Actors } from '../testing/actors';
 import { describeBackends, createTestDatabase, testConfig, type TestDatabase } from '../testing/test-app';
 
 const SHOP = 'https://shop.example.com';
-const BLOG = 'http://blog.example.org:8080';
+const BLOG = 'https://blog.example.org:8080';
 
 /** Whether a socket handshake sent with this Origin header is accepted. */
 async function handshake(url: string, origin: string): Promise<'connected' | string> {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { UpdateWidgetSettingsRequest, WidgetSettings } from '@parley/contracts';
+import { canonicalOrigin, type UpdateWidgetSettingsRequest, type WidgetSettings } from '@parley/contracts';
 import { Repository } from 'typeorm';
 import { iso } from '../common/mappers';
 import { OriginPolicy } from '../common/origin-policy';
@@ -62,7 +62,14 @@ export class WidgetService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async load(): Promise<WidgetSettings> {
     const row = await this.repo.findOneByOrFail({ id: SINGLETON_ID });
-    this.current = toSettings(row);
+    const settings = toSettings(row);
+    // Entries stored before origins were checked strictly (a wildcard, a `;` that would add a CSP
+    // directive) are dropped, not trusted: the admin page shows what is really allowed.
+    const allowedOrigins = settings.allowedOrigins.filter((o) => canonicalOrigin(o) === o);
+    if (allowedOrigins.length !== settings.allowedOrigins.length) {
+      this.log.warn(`ignoring stored widget origins that are not one origin each: ${JSON.stringify(settings.allowedOrigins.filter((o) => !allowedOrigins.includes(o)))}`);
+    }
+    this.current = { ...settings, allowedOrigins };
     this.origins.setManaged(this.current.allowedOrigins);
     return this.current;
   }

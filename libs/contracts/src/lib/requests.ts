@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
-import { userText } from './text';
+import { OriginSchema, userText } from './text';
 import {
   AgentRoleSchema,
   AgentSchema,
@@ -150,21 +150,10 @@ export const UpdatePresenceRequestSchema = z.strictObject({ status: z.enum(['onl
 export type UpdatePresenceRequest = z.infer<typeof UpdatePresenceRequestSchema>;
 
 const HexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #1a73e8');
-const Origin = z
-  .url()
-  .refine((u) => {
-    // zod runs this refinement even when z.url() already failed: an unparsable string is an
-    // issue, not an exception (which would turn a typo into a 500 on the server).
-    if (!URL.canParse(u)) return false;
-    const url = new URL(u);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.pathname === '/' && !url.search && !url.hash;
-  }, 'an origin like https://shop.example.com')
-  .transform((u) => new URL(u).origin);
-
 export const UpdateWidgetSettingsRequestSchema = z.strictObject({
   title: userText({ max: 60 }),
   greetingLines: z.array(userText({ max: 200 })).max(3),
   color: HexColor,
-  allowedOrigins: z.array(Origin).max(50),
+  allowedOrigins: z.array(OriginSchema).max(50),
 });
 export type UpdateWidgetSettingsRequest = z.infer<typeof UpdateWidgetSettingsRequestSchema>;

@@ -1,6 +1,6 @@
 import { LIMITS } from './limits';
 import { MessageBodySchema, NameSchema } from './requests';
-import { hasVisibleText, userText } from './text';
+import { canonicalOrigin, hasVisibleText, OriginSchema, userText } from './text';
 
 describe('text rules', () => {
   it('refuses NUL and other control characters in one-line text, with the reason', () => {
@@ -46,5 +46,42 @@ describe('text rules', () => {
 
   it('answers a wrong type with an issue, never an exception', () => {
     for (const v of [undefined, null, 7, {}, ['a']]) expect(NameSchema.safeParse(v).success).toBe(false);
+  });
+});
+
+describe('origins', () => {
+  it('keeps exactly one origin in its canonical form', () => {
+    expect(canonicalOrigin('https://Shop.Example.com/')).toBe('https://shop.example.com');
+    expect(canonicalOrigin('https://shop.example.com:8443')).toBe('https://shop.example.com:8443');
+    expect(canonicalOrigin('https://xn--bcher-kva.example')).toBe('https://xn--bcher-kva.example');
+    expect(canonicalOrigin('http://localhost:3000')).toBe('http://localhost:3000');
+    expect(canonicalOrigin('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080');
+  });
+
+  it('refuses separators, wildcards, paths, queries, credentials and plain http elsewhere', () => {
+    for (const bad of [
+      'https://a.com;sandbox',
+      'https://a.com sandbox',
+      'https://*.example.com',
+      'https://a.com/path',
+      'https://a.com?x',
+      'https://a.com#x',
+      'https://user:pw@a.com',
+      'http://shop.example.com',
+      'ftp://a.com',
+      'javascript:alert(1)',
+      'a.com',
+      '',
+    ]) {
+      expect([bad, canonicalOrigin(bad)]).toEqual([bad, null]);
+    }
+    expect(canonicalOrigin('http://intranet.example', { allowHttp: true })).toBe('http://intranet.example');
+  });
+
+  it('OriginSchema stores the canonical form and explains a refusal', () => {
+    expect(OriginSchema.parse('https://Shop.Example.com/')).toBe('https://shop.example.com');
+    const r = OriginSchema.safeParse('https://a.com;sandbox');
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0].message).toMatch(/no path, wildcard or separator/);
   });
 });

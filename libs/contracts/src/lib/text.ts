@@ -54,3 +54,37 @@ export function userText({ max, multiline = false }: TextRules) {
     .max(max)
     .refine(hasVisibleText, { message: 'must contain visible text' });
 }
+
+/** A DNS name as a browser sends it in Origin (IDNs arrive as punycode): letters, digits, hyphens, dots. */
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The canonical form of a web origin (`scheme://host[:port]`, as browsers send it in `Origin`), or
+ * null when the text is not exactly one origin: https, or http for loopback (or for any host where
+ * the operator allows it: ALLOWED_ORIGINS, PUBLIC_URL); no path, query,
+ * fragment, credentials, wildcard or separator. The socket check, CORS and the widget's CSP
+ * `frame-ancestors` all compare and print this one form, so an entry means the same to each.
+ */
+export function canonicalOrigin(text: string, { allowHttp = false }: { allowHttp?: boolean } = {}): string | null {
+  const trimmed = text.trim();
+  if (!URL.canParse(trimmed)) return null;
+  const url = new URL(trimmed);
+  const host = url.hostname;
+  const plainHost = HOSTNAME.test(host) || IPV4.test(host) || /^\[[0-9a-f:.]+\]$/.test(host);
+  const scheme = url.protocol === 'https:' || (url.protocol === 'http:' && (allowHttp || LOOPBACK.has(host)));
+  // Anything past the origin (a path other than the bare "/", a query, a fragment) means it is not one origin.
+  const onlyOrigin = (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash && !url.username && !url.password;
+  const noTail = !/[/?#]/.test(trimmed.replace(/^[a-z]+:\/\//i, '').replace(/\/$/, ''));
+  return plainHost && scheme && onlyOrigin && noTail ? url.origin : null;
+}
+
+/** An origin as an admin types it, stored in its canonical form. */
+export const OriginSchema = z
+  .string()
+  .max(300)
+  .refine((s) => canonicalOrigin(s) !== null, {
+    message: 'an origin like https://shop.example.com (https, or http on localhost; no path, wildcard or separator)',
+  })
+  .transform((s) => canonicalOrigin(s) ?? s);
