@@ -210,6 +210,8 @@ async function main() {
       DATABASE_URL: opts.databaseUrl,
       REDIS_URL: opts.redisUrl,
       JWT_SECRET: secret,
+      // nginx runs on loopback in front of the nodes: its X-Forwarded-For names the real client.
+      TRUST_PROXY: 'loopback',
       ...(publicUrl ? { PUBLIC_URL: publicUrl, ALLOWED_ORIGINS: `${publicUrl},http://127.0.0.1:${lbPort}` } : {}),
     };
     const child = spawn(NODE_BIN, ['--max-semi-space-size=16', SERVER_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -111,3 +111,40 @@ describe('admin-supplied origins', () => {
     expect((await api('get', '/widget/settings')).body).toEqual(before.body);
   });
 });
+
+describe('the smaller findings', () => {
+  it('POST /setup after setup is refused before anything else is looked at (even a weak password): 409', async () => {
+    const res = await api('post', '/setup', { body: { email: `${unique('s')}@x.test`, name: 'Late', password: 'password1234' } });
+    expectProblem(res, ErrorCode.SetupAlreadyDone);
+  });
+
+  it('a JSON body sent as text/plain is 415 UNSUPPORTED_MEDIA_TYPE, not a misleading "field undefined"', async () => {
+    const res = await api('post', '/auth/login', {
+      body: JSON.stringify({ email: 'admin@e2e.test', password: 'whatever-123' }),
+      headers: { 'Content-Type': 'text/plain' },
+    });
+    const problem = expectProblem(res, ErrorCode.UnsupportedMediaType);
+    expect(problem.status).toBe(415);
+    // A POST without a body still needs no content type.
+    const { thread, agent } = await activeConversation();
+    expectStatus(await api('post', `/threads/${thread.id}/close`, { token: agent.token }), 200);
+  });
+
+  it('HEAD / answers like GET /', async () => {
+    const get = await http('get', '/');
+    const head = await http('head', '/');
+    expect(head.status).toBe(get.status);
+    expect(head.headers['content-type']).toBe(get.headers['content-type']);
+  });
+
+  it('a password must be 12+ characters and not guessable, with the reason', async () => {
+    const create = (password: string, name = 'Pat Agent') =>
+      api('post', '/agents', { token: adminToken(), body: { email: `${unique('p')}@x.test`, name, password } });
+    expectProblem(await create('short-pw-1'), ErrorCode.ValidationFailed);
+    for (const weak of ['password1234', 'qwertyuiop123', 'iloveyou12345']) {
+      const problem = expectProblem(await create(weak), ErrorCode.ValidationFailed);
+      expect(problem.errors?.[0]).toMatchObject({ path: 'password', message: expect.stringMatching(/common password|pattern|row of keys/) });
+    }
+    expectStatus(await create('violet-harbour-drift-42'), 201);
+  });
+});

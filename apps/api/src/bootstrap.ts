@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { serveClients } from './clients/serve-clients';
 import type { AppConfig } from './config/app-config';
+import { jsonOnly } from './common/json-only';
 import { OriginPolicy } from './common/origin-policy';
 import { ProblemFilter } from './common/problem.filter';
 import { ParleyIoAdapter } from './gateway/io.adapter';
@@ -21,8 +22,10 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-For is believed: nobody's by default (the peer's own address is the client's).
+  app.set('trust proxy', config.trustProxy);
   app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } }));
+  app.use('/api', jsonOnly);
   app.useBodyParser('json', { limit: LIMITS.httpBodyMaxBytes, strict: true });
   app.useGlobalFilters(new ProblemFilter());
   serveClients(app);

@@ -11,7 +11,7 @@ import { e2e } from './state';
 
 const HTTP_TIMEOUT = { response: 10_000, deadline: 15_000 };
 
-export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type Method = 'get' | 'head' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface CallOptions {
   /** Sent as `Authorization: Bearer <token>` (agent or visitor JWT, or an API key). */

@@ -17,6 +17,7 @@ import { AppError } from '../common/app-error';
 import { DomainEvents } from '../common/domain-events';
 import { isUniqueViolation, toAgent } from '../common/mappers';
 import { AgentEntity } from './agent.entity';
+import { PasswordPolicy } from './password.policy';
 
 type NewAgent = Required<Pick<CreateAgentRequest, 'email' | 'name' | 'password' | 'role'>>;
 
@@ -30,6 +31,7 @@ export class AgentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tokens: TokensService,
     private readonly events: DomainEvents,
+    private readonly passwords: PasswordPolicy,
   ) {}
 
   async needsSetup(): Promise<boolean> {
@@ -38,11 +40,14 @@ export class AgentsService {
 
   /** Creates the first admin. A lock makes two concurrent setups produce one admin, not two. */
   async setup(body: SetupRequest): Promise<AuthResponse> {
+    // Refused before any hashing: after setup this route is public and must cost nothing.
+    if (!(await this.needsSetup())) throw alreadySetUp();
+    this.passwords.check(body.password, body);
     const passwordHash = await argon2.hash(body.password);
     const agent = await this.dataSource.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('parley.setup'))`);
       if ((await m.count(AgentEntity)) > 0) {
-        throw new AppError(ErrorCode.SetupAlreadyDone, 'Parley is already set up; sign in instead');
+        throw alreadySetUp();
       }
       return m.save(m.create(AgentEntity, { email: body.email, name: body.name, passwordHash, role: 'admin' }));
     });
@@ -60,6 +65,7 @@ export class AgentsService {
   }
 
   async create(body: NewAgent): Promise<Agent> {
+    this.passwords.check(body.password, body);
     const passwordHash = await argon2.hash(body.password);
     try {
       const saved = await this.agents.save(
@@ -124,4 +130,8 @@ export class AgentsService {
   private session(agent: AgentEntity): AuthResponse {
     return { ...this.tokens.sign('agent', agent.id), agent: toAgent(agent) };
   }
+}
+
+function alreadySetUp(): AppError {
+  return new AppError(ErrorCode.SetupAlreadyDone, 'Parley is already set up; sign in instead');
 }

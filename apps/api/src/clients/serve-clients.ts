@@ -43,7 +43,7 @@ export function serveClients(app: NestExpressApplication, root = process.cwd()):
     app.useStaticAssets(consoleDir, { index: false, maxAge: '1h' });
     const index = join(consoleDir, 'index.html');
     app.use((req: Request, res: Response, next: NextFunction) => {
-      if (req.method !== 'GET' || API_PATHS.test(req.path) || !req.accepts('html')) return next();
+      if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path) || !req.accepts('html')) return next();
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(index);
     });

@@ -46,7 +46,7 @@ function classify(err: unknown): { code: ErrorCode; detail: string; errors?: Fie
   if (bodyError?.type === 'entity.parse.failed') return { code: ErrorCode.InvalidJson, detail: 'The request body is not valid JSON' };
   if (bodyError?.type === 'entity.too.large') return { code: ErrorCode.PayloadTooLarge, detail: 'The request body is too large' };
   if (bodyError?.type === 'encoding.unsupported' || bodyError?.type === 'charset.unsupported') {
-    return { code: ErrorCode.ValidationFailed, detail: 'Unsupported body encoding', status: 415 };
+    return { code: ErrorCode.UnsupportedMediaType, detail: 'Unsupported body encoding' };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();

@@ -38,6 +38,14 @@ describe('AppConfig', () => {
       expect(() => AppConfig.fromEnv({ ...base, ALLOWED_ORIGINS: bad })).toThrow(/ALLOWED_ORIGINS/);
   });
 
+  it('trusts no proxy unless TRUST_PROXY names them', () => {
+    expect(AppConfig.fromEnv(base).trustProxy).toBe(false);
+    expect(AppConfig.fromEnv({ ...base, TRUST_PROXY: 'loopback' }).trustProxy).toEqual(['loopback']);
+    expect(AppConfig.fromEnv({ ...base, TRUST_PROXY: '10.0.0.0/8, 192.168.1.7, ::1' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.7', '::1']);
+    expect(AppConfig.fromEnv({ ...base, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    for (const bad of ['everyone', '10.0.0.0/40', '300.1.1.1', 'true']) expect(() => AppConfig.fromEnv({ ...base, TRUST_PROXY: bad })).toThrow(/TRUST_PROXY/);
+  });
+
   it('fails fast, naming every bad variable', () => {
     expect(() => AppConfig.fromEnv({ ...base, PORT: 'eighty', DATABASE_URL: 'not a url' })).toThrow(/PORT[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*PORT/);
   });

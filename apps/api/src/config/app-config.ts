@@ -20,6 +20,8 @@ export class AppConfig {
   readonly visitorTokenTtlSeconds: number;
   readonly allowedOrigins: readonly string[];
   readonly authRateLimitPerMinute: number;
+  /** Express's `trust proxy`: false, a hop count, or the trusted proxies' addresses and ranges. */
+  readonly trustProxy: false | number | string[];
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
 
@@ -49,6 +51,7 @@ export class AppConfig {
     const defaults = [this.publicUrl, `http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`];
     this.allowedOrigins = [...new Set([...(e.ALLOWED_ORIGINS ?? []), ...defaults].map((o) => new URL(o).origin))];
     this.authRateLimitPerMinute = e.AUTH_RATE_LIMIT_PER_MINUTE;
+    this.trustProxy = e.TRUST_PROXY;
     this.logLevel = e.LOG_LEVEL;
     this.shutdownTimeoutMs = e.SHUTDOWN_TIMEOUT_MS;
   }

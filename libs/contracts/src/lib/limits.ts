@@ -4,7 +4,7 @@ export const LIMITS = {
   messageBodyMax: 4000,
   nameMax: 100,
   emailMax: 254,
-  passwordMin: 10,
+  passwordMin: 12,
   passwordMax: 200,
   clientMsgIdMax: 64,
   /** The largest seq a thread can reach (PostgreSQL int4); larger `afterSeq` values are refused. */
