@@ -15,8 +15,9 @@ import { DataSource, IsNull, Repository } from 'typeorm';
 import { TokensService } from '../auth/tokens.service';
 import { AppError } from '../common/app-error';
 import { DomainEvents } from '../common/domain-events';
-import { isUniqueViolation, toAgent } from '../common/mappers';
+import { isUniqueViolation } from '../common/mappers';
 import { AgentEntity } from './agent.entity';
+import { toAgent } from './agent.mapper';
 
 type NewAgent = Required<Pick<CreateAgentRequest, 'email' | 'name' | 'password' | 'role'>>;
 

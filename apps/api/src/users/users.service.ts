@@ -4,8 +4,8 @@ import { ErrorCode, type Visitor, type VisitorSessionRequest, type VisitorSessio
 import { Repository } from 'typeorm';
 import { TokensService } from '../auth/tokens.service';
 import { AppError } from '../common/app-error';
-import { toVisitor } from '../common/mappers';
 import { VisitorEntity } from './visitor.entity';
+import { toVisitor } from './visitor.mapper';
 
 @Injectable()
 export class UsersService {
