@@ -116,6 +116,11 @@ export class AgentsService {
     return agent;
   }
 
+  /** Who an agent token speaks for, or null once the agent is deactivated. Read on every request, so only what a principal needs. */
+  async findIdentity(id: string): Promise<Pick<Agent, 'id' | 'name' | 'role'> | null> {
+    return this.agents.findOne({ where: { id, deactivatedAt: IsNull() }, select: { id: true, name: true, role: true } });
+  }
+
   async get(id: string): Promise<Agent> {
     const agent = await this.agents.findOneBy({ id, deactivatedAt: IsNull() });
     if (!agent) throw new AppError(ErrorCode.AgentNotFound, 'No such agent');

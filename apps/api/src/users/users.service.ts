@@ -30,6 +30,11 @@ export class UsersService {
     return toVisitor(visitor);
   }
 
+  /** Who a visitor token speaks for. Read on every request, so only what a principal needs. */
+  async findIdentity(id: string): Promise<Pick<Visitor, 'id' | 'name'> | null> {
+    return this.visitors.findOne({ where: { id }, select: { id: true, name: true } });
+  }
+
   async touch(id: string): Promise<void> {
     await this.visitors.update({ id }, { lastSeenAt: new Date() });
   }
