@@ -35,6 +35,7 @@ import type { AgentPrincipal, VisitorPrincipal } from '../auth/principal';
 import { AppError } from '../common/app-error';
 import { parseWith, ZodPipe } from '../common/zod.pipe';
 import { ThreadsService } from '../threads/threads.service';
+import { UsersService } from '../users/users.service';
 import { AckInterceptor, toAckFailure } from './ack.interceptor';
 import type { ParleyServer, ParleySocket } from './socket-types';
 
@@ -63,6 +64,7 @@ export class ChatGateway
     private readonly auth: AuthService,
     private readonly threads: ThreadsService,
     private readonly agents: AgentsService,
+    private readonly users: UsersService,
   ) {}
 
   afterInit(server: ParleyServer): void {
@@ -101,6 +103,9 @@ export class ChatGateway
     });
     if (principal.kind === 'agent') {
       await this.agents.setPresence(principal.id, 'online', 'offline').catch((err: unknown) => this.logger.warn(String(err)));
+    } else if (principal.kind === 'visitor') {
+      // A visitor's last-seen time moves as its sockets come and go: one write each, none per message.
+      await this.users.touch(principal.id).catch((err: unknown) => this.logger.warn(String(err)));
     }
   }
 
@@ -111,6 +116,7 @@ export class ChatGateway
    */
   handleDisconnect(socket: ParleySocket): void {
     const principal = socket.data.principal;
+    if (principal?.kind === 'visitor') void this.users.touch(principal.id).catch((err: unknown) => this.logger.warn(String(err)));
     if (principal?.kind !== 'agent') return;
     setTimeout(() => void this.markOfflineIfGone(principal.id), OFFLINE_GRACE_MS).unref();
   }

@@ -35,6 +35,7 @@ export class UsersService {
     return this.visitors.findOne({ where: { id }, select: { id: true, name: true } });
   }
 
+  /** The visitor was here just now (its socket connected or went away). */
   async touch(id: string): Promise<void> {
     await this.visitors.update({ id }, { lastSeenAt: new Date() });
   }
