@@ -1,11 +1,21 @@
-import { ClientEvent, ErrorCode } from '@parley/contracts';
+import { ClientEvent, ErrorCode, VisitorSchema } from '@parley/contracts';
 import { newAgent, newVisitor } from './support/actors';
-import { expectServerAlive } from './support/http';
+import { api, expectServerAlive, expectStatus } from './support/http';
 import { closeAllSockets, connect, connectRefused, emitAck, expectAckOk } from './support/sockets';
 import { e2e } from './support/state';
 import { expiredToken, forgedToken, signToken } from './support/tokens';
 
 afterEach(closeAllSockets);
+
+/** Reads until `done` holds for what was read, for at most `ms`; returns the last reading. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
 
 describe('socket handshake', () => {
   it('connects an agent and a visitor from the allowed origin', async () => {
@@ -14,6 +24,21 @@ describe('socket handshake', () => {
     const visitorSocket = await connect(visitor.token, { origin: e2e().allowedOrigin });
     expect(agentSocket.connected && visitorSocket.connected).toBe(true);
     expectAckOk(await emitAck(visitorSocket, ClientEvent.ThreadStart, {}));
+  });
+
+  it("moves a visitor's last-seen time when its socket connects and when it goes away", async () => {
+    const visitor = await newVisitor();
+    const lastSeen = async () => {
+      const res = await api('get', '/visitors/me', { token: visitor.token });
+      expectStatus(res, 200);
+      return Date.parse(VisitorSchema.parse(res.body).lastSeenAt);
+    };
+    const created = await lastSeen();
+    const socket = await connect(visitor.token);
+    const connected = await until(lastSeen, (t) => t > created);
+    expect(connected).toBeGreaterThan(created);
+    socket.disconnect();
+    expect(await until(lastSeen, (t) => t > connected)).toBeGreaterThan(connected);
   });
 
   it('refuses a handshake without a token: UNAUTHENTICATED', async () => {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule } from '../auth/auth.module';
 import { AgentEntity } from './agent.entity';
 import { AgentsController } from './agents.controller';
 import { AgentsService } from './agents.service';
@@ -8,7 +7,8 @@ import { PasswordPolicy } from './password.policy';
 import { PresenceService } from './presence.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AgentEntity]), AuthModule],
+  // TokensService comes from the global AuthModule, which imports this module to authenticate agents.
+  imports: [TypeOrmModule.forFeature([AgentEntity])],
   controllers: [AgentsController],
   providers: [AgentsService, PresenceService, PasswordPolicy],
   exports: [AgentsService, PresenceService],

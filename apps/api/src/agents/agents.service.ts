@@ -15,8 +15,9 @@ import { DataSource, IsNull, Repository } from 'typeorm';
 import { TokensService } from '../auth/tokens.service';
 import { AppError } from '../common/app-error';
 import { DomainEvents } from '../common/domain-events';
-import { isUniqueViolation, toAgent } from '../common/mappers';
+import { isUniqueViolation } from '../common/mappers';
 import { AgentEntity } from './agent.entity';
+import { toAgent } from './agent.mapper';
 import { PasswordPolicy } from './password.policy';
 
 type NewAgent = Required<Pick<CreateAgentRequest, 'email' | 'name' | 'password' | 'role'>>;
@@ -119,6 +120,11 @@ export class AgentsService {
     const agent = await this.get(id);
     if (changed) this.events.emit({ type: 'agent.updated', agent });
     return agent;
+  }
+
+  /** Who an agent token speaks for, or null once the agent is deactivated. Read on every request, so only what a principal needs. */
+  async findIdentity(id: string): Promise<Pick<Agent, 'id' | 'name' | 'role'> | null> {
+    return this.agents.findOne({ where: { id, deactivatedAt: IsNull() }, select: { id: true, name: true, role: true } });
   }
 
   async get(id: string): Promise<Agent> {

@@ -1,11 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AgentEntity } from '../agents/agent.entity';
+import { AgentsModule } from '../agents/agents.module';
 import { AppConfig } from '../config/app-config';
 import { IntegrationsModule } from '../integrations/integrations.module';
-import { VisitorEntity } from '../users/visitor.entity';
+import { UsersModule } from '../users/users.module';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { TokensService } from './tokens.service';
@@ -17,7 +16,8 @@ import { TokensService } from './tokens.service';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' } }),
     }),
-    TypeOrmModule.forFeature([AgentEntity, VisitorEntity]),
+    AgentsModule,
+    UsersModule,
     IntegrationsModule,
   ],
   providers: [TokensService, AuthService, { provide: APP_GUARD, useClass: AuthGuard }],

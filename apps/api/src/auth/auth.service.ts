@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { ErrorCode } from '@parley/contracts';
-import { IsNull, Repository } from 'typeorm';
-import { AgentEntity } from '../agents/agent.entity';
+import { AgentsService } from '../agents/agents.service';
 import { AppError } from '../common/app-error';
 import { ApiKeysService } from '../integrations/api-keys.service';
-import { VisitorEntity } from '../users/visitor.entity';
+import { UsersService } from '../users/users.service';
 import type { Principal } from './principal';
 import { TokensService } from './tokens.service';
 
@@ -15,8 +13,8 @@ export class AuthService {
   constructor(
     private readonly tokens: TokensService,
     private readonly apiKeys: ApiKeysService,
-    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
-    @InjectRepository(VisitorEntity) private readonly visitors: Repository<VisitorEntity>,
+    private readonly agents: AgentsService,
+    private readonly users: UsersService,
   ) {}
 
   async authenticate(credential: string | undefined): Promise<Principal> {
@@ -27,14 +25,11 @@ export class AuthService {
     }
     const claims = this.tokens.verify(credential);
     if (claims.typ === 'agent') {
-      const agent = await this.agents.findOne({
-        where: { id: claims.sub, deactivatedAt: IsNull() },
-        select: { id: true, name: true, role: true },
-      });
+      const agent = await this.agents.findIdentity(claims.sub);
       if (!agent) throw new AppError(ErrorCode.Unauthenticated, 'Unknown or deactivated agent');
       return { kind: 'agent', id: agent.id, name: agent.name, role: agent.role };
     }
-    const visitor = await this.visitors.findOne({ where: { id: claims.sub }, select: { id: true, name: true } });
+    const visitor = await this.users.findIdentity(claims.sub);
     if (!visitor) throw new AppError(ErrorCode.Unauthenticated, 'Unknown visitor');
     return { kind: 'visitor', id: visitor.id, name: visitor.name };
   }

@@ -1,38 +1,6 @@
-import type { Agent, ApiKey, Visitor } from '@parley/contracts';
-import type { AgentEntity } from '../agents/agent.entity';
-import type { ApiKeyEntity } from '../integrations/api-key.entity';
-import type { VisitorEntity } from '../users/visitor.entity';
-
+/** Helpers every feature's mapper and repository share; the mappers themselves live with their entities. */
 export const iso = (d: Date): string => d.toISOString();
 export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
-
-export function toAgent(a: AgentEntity): Agent {
-  return {
-    id: a.id,
-    email: a.email,
-    name: a.name,
-    role: a.role,
-    status: a.status,
-    maxConcurrent: a.maxConcurrent,
-    active: a.deactivatedAt === null || a.deactivatedAt === undefined,
-    createdAt: iso(a.createdAt),
-  };
-}
-
-export function toVisitor(v: VisitorEntity): Visitor {
-  return { id: v.id, name: v.name, email: v.email, createdAt: iso(v.createdAt), lastSeenAt: iso(v.lastSeenAt) };
-}
-
-export function toApiKey(k: ApiKeyEntity): ApiKey {
-  return {
-    id: k.id,
-    name: k.name,
-    prefix: k.prefix,
-    createdAt: iso(k.createdAt),
-    lastUsedAt: isoOrNull(k.lastUsedAt),
-    revokedAt: isoOrNull(k.revokedAt),
-  };
-}
 
 /** Postgres unique_violation, optionally on one named constraint or index. */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {

@@ -34,6 +34,7 @@ import type { AgentPrincipal, VisitorPrincipal } from '../auth/principal';
 import { AppError } from '../common/app-error';
 import { parseWith, ZodPipe } from '../common/zod.pipe';
 import { ThreadsService } from '../threads/threads.service';
+import { UsersService } from '../users/users.service';
 import { AckInterceptor, toAckFailure } from './ack.interceptor';
 import type { ParleyServer, ParleySocket } from './socket-types';
 
@@ -61,6 +62,7 @@ export class ChatGateway
     private readonly auth: AuthService,
     private readonly threads: ThreadsService,
     private readonly presence: PresenceService,
+    private readonly users: UsersService,
   ) {}
 
   afterInit(server: ParleyServer): void {
@@ -98,11 +100,14 @@ export class ChatGateway
       }
     });
     if (principal.kind === 'agent') await this.presence.connected(principal.id);
+    // A visitor's last-seen time moves as its sockets come and go: one write each, none per message.
+    else if (principal.kind === 'visitor') void this.users.touch(principal.id).catch((err: unknown) => this.logger.warn(String(err)));
   }
 
   handleDisconnect(socket: ParleySocket): void {
     const principal = socket.data.principal;
     // A socket refused at the handshake has no principal.
+    if (principal?.kind === 'visitor') void this.users.touch(principal.id).catch((err: unknown) => this.logger.warn(String(err)));
     if (principal?.kind !== 'agent') return;
     // The agent's room spans nodes: its sockets anywhere count.
     const room = Rooms.agent(principal.id);

@@ -4,8 +4,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type ApiKey, type CreatedApiKey, ErrorCode } from '@parley/contracts';
 import { IsNull, Repository } from 'typeorm';
 import { AppError } from '../common/app-error';
-import { toApiKey } from '../common/mappers';
 import { ApiKeyEntity } from './api-key.entity';
+import { toApiKey } from './api-key.mapper';
 
 const KEY_PATTERN = /^prk_([a-f0-9]{12})_([A-Za-z0-9_-]{43})$/;
 /** last_used_at is a hint for admins, not an audit log: write it at most once a minute per key. */

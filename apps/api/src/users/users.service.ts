@@ -4,8 +4,8 @@ import { ErrorCode, type Visitor, type VisitorSessionRequest, type VisitorSessio
 import { Repository } from 'typeorm';
 import { TokensService } from '../auth/tokens.service';
 import { AppError } from '../common/app-error';
-import { toVisitor } from '../common/mappers';
 import { VisitorEntity } from './visitor.entity';
+import { toVisitor } from './visitor.mapper';
 
 @Injectable()
 export class UsersService {
@@ -30,6 +30,12 @@ export class UsersService {
     return toVisitor(visitor);
   }
 
+  /** Who a visitor token speaks for. Read on every request, so only what a principal needs. */
+  async findIdentity(id: string): Promise<Pick<Visitor, 'id' | 'name'> | null> {
+    return this.visitors.findOne({ where: { id }, select: { id: true, name: true } });
+  }
+
+  /** The visitor was here just now (its socket connected or went away). */
   async touch(id: string): Promise<void> {
     await this.visitors.update({ id }, { lastSeenAt: new Date() });
   }

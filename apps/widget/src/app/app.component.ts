@@ -5,17 +5,19 @@ import { ConfirmEndComponent } from './components/confirm-end.component';
 import { DetailsFormComponent } from './components/details-form.component';
 import { StartAgainComponent } from './components/start-again.component';
 import { TranscriptComponent } from './components/transcript.component';
-import { WidgetStore } from './widget.store';
+import { ConversationStore } from './conversation.store';
+import { HostStore } from './host.store';
+import { SessionStore } from './session.store';
 
-/** The widget app's one container: it reads the store and hands plain values to the components. */
+/** The widget app's one container: it reads the stores and hands plain values to the components. */
 @Component({
   selector: 'pw-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  providers: [WidgetStore],
+  providers: [SessionStore, ConversationStore, HostStore],
   imports: [ChatStatusComponent, ComposerComponent, ConfirmEndComponent, DetailsFormComponent, StartAgainComponent, TranscriptComponent],
-  host: { '[style.--accent]': 'store.color()', '[attr.data-view]': 'store.view()' },
+  host: { '[style.--accent]': 'session.color()', '[attr.data-view]': 'session.view()' },
   template: `
-    @switch (store.view()) {
+    @switch (session.view()) {
       @case ('loading') {
         <p class="loading" role="status">Loading…</p>
       }
@@ -24,58 +26,60 @@ import { WidgetStore } from './widget.store';
       }
       @case ('details') {
         <pw-details-form
-          [initial]="store.known()"
-          [busy]="store.busy()"
-          [error]="store.error()"
-          [notice]="store.notice()"
-          (submitted)="store.submitDetails($event)"
+          [initial]="session.known()"
+          [busy]="session.busy()"
+          [error]="session.error()"
+          [notice]="session.notice()"
+          (submitted)="session.submitDetails($event)"
         />
       }
       @case ('again') {
         <pw-start-again
-          [known]="store.known()"
-          [notice]="store.closedNotice()"
-          [busy]="store.busy()"
-          [error]="store.error()"
-          (start)="store.startNew()"
-          (edit)="store.editDetails()"
+          [known]="session.known()"
+          [notice]="conversation.closedNotice()"
+          [busy]="session.busy()"
+          [error]="session.error()"
+          (start)="session.startNew()"
+          (edit)="session.editDetails()"
         />
       }
       @case ('chat') {
-        @if (store.thread(); as thread) {
+        @if (conversation.thread(); as thread) {
           <pw-chat-status
             [status]="thread.status"
-            [agentName]="store.agentName()"
-            [waiting]="store.waiting()"
-            [connection]="store.connection()"
-            (end)="store.requestEnd()"
+            [agentName]="conversation.agentName()"
+            [waiting]="conversation.waiting()"
+            [connection]="conversation.connection()"
+            (end)="host.requestEnd()"
           />
           <div class="scroll">
-            <pw-transcript [messages]="store.messages()" [outgoing]="store.outgoing()" [typing]="store.agentTyping()" (retry)="store.retry($event)" />
+            <pw-transcript [messages]="conversation.messages()" [outgoing]="conversation.outgoing()" [typing]="conversation.agentTyping()" (retry)="conversation.retry($event)" />
           </div>
-          @if (store.closedNotice(); as notice) {
+          @if (conversation.closedNotice(); as notice) {
             <div class="closed" role="status">
               <p>{{ notice }}</p>
-              <button type="button" class="primary" [disabled]="store.busy()" (click)="store.startNew()">Start a new conversation</button>
+              <button type="button" class="primary" [disabled]="session.busy()" (click)="session.startNew()">Start a new conversation</button>
             </div>
           } @else {
-            <pw-composer (sent)="store.send($event)" (typing)="store.typed()" />
+            <pw-composer (sent)="conversation.send($event)" (typing)="conversation.typed()" />
           }
-          @if (store.error()) {
-            <p class="problem footer-problem" role="alert">{{ store.error() }}</p>
+          @if (session.error()) {
+            <p class="problem footer-problem" role="alert">{{ session.error() }}</p>
           }
         }
       }
     }
-    @if (store.confirming()) {
-      <pw-confirm-end (end)="store.confirmEnd()" (keep)="store.cancelEnd()" />
+    @if (host.confirming()) {
+      <pw-confirm-end (end)="host.confirmEnd()" (keep)="host.cancelEnd()" />
     }
   `,
 })
 export class AppComponent {
-  protected readonly store = inject(WidgetStore);
+  protected readonly session = inject(SessionStore);
+  protected readonly conversation = inject(ConversationStore);
+  protected readonly host = inject(HostStore);
 
   constructor() {
-    void this.store.init();
+    void this.session.init();
   }
 }

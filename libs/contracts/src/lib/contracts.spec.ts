@@ -1,5 +1,4 @@
 import { ClientEvent, ErrorCode, ServerEvent } from './constants';
-import { CLIENT_EVENT_SCHEMAS } from './events';
 import { ERROR_HTTP_STATUS } from './errors';
 import { LIMITS } from './limits';
 import { EmailSchema, MessageBodySchema, PostMessageRequestSchema, UpdateWidgetSettingsRequestSchema, VisitorSessionRequestSchema } from './requests';
@@ -36,8 +35,7 @@ describe('contracts', () => {
     expect(MessageBodySchema.parse('<img src=x onerror=alert(1)>')).toBe('<img src=x onerror=alert(1)>');
   });
 
-  it('has one schema for every client event, and no event name twice', () => {
-    expect(Object.keys(CLIENT_EVENT_SCHEMAS).sort()).toEqual(Object.values(ClientEvent).sort());
+  it('uses no event name twice', () => {
     const names = [...Object.values(ClientEvent), ...Object.values(ServerEvent)];
     expect(new Set(names).size).toBe(names.length);
   });

@@ -4,7 +4,7 @@ import type { Agent, Message, Thread } from './models';
 import { ClientMsgIdSchema, IdSchema, MessageBodySchema, type MessagePage, SeqSchema } from './requests';
 import { LIMITS } from './limits';
 
-import { ClientEvent, type ClientEventName, type ServerEvent } from './constants';
+import type { ClientEvent, ServerEvent } from './constants';
 
 export const ThreadStartPayloadSchema = z.strictObject({});
 export const ThreadRefPayloadSchema = z.strictObject({ threadId: IdSchema });
@@ -24,18 +24,6 @@ export type ThreadRefPayload = z.infer<typeof ThreadRefPayloadSchema>;
 export type MessageSendPayload = z.infer<typeof MessageSendPayloadSchema>;
 export type MessagesSyncPayload = z.infer<typeof MessagesSyncPayloadSchema>;
 export type TypingPayload = z.infer<typeof TypingPayloadSchema>;
-
-/** The schema the server validates each client event's payload with. */
-export const CLIENT_EVENT_SCHEMAS = {
-  [ClientEvent.ThreadStart]: ThreadStartPayloadSchema,
-  [ClientEvent.ThreadJoin]: ThreadRefPayloadSchema,
-  [ClientEvent.ThreadLeave]: ThreadRefPayloadSchema,
-  [ClientEvent.ThreadClaim]: ThreadRefPayloadSchema,
-  [ClientEvent.ThreadClose]: ThreadRefPayloadSchema,
-  [ClientEvent.MessageSend]: MessageSendPayloadSchema,
-  [ClientEvent.MessagesSync]: MessagesSyncPayloadSchema,
-  [ClientEvent.Typing]: TypingPayloadSchema,
-} as const satisfies Record<ClientEventName, z.ZodType>;
 
 export interface TypingEvent {
   threadId: string;

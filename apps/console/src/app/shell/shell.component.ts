@@ -6,7 +6,7 @@ import { describeError } from '../core/api/api-error';
 import { RealtimeService } from '../core/realtime/realtime.service';
 import { SessionStore } from '../core/session/session.store';
 import { ToastStore } from '../core/ui/toast.store';
-import { InboxStore } from '../features/inbox/inbox.store';
+import { InboxStore } from '../core/inbox/inbox.store';
 import { AvatarComponent } from '../shared/avatar.component';
 import { IconComponent } from '../shared/icon.component';
 import { ConnectionBannerComponent } from './connection-banner.component';

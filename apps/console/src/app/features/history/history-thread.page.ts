@@ -3,8 +3,8 @@ import { SessionStore } from '../../core/session/session.store';
 import { Clock } from '../../core/time/clock';
 import { IconComponent } from '../../shared/icon.component';
 import { StatusChipComponent } from '../../shared/status-chip.component';
-import { TranscriptComponent } from '../thread/transcript.component';
-import { VisitorPanelComponent } from '../thread/visitor-panel.component';
+import { TranscriptComponent } from '../../shared/transcript.component';
+import { VisitorPanelComponent } from '../../shared/visitor-panel.component';
 import { HistoryStore } from './history.store';
 
 /** A closed thread's transcript, read-only. */

@@ -1,5 +1,5 @@
 import type { Routes } from '@angular/router';
-import { InboxEmptyComponent } from '../inbox/inbox-empty.component';
+import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { HistoryThreadPage } from './history-thread.page';
 import { HistoryPage } from './history.page';
 
@@ -8,7 +8,7 @@ export const historyRoutes: Routes = [
     path: '',
     component: HistoryPage,
     children: [
-      { path: '', component: InboxEmptyComponent },
+      { path: '', component: EmptyStateComponent },
       { path: ':threadId', component: HistoryThreadPage },
     ],
   },

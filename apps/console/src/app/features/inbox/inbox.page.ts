@@ -4,7 +4,7 @@ import { NavigationEnd, Router, RouterOutlet } from '@angular/router';
 import { filter, map } from 'rxjs';
 import { Clock } from '../../core/time/clock';
 import { ToastStore } from '../../core/ui/toast.store';
-import { InboxStore } from './inbox.store';
+import { InboxStore } from '../../core/inbox/inbox.store';
 import { type ListKind, ThreadListComponent } from './thread-list.component';
 
 /** The queue or "my threads": the list on the left, the open thread (child route) on the right. */

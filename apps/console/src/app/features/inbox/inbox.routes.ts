@@ -1,6 +1,6 @@
 import type { Routes } from '@angular/router';
 import { ThreadPage } from '../thread/thread.page';
-import { InboxEmptyComponent } from './inbox-empty.component';
+import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { InboxPage } from './inbox.page';
 import type { ListKind } from './thread-list.component';
 
@@ -12,7 +12,7 @@ export function inboxRoutes(list: ListKind): Routes {
       component: InboxPage,
       data: { list },
       children: [
-        { path: '', component: InboxEmptyComponent },
+        { path: '', component: EmptyStateComponent },
         { path: ':threadId', component: ThreadPage },
       ],
     },

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
 import { RouterLink } from '@angular/router';
 import type { Thread } from '@parley/contracts';
 import { formatElapsed, formatTime } from '../../core/time/clock';
-import type { LatestMessage } from './inbox.store';
+import type { LatestMessage } from '../../core/inbox/inbox.store';
 import { AvatarComponent } from '../../shared/avatar.component';
 import { IconComponent } from '../../shared/icon.component';
 

@@ -4,7 +4,7 @@ import { AttentionService } from '../../core/attention/attention.service';
 import { DraftStore } from '../../core/storage/drafts';
 import { message, ME, OTHER, settle, thread } from '../../../testing/fixtures';
 import { consoleTestProviders, signIn } from '../../../testing/providers';
-import { InboxStore } from '../inbox/inbox.store';
+import { InboxStore } from '../../core/inbox/inbox.store';
 import { ThreadPage } from './thread.page';
 
 describe('ThreadPage', () => {

@@ -8,8 +8,8 @@ import { IconComponent } from '../../shared/icon.component';
 import { StatusChipComponent } from '../../shared/status-chip.component';
 import { ComposerComponent } from './composer.component';
 import { ThreadStore } from './thread.store';
-import { TranscriptComponent } from './transcript.component';
-import { VisitorPanelComponent } from './visitor-panel.component';
+import { TranscriptComponent } from '../../shared/transcript.component';
+import { VisitorPanelComponent } from '../../shared/visitor-panel.component';
 
 /** The thread view: header with the actions, transcript, typing line, composer, visitor details. */
 @Component({

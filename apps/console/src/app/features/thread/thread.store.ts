@@ -5,7 +5,7 @@ import { ApiClient } from '../../core/api/api-client';
 import { describeError } from '../../core/api/api-error';
 import { RealtimeService } from '../../core/realtime/realtime.service';
 import { SessionStore } from '../../core/session/session.store';
-import { InboxStore } from '../inbox/inbox.store';
+import { InboxStore } from '../../core/inbox/inbox.store';
 
 /** A typing indicator that is not refreshed within this time is gone (the visitor left mid-word). */
 const TYPING_TTL_MS = 6_000;

@@ -1,9 +1,9 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { Thread } from '@parley/contracts';
-import { formatDateTime, formatElapsed } from '../../core/time/clock';
-import { AvatarComponent } from '../../shared/avatar.component';
-import { StatusChipComponent } from '../../shared/status-chip.component';
+import { formatDateTime, formatElapsed } from '../core/time/clock';
+import { AvatarComponent } from './avatar.component';
+import { StatusChipComponent } from './status-chip.component';
 
 /** Who the visitor is and where the conversation stands. */
 @Component({

@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { ServerEvent, type Thread } from '@parley/contracts';
-import { AttentionService } from '../../core/attention/attention.service';
+import { AttentionService } from '../attention/attention.service';
 import { problemBody } from '../../../testing/fake-backend';
 import { message, ME, OTHER, settle, thread } from '../../../testing/fixtures';
 import { consoleTestProviders, signIn } from '../../../testing/providers';

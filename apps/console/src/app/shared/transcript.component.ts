@@ -10,8 +10,8 @@ import {
 } from '@angular/core';
 import type { Message } from '@parley/contracts';
 import type { OutgoingMessage } from '@parley/realtime-client';
-import { formatDateTime, formatTime } from '../../core/time/clock';
-import { IconComponent } from '../../shared/icon.component';
+import { formatDateTime, formatTime } from '../core/time/clock';
+import { IconComponent } from './icon.component';
 
 /** Scrolled within this distance of the end, the transcript follows new messages. */
 const STICK_PX = 120;

@@ -1,11 +1,11 @@
 import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } from '@angular/core';
 import { ErrorCode, type Message, ServerEvent, type Thread } from '@parley/contracts';
-import { ApiClient } from '../../core/api/api-client';
-import { ApiError, describeError } from '../../core/api/api-error';
-import { AttentionService } from '../../core/attention/attention.service';
-import { RealtimeService } from '../../core/realtime/realtime.service';
-import { SessionStore } from '../../core/session/session.store';
-import { LOCAL_STORAGE, readJson, StorageKeys, writeJson } from '../../core/storage/browser-storage';
+import { ApiClient } from '../api/api-client';
+import { ApiError, describeError } from '../api/api-error';
+import { AttentionService } from '../attention/attention.service';
+import { RealtimeService } from '../realtime/realtime.service';
+import { SessionStore } from '../session/session.store';
+import { LOCAL_STORAGE, readJson, StorageKeys, writeJson } from '../storage/browser-storage';
 
 export interface LatestMessage {
   body: string;

@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import type { OutgoingMessage } from '@parley/realtime-client';
-import { message, ME, thread } from '../../../testing/fixtures';
+import { message, ME, thread } from '../../testing/fixtures';
 import { TranscriptComponent } from './transcript.component';
 
 describe('TranscriptComponent', () => {

@@ -1,0 +1,213 @@
+import { computed, DestroyRef, effect, Injectable, inject, signal } from '@angular/core';
+import { ClientEvent, type Message, ServerEvent, type Thread } from '@parley/contracts';
+import type { ConnectionState, FeedSnapshot } from '@parley/realtime-client';
+import { type Realtime, REALTIME_FACTORY } from './realtime';
+import { VisitorStorage } from './visitor-storage';
+import { VisitorTyping } from './visitor-typing';
+import { ApiError, WidgetApi } from './widget-api';
+import { closedText, formatWait } from './widget-text';
+
+const AGENT_TYPING_MAX_MS = 8000;
+
+/** The visitor token was refused: expired, or its visitor is gone. */
+export const isExpired = (err: unknown) => err instanceof ApiError && err.status === 401;
+export const fromSupport = (m: Message) => m.authorType === 'agent' || m.authorType === 'bot';
+
+/**
+ * The current thread: its state, its transcript (from the realtime client's feed), the agent's
+ * typing and the connection, and what the visitor sends. It knows neither the screens nor the host
+ * page: it tells its listeners when the token stops working and when support writes.
+ */
+@Injectable()
+export class ConversationStore {
+  private readonly api = inject(WidgetApi);
+  private readonly storage = inject(VisitorStorage);
+  private readonly createClient = inject(REALTIME_FACTORY);
+
+  private readonly _thread = signal<Thread | null>(null);
+  private readonly _feed = signal<FeedSnapshot | null>(null);
+  private readonly _agentTyping = signal<string | null>(null);
+  private readonly _connection = signal<ConnectionState>('idle');
+  private readonly _now = signal(Date.now());
+
+  readonly thread = this._thread.asReadonly();
+  readonly agentTyping = this._agentTyping.asReadonly();
+  readonly connection = this._connection.asReadonly();
+
+  readonly messages = computed(() => this._feed()?.messages ?? []);
+  readonly outgoing = computed(() => this._feed()?.outgoing ?? []);
+  readonly open = computed(() => {
+    const t = this._thread();
+    return t !== null && t.status !== 'closed';
+  });
+  /** Ended by the visitor: nothing is left to show of it but the offer to start another. */
+  readonly endedByVisitor = computed(() => {
+    const t = this._thread();
+    return t?.status === 'closed' && t.closedBy?.type === 'visitor';
+  });
+  readonly agentName = computed(() => this._thread()?.assignedAgent?.name ?? null);
+  /** Time waiting for an agent while the thread is queued, ticking every second. */
+  readonly waiting = computed(() => {
+    const t = this._thread();
+    return t?.status === 'queued' ? formatWait(this._now() - Date.parse(t.createdAt)) : null;
+  });
+  readonly closedNotice = computed(() => closedText(this._thread()));
+
+  private client: Realtime | null = null;
+  private unwatch: (() => void) | null = null;
+  private lastSystemSeq = 0;
+  private readonly typing = new VisitorTyping((threadId, isTyping) =>
+    this.client?.request(ClientEvent.Typing, { threadId, isTyping }).catch(() => undefined),
+  );
+  private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly expiredHandlers = new Set<() => void>();
+  private readonly supportHandlers = new Set<() => void>();
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => {
+      this.unwatch?.();
+      this.client?.disconnect();
+      this.typing.stop();
+      clearTimeout(this.agentTypingTimer);
+    });
+    effect((onCleanup) => {
+      if (this._thread()?.status !== 'queued') return;
+      this._now.set(Date.now());
+      const timer = setInterval(() => this._now.set(Date.now()), 1000);
+      onCleanup(() => clearInterval(timer));
+    });
+  }
+
+  /** Called when the server refuses the visitor's token, over REST or on the socket. */
+  onExpired(handler: () => void): () => void {
+    this.expiredHandlers.add(handler);
+    return () => this.expiredHandlers.delete(handler);
+  }
+
+  /** Called for each new agent or bot message of the current thread. */
+  onSupportMessage(handler: () => void): () => void {
+    this.supportHandlers.add(handler);
+    return () => this.supportHandlers.delete(handler);
+  }
+
+  /** Makes `thread` the current one and follows its transcript, unless the visitor already ended it. */
+  follow(thread: Thread): void {
+    this.unwatch?.();
+    this.unwatch = null;
+    this._feed.set(null);
+    this._agentTyping.set(null);
+    this.storage.saveThreadId(thread.id);
+    this._thread.set(thread);
+    if (this.endedByVisitor()) return;
+    this.lastSystemSeq = 0;
+    this.unwatch = this.ensureClient().watch(thread.id, (s) => {
+      this._feed.set(s);
+      this.followSystemMessages(s.messages);
+    });
+  }
+
+  /** Forgets the thread and drops the connection: its token no longer works. */
+  clear(): void {
+    this.storage.saveThreadId(null);
+    this.unwatch?.();
+    this.unwatch = null;
+    this.client?.disconnect();
+    this._thread.set(null);
+    this._feed.set(null);
+  }
+
+  /** A new visitor session: the socket must authenticate again with the new token. */
+  reconnect(): void {
+    this.client?.reconnect();
+  }
+
+  send(body: string): void {
+    const t = this._thread();
+    const text = body.trim();
+    if (!t || t.status === 'closed' || !text || !this.client) return;
+    this.client.send(t.id, text);
+    this.typing.stop();
+  }
+
+  retry(clientMsgId: string): void {
+    this.client?.retry(clientMsgId);
+  }
+
+  /** The visitor is typing (the agent hears it now and then, and when it stops). */
+  typed(): void {
+    const t = this._thread();
+    if (t && t.status !== 'closed') this.typing.typed(t.id);
+  }
+
+  /** Ends the thread with the visitor's own token: the server records the visitor as the one who closed it. */
+  async close(token: string): Promise<void> {
+    const t = this._thread();
+    if (!t) return;
+    this.setThread(await this.api.closeThread(token, t.id));
+    this.typing.stop();
+  }
+
+  /**
+   * Claims and closes are also written into the transcript as system messages. The feed gets every
+   * message (live, or by the resync after each (re)connection), while a `thread.updated` sent
+   * before this socket was in the thread's rooms is lost: a new system message means the thread
+   * changed, so read it again.
+   */
+  private followSystemMessages(list: readonly Message[]): void {
+    let seq = 0;
+    for (const m of list) if (m.authorType === 'system') seq = m.seq;
+    if (seq <= this.lastSystemSeq) return;
+    this.lastSystemSeq = seq;
+    void this.refreshThread();
+  }
+
+  private setThread(thread: Thread): void {
+    if (thread.id !== this._thread()?.id) return;
+    this._thread.set(thread);
+    if (thread.status === 'closed') this._agentTyping.set(null);
+  }
+
+  private ensureClient(): Realtime {
+    if (this.client) return this.client;
+    const client = this.createClient({
+      getToken: () => this.storage.session()?.token ?? null,
+      storage: this.storage.outbox,
+      onUnauthorized: () => this.expired(),
+    });
+    this.client = client;
+    client.onState((s) => {
+      this._connection.set(s);
+      // Back after a drop: the thread may have been claimed or closed meanwhile.
+      if (s === 'connected') void this.refreshThread();
+    });
+    client.on(ServerEvent.ThreadUpdated, (t) => this.setThread(t));
+    client.on(ServerEvent.MessageCreated, (m) => {
+      if (m.threadId !== this._thread()?.id || !fromSupport(m)) return;
+      this._agentTyping.set(null);
+      for (const h of this.supportHandlers) h();
+    });
+    client.on(ServerEvent.Typing, (e) => {
+      if (e.threadId !== this._thread()?.id || e.authorType !== 'agent') return;
+      clearTimeout(this.agentTypingTimer);
+      this._agentTyping.set(e.isTyping ? e.authorName : null);
+      if (e.isTyping) this.agentTypingTimer = setTimeout(() => this._agentTyping.set(null), AGENT_TYPING_MAX_MS);
+    });
+    client.connect();
+    return client;
+  }
+
+  private async refreshThread(): Promise<void> {
+    const t = this._thread();
+    const session = this.storage.session();
+    if (!t || !session) return;
+    try {
+      this.setThread(await this.api.getThread(session.token, t.id));
+    } catch (err) {
+      if (isExpired(err)) this.expired();
+    }
+  }
+
+  private expired(): void {
+    for (const h of this.expiredHandlers) h();
+  }
+}

@@ -1,0 +1,85 @@
+import { computed, DestroyRef, effect, Injectable, inject, linkedSignal, signal } from '@angular/core';
+import { FrameMessage, HostMessage, type HostToFrame } from '@parley/widget-protocol';
+import { ConversationStore, fromSupport } from './conversation.store';
+import { HostBridge } from './host-bridge';
+import { SessionStore } from './session.store';
+import { VisitorStorage } from './visitor-storage';
+
+/**
+ * The widget as the host page sees it: whether the popup shows, the unread count and the new-message
+ * nudge it gets, whether a conversation is going on, and closing the popup (which asks the visitor
+ * first when that would end a conversation). Nothing secret goes out: not the token, not the transcript.
+ */
+@Injectable()
+export class HostStore {
+  private readonly bridge = inject(HostBridge);
+  private readonly storage = inject(VisitorStorage);
+  private readonly session = inject(SessionStore);
+  private readonly conversation = inject(ConversationStore);
+
+  private readonly _visible = signal(!this.bridge.framed);
+  /** Any change of whether the conversation is open settles the question. */
+  private readonly _confirming = linkedSignal({ source: this.conversation.open, computation: () => false });
+  private readonly threadId = computed(() => this.conversation.thread()?.id ?? null);
+  /** The last seq the visitor saw of the current thread, kept across reloads. */
+  private readonly lastRead = linkedSignal({
+    source: this.threadId,
+    computation: (id) => (id ? this.storage.lastRead(id) : 0),
+  });
+
+  readonly confirming = this._confirming.asReadonly();
+  /** Support messages after the last one the visitor saw; nothing is unread while the popup shows. */
+  readonly unread = computed(() => {
+    if (this._visible()) return 0;
+    const last = this.lastRead();
+    return this.conversation.messages().filter((m) => m.seq > last && fromSupport(m)).length;
+  });
+
+  constructor() {
+    const destroyRef = inject(DestroyRef);
+    destroyRef.onDestroy(this.bridge.listen((m) => this.onHostMessage(m)));
+    destroyRef.onDestroy(
+      this.conversation.onSupportMessage(() => {
+        if (!this._visible()) this.bridge.post({ type: FrameMessage.AgentMessage });
+      }),
+    );
+
+    // Seen while showing: remember how far, so a reload does not count old messages as unread.
+    effect(() => {
+      const id = this.threadId();
+      const list = this.conversation.messages();
+      if (!id || !this._visible() || list.length === 0) return;
+      const seq = list[list.length - 1].seq;
+      if (seq > this.lastRead()) {
+        this.lastRead.set(seq);
+        this.storage.saveLastRead(id, seq);
+      }
+    });
+    effect(() => this.bridge.post({ type: FrameMessage.Unread, count: this.unread() }));
+    effect(() => {
+      if (this.session.view() !== 'loading') this.bridge.post({ type: FrameMessage.Conversation, active: this.conversation.open() });
+    });
+  }
+
+  /** The popup's close button (or the link in the chat): ask first when a conversation is open. */
+  requestEnd(): void {
+    if (this.session.view() === 'chat' && this.conversation.open()) this._confirming.set(true);
+    else this.bridge.post({ type: FrameMessage.CloseResult, closed: true });
+  }
+
+  cancelEnd(): void {
+    this._confirming.set(false);
+    this.bridge.post({ type: FrameMessage.CloseResult, closed: false });
+  }
+
+  async confirmEnd(): Promise<void> {
+    this._confirming.set(false);
+    const closed = await this.session.endConversation();
+    this.bridge.post({ type: FrameMessage.CloseResult, closed });
+  }
+
+  private onHostMessage(m: HostToFrame): void {
+    if (m.type === HostMessage.CloseRequest) this.requestEnd();
+    else this._visible.set(m.open);
+  }
+}

@@ -1,0 +1,165 @@
+import { computed, DestroyRef, Injectable, inject, signal } from '@angular/core';
+import type { Thread } from '@parley/contracts';
+import { FrameMessage } from '@parley/widget-protocol';
+import { ConversationStore, isExpired } from './conversation.store';
+import { HostBridge } from './host-bridge';
+import { VisitorStorage, type VisitorDetails } from './visitor-storage';
+import { WidgetApi } from './widget-api';
+import { problemText } from './widget-text';
+
+/** details: the pre-chat form; chat: a conversation (open, or closed by the agent); again: start another one. */
+export type View = 'loading' | 'details' | 'chat' | 'again' | 'blocked';
+
+/**
+ * The visitor's session and the screen it leads to: the pre-chat form, a conversation, or the offer
+ * to start another. It creates sessions, starts and ends threads (the conversation store follows
+ * them), and sends the visitor back to the form when the token is refused.
+ */
+@Injectable()
+export class SessionStore {
+  private readonly api = inject(WidgetApi);
+  private readonly storage = inject(VisitorStorage);
+  private readonly bridge = inject(HostBridge);
+  private readonly conversation = inject(ConversationStore);
+
+  private readonly _view = signal<View>('loading');
+  private readonly _known = signal<VisitorDetails | null>(null);
+  private readonly _busy = signal(false);
+  private readonly _error = signal<string | null>(null);
+  private readonly _notice = signal<string | null>(null);
+  private readonly _color = signal<string | null>(null);
+
+  /** A conversation the visitor ended, by the button or in another tab, leaves only the offer to start another. */
+  readonly view = computed<View>(() => {
+    const view = this._view();
+    return view === 'chat' && this.conversation.endedByVisitor() ? 'again' : view;
+  });
+  readonly known = this._known.asReadonly();
+  readonly busy = this._busy.asReadonly();
+  readonly error = this._error.asReadonly();
+  readonly notice = this._notice.asReadonly();
+  readonly color = this._color.asReadonly();
+
+  constructor() {
+    inject(DestroyRef).onDestroy(this.conversation.onExpired(() => this.expired()));
+  }
+
+  /** Picks up where the visitor left off: an open conversation, a closed one, or the form. */
+  async init(): Promise<void> {
+    if (!this.bridge.trusted) {
+      this._view.set('blocked');
+      return;
+    }
+    this.bridge.post({ type: FrameMessage.Ready });
+    this.api.settings().then(
+      (s) => this._color.set(s.color),
+      () => undefined,
+    );
+    this._known.set(this.storage.details());
+    const session = this.storage.session();
+    const threadId = this.storage.threadId();
+    if (!session) {
+      this._view.set('details');
+      return;
+    }
+    if (!threadId) {
+      this._view.set('again');
+      return;
+    }
+    try {
+      this.adopt(await this.api.getThread(session.token, threadId));
+    } catch (err) {
+      if (isExpired(err)) return this.expired();
+      this.storage.saveThreadId(null);
+      this._view.set('again');
+    }
+  }
+
+  /** The pre-chat form: a new visitor session, then its thread. */
+  async submitDetails(details: VisitorDetails): Promise<void> {
+    if (this._busy()) return;
+    this._busy.set(true);
+    this._error.set(null);
+    this._notice.set(null);
+    try {
+      const token = await this.newSession(details);
+      this.adopt(await this.api.startThread(token));
+    } catch (err) {
+      this._error.set(problemText(err));
+    } finally {
+      this._busy.set(false);
+    }
+  }
+
+  /** Another conversation with the details already known. */
+  async startNew(): Promise<void> {
+    const known = this._known();
+    if (this._busy()) return;
+    if (!known) return this.editDetails();
+    this._busy.set(true);
+    this._error.set(null);
+    try {
+      let token = this.storage.session()?.token ?? (await this.newSession(known));
+      const thread = await this.api.startThread(token).catch(async (err: unknown) => {
+        if (!isExpired(err)) throw err;
+        token = await this.newSession(known);
+        return this.api.startThread(token);
+      });
+      this.adopt(thread);
+    } catch (err) {
+      this._error.set(problemText(err));
+    } finally {
+      this._busy.set(false);
+    }
+  }
+
+  editDetails(): void {
+    this._error.set(null);
+    this._view.set('details');
+  }
+
+  /**
+   * Ends the current thread with the visitor's token. Resolves whether the popup may close: also
+   * when there was nothing to end, or the session had expired; not when the call failed.
+   */
+  async endConversation(): Promise<boolean> {
+    const session = this.storage.session();
+    if (!this.conversation.thread() || !session) return true;
+    this._busy.set(true);
+    try {
+      await this.conversation.close(session.token);
+      return true;
+    } catch (err) {
+      if (isExpired(err)) {
+        this.expired();
+        return true;
+      }
+      this._error.set('The chat could not be ended. Please try again.');
+      return false;
+    } finally {
+      this._busy.set(false);
+    }
+  }
+
+  private async newSession(details: VisitorDetails): Promise<string> {
+    const res = await this.api.createSession(details);
+    this.storage.saveSession({ token: res.token, expiresAt: res.expiresAt, visitor: res.visitor });
+    this._known.set({ name: res.visitor.name, email: res.visitor.email });
+    this.conversation.reconnect();
+    return res.token;
+  }
+
+  private adopt(thread: Thread): void {
+    this.conversation.follow(thread);
+    this._view.set('chat');
+  }
+
+  /** The token was refused: back to the form, filled in with what the visitor typed last time. */
+  private expired(): void {
+    this.storage.clearSession();
+    this.conversation.clear();
+    this._known.set(this.storage.details());
+    this._notice.set('Your chat session has expired. Please start again.');
+    this._view.set('details');
+  }
+}
