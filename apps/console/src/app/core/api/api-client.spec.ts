@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { API_PREFIX, ErrorCode, REST_ROUTES } from '@parley/contracts';
+import { API_PREFIX, ErrorCode, REST_ROUTE_LIST } from '@parley/contracts';
 import { problemBody } from '../../../testing/fake-backend';
 import { fakeJwt } from '../../../testing/fixtures';
 import { consoleTestProviders } from '../../../testing/providers';
@@ -17,7 +17,7 @@ describe('ApiClient', () => {
 
   it('only calls routes of the contracts, under the API prefix, that agents may call', () => {
     for (const key of CONSOLE_ROUTE_KEYS) {
-      const route = REST_ROUTES.find((r) => `${r.method} ${r.path}` === key);
+      const route = REST_ROUTE_LIST.find((r) => `${r.method} ${r.path}` === key);
       expect(route).toBeDefined();
       expect(route?.base ?? API_PREFIX).toBe(API_PREFIX);
       expect(route?.callers.some((c) => c === 'public' || c === 'agent' || c === 'admin')).toBe(true);
