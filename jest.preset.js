@@ -23,6 +23,7 @@ module.exports = {
   moduleNameMapper: {
     '^@parley/contracts$': path.join(__dirname, 'libs/contracts/src/index.ts'),
     '^@parley/realtime-client$': path.join(__dirname, 'libs/realtime-client/src/index.ts'),
+    '^@parley/rest-client$': path.join(__dirname, 'libs/rest-client/src/index.ts'),
     '^@parley/widget-protocol$': path.join(__dirname, 'libs/widget-protocol/src/index.ts'),
   },
   testMatch: ['**/?(*.)+(spec|test).ts'],

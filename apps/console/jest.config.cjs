@@ -14,6 +14,7 @@ module.exports = {
   moduleNameMapper: {
     '^@parley/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
     '^@parley/realtime-client$': path.join(root, 'libs/realtime-client/src/index.ts'),
+    '^@parley/rest-client$': path.join(root, 'libs/rest-client/src/index.ts'),
   },
   testTimeout: 15000,
 };

@@ -10,6 +10,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 const ALIASES = {
   '@parley/contracts': path.join(ROOT, 'libs/contracts/src/index.ts'),
   '@parley/realtime-client': path.join(ROOT, 'libs/realtime-client/src/index.ts'),
+  '@parley/rest-client': path.join(ROOT, 'libs/rest-client/src/index.ts'),
 };
 
 const resolveFilename = Module._resolveFilename;

@@ -80,7 +80,7 @@ describe('contracts', () => {
     // @ts-expect-error claim does not answer EMAIL_TAKEN
     const wrongCode: RouteErrors<'post /threads/{id}/claim'> = ErrorCode.EmailTaken;
     // @ts-expect-error a route without a body takes none
-    const noBody: RouteArgs<'get /agents'> = { body: {} };
+    const noBody: RouteArgs<'get /agents'> = { body: { name: 'x' } };
     // @ts-expect-error a route with path parameters needs them
     const noParams: RouteArgs<'get /threads/{id}'> = {};
     const status: RouteResponse<'get /threads/{id}'>['status'] = 'queued';

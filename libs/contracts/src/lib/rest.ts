@@ -110,7 +110,8 @@ export type RouteErrors<K extends RestRouteKey> = ByKey[K] extends { errors: rea
  */
 export type RouteArgs<K extends RestRouteKey> = (ByKey[K] extends { params: z.ZodType } ? { params: RouteParams<K> } : { params?: never }) &
   (ByKey[K] extends { query: z.ZodType } ? { query?: RouteQuery<K> } : { query?: never }) &
-  (ByKey[K] extends { body: z.ZodType } ? { body: RouteBody<K> } : { body?: never });
+  // An empty object still fits a route without a body: some clients send `{}` so that every POST carries JSON.
+  (ByKey[K] extends { body: z.ZodType } ? { body: RouteBody<K> } : { body?: Record<string, never> });
 
 /** Keys of the routes with nothing to pass, which a client may call with the key alone. */
 export type RestRouteKeyWithoutArgs = { [K in RestRouteKey]: ByKey[K] extends { params: z.ZodType } | { body: z.ZodType } ? never : K }[RestRouteKey];

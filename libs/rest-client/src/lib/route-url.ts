@@ -1,0 +1,21 @@
+import { API_PREFIX, REST_ROUTE_BASES, type RestRouteKey, type RouteParams } from '@parley/contracts';
+
+/** The method of a route key, as fetch spells it. */
+export function routeMethod(key: RestRouteKey): string {
+  return key.slice(0, key.indexOf(' ')).toUpperCase();
+}
+
+/**
+ * The URL path of a route, its parameters filled in and encoded. It reads the key, not the route
+ * table: the table holds the zod schemas, which a browser bundle should not download for this.
+ */
+export function routeUrl<K extends RestRouteKey>(key: K, ...[params]: [RouteParams<K>] extends [never] ? [] : [RouteParams<K>]): string {
+  const template = key.slice(key.indexOf(' ') + 1);
+  const values = (params ?? {}) as Record<string, string | undefined>;
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`"${key}" needs the parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+  return ((REST_ROUTE_BASES as Partial<Record<RestRouteKey, string>>)[key] ?? API_PREFIX) + path;
+}
