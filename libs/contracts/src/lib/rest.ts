@@ -113,6 +113,9 @@ export type RouteArgs<K extends RestRouteKey> = (ByKey[K] extends { params: z.Zo
   // An empty object still fits a route without a body: some clients send `{}` so that every POST carries JSON.
   (ByKey[K] extends { body: z.ZodType } ? { body: RouteBody<K> } : { body?: Record<string, never> });
 
+/** Keys of the routes that one of the callers `C` may call. */
+export type RestRouteKeyFor<C extends Caller> = { [K in RestRouteKey]: C extends ByKey[K]['callers'][number] ? K : never }[RestRouteKey];
+
 /** Keys of the routes with nothing to pass, which a client may call with the key alone. */
 export type RestRouteKeyWithoutArgs = { [K in RestRouteKey]: ByKey[K] extends { params: z.ZodType } | { body: z.ZodType } ? never : K }[RestRouteKey];
 
