@@ -13,6 +13,7 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   moduleNameMapper: {
     '^@parley/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
+    '^@parley/contracts/constants$': path.join(root, 'libs/contracts/src/lib/constants.ts'),
     '^@parley/realtime-client$': path.join(root, 'libs/realtime-client/src/index.ts'),
     '^@parley/rest-client$': path.join(root, 'libs/rest-client/src/index.ts'),
   },

@@ -1,10 +1,11 @@
 import { TestBed } from '@angular/core/testing';
 import { ClientEvent, ServerEvent } from '@parley/contracts';
 import { FrameMessage, HostMessage } from '@parley/widget-protocol';
+import { ApiError } from '@parley/rest-client';
 import { WIDGET_WINDOW } from './host-bridge';
 import { aMessage, aSession, aThread, FakeRealtime, framedWindow, HOST, memoryStorage, T0 } from './testing/fakes';
 import { VisitorStorage, WIDGET_STORAGE } from './visitor-storage';
-import { ApiError, WidgetApi } from './widget-api';
+import { WidgetApi } from './widget-api';
 import { REALTIME_FACTORY } from './realtime';
 import { WidgetStore } from './widget.store';
 import { formatWait } from './widget-text';

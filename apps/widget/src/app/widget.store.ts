@@ -2,11 +2,12 @@ import { computed, DestroyRef, effect, Injectable, inject, signal } from '@angul
 import { ClientEvent, type Message, ServerEvent, type Thread } from '@parley/contracts';
 import type { ConnectionState, FeedSnapshot } from '@parley/realtime-client';
 import { FrameMessage, HostMessage, type HostToFrame } from '@parley/widget-protocol';
+import { ApiError } from '@parley/rest-client';
 import { HostBridge } from './host-bridge';
 import { type Realtime, REALTIME_FACTORY } from './realtime';
 import { VisitorStorage, type VisitorDetails } from './visitor-storage';
 import { VisitorTyping } from './visitor-typing';
-import { ApiError, WidgetApi } from './widget-api';
+import { WidgetApi } from './widget-api';
 import { closedText, formatWait, problemText } from './widget-text';
 
 /** details: the pre-chat form; chat: a conversation (open, or closed by the agent); again: start another one. */

@@ -1,4 +1,4 @@
-import { type ErrorCode, type FieldError } from '@parley/contracts';
+import type { ErrorCode, FieldError } from '@parley/contracts';
 
 /** What a client reports when no problem document came: the server was not reached, or answered something else. */
 export type ClientErrorCode = 'NETWORK' | 'UNKNOWN';

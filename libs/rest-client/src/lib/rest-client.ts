@@ -1,11 +1,4 @@
-import {
-  type ErrorCode,
-  type FieldError,
-  type RestRouteKey,
-  type RestRouteKeyWithoutArgs,
-  type RouteArgs,
-  type RouteResponse,
-} from '@parley/contracts';
+import type { ErrorCode, FieldError, RestRouteKey, RestRouteKeyWithoutArgs, RouteArgs, RouteResponse } from '@parley/contracts';
 import { ApiError } from './api-error';
 import { routeMethod, routeUrl } from './route-url';
 

@@ -1,4 +1,7 @@
-import { API_PREFIX, REST_ROUTE_BASES, type RestRouteKey, type RouteParams } from '@parley/contracts';
+import type { RestRouteKey, RouteParams } from '@parley/contracts';
+// The zod-free entry of the contracts: a bundler that does not drop unused modules, or a test
+// runner, would otherwise load every schema and zod with them just for these two values.
+import { API_PREFIX, REST_ROUTE_BASES } from '@parley/contracts/constants';
 
 /** The method of a route key, as fetch spells it. */
 export function routeMethod(key: RestRouteKey): string {
