@@ -1,6 +1,6 @@
 import type { ErrorCode, FieldError, RestRouteKey, RestRouteKeyWithoutArgs, RouteArgs, RouteResponse } from '@parley/contracts';
 import { ApiError } from './api-error';
-import { routeMethod, routeUrl } from './route-url';
+import { routeMethod, untypedRouteUrl } from './route-url';
 
 export interface RestClientOptions {
   /** Put before every path; '' (the default) is the page's own origin. */
@@ -43,7 +43,7 @@ export function createRestClient(options: RestClientOptions = {}): RestCall {
       if (value !== undefined && value !== null && value !== '') search.set(name, String(value));
     }
     const qs = search.toString();
-    const url = (options.origin ?? '') + (routeUrl as (k: RestRouteKey, p?: Record<string, string>) => string)(key, params) + (qs ? `?${qs}` : '');
+    const url = (options.origin ?? '') + untypedRouteUrl(key, params) + (qs ? `?${qs}` : '');
 
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = args.token ?? options.token?.() ?? undefined;

@@ -13,10 +13,14 @@ export function routeMethod(key: RestRouteKey): string {
  * table: the table holds the zod schemas, which a browser bundle should not download for this.
  */
 export function routeUrl<K extends RestRouteKey>(key: K, ...[params]: [RouteParams<K>] extends [never] ? [] : [RouteParams<K>]): string {
+  return untypedRouteUrl(key, params as Record<string, string> | undefined);
+}
+
+/** {@link routeUrl} for code that walks many routes at once, where no one key's parameters are known. */
+export function untypedRouteUrl(key: RestRouteKey, params: Record<string, string | undefined> = {}): string {
   const template = key.slice(key.indexOf(' ') + 1);
-  const values = (params ?? {}) as Record<string, string | undefined>;
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = values[name];
+    const value = params[name];
     if (value === undefined) throw new Error(`"${key}" needs the parameter ${name}`);
     return encodeURIComponent(value);
   });
