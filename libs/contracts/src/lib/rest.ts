@@ -122,7 +122,6 @@ export type RestRouteKeyWithoutArgs = { [K in RestRouteKey]: ByKey[K] extends { 
 /** Fails to compile when the zod-free {@link REST_ROUTE_BASES} and the table disagree about a base. */
 type BasesOfTable = { [K in RestRouteKey as ByKey[K] extends { base: string } ? K : never]: ByKey[K] extends { base: infer B } ? B : never };
 const _basesMatch: [BasesOfTable, typeof REST_ROUTE_BASES] extends [typeof REST_ROUTE_BASES, BasesOfTable] ? true : never = true;
-void _basesMatch;
 
 /** The key of a route object of the table. */
 export function restRouteKey(route: Pick<RestRoute, 'method' | 'path'>): RestRouteKey {
