@@ -22,7 +22,9 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@parley/contracts$': path.join(__dirname, 'libs/contracts/src/index.ts'),
+    '^@parley/contracts/constants$': path.join(__dirname, 'libs/contracts/src/lib/constants.ts'),
     '^@parley/realtime-client$': path.join(__dirname, 'libs/realtime-client/src/index.ts'),
+    '^@parley/rest-client$': path.join(__dirname, 'libs/rest-client/src/index.ts'),
     '^@parley/widget-protocol$': path.join(__dirname, 'libs/widget-protocol/src/index.ts'),
   },
   testMatch: ['**/?(*.)+(spec|test).ts'],

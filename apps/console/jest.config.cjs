@@ -13,7 +13,9 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   moduleNameMapper: {
     '^@parley/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
+    '^@parley/contracts/constants$': path.join(root, 'libs/contracts/src/lib/constants.ts'),
     '^@parley/realtime-client$': path.join(root, 'libs/realtime-client/src/index.ts'),
+    '^@parley/rest-client$': path.join(root, 'libs/rest-client/src/index.ts'),
   },
   testTimeout: 60_000, // a bound for a hung test, not a measure of speed
 };

@@ -1,4 +1,5 @@
-import { ClientEvent, ErrorCode, ServerEvent, ThreadPageSchema } from '@parley/contracts';
+import { ClientEvent, ErrorCode, REST_ROUTE_LIST, restRouteKey, type RestRouteKey, type RouteBody, ServerEvent, ThreadPageSchema } from '@parley/contracts';
+import { untypedRouteUrl } from '@parley/rest-client';
 import {
   activeConversation,
   type Conversation,
@@ -9,7 +10,7 @@ import {
   unique,
   type VisitorActor,
 } from './support/actors';
-import { api, expectProblem, type Method } from './support/http';
+import { api, expectProblem, http } from './support/http';
 import { closeAllSockets, connect, emitAck, expectAckError, expectNoEvent } from './support/sockets';
 import { expiredToken, forgedToken, signToken } from './support/tokens';
 import { e2e } from './support/state';
@@ -17,34 +18,38 @@ import { e2e } from './support/state';
 afterEach(closeAllSockets);
 
 const SOME_ID = '00000000-0000-4000-8000-000000000000';
-type Route = [Method, string, object?];
+/**
+ * Valid bodies for the routes that take one, so a refusal cannot come from the body: credentials
+ * are checked first. The routes themselves come from the contracts' table, all of them.
+ */
+const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
+  'post /agents': { email: 'x@y.test', name: 'X', password: 'xxxxxxxxxxxx' },
+  'patch /agents/me': { status: 'away' },
+  'patch /agents/{id}': { name: 'X' },
+  'put /widget/settings': { title: 'Ask us', greetingLines: [], color: '#3056d3', allowedOrigins: [] },
+  'post /threads/{id}/messages': { clientMsgId: 'c1', body: 'hi' },
+  'post /threads/{id}/assign': { agentId: SOME_ID },
+  'post /api-keys': { name: 'k' },
+};
 
-const ROUTES: Route[] = [
-  ['get', '/agents/me'],
-  ['get', '/agents'],
-  ['post', '/agents', { email: 'x@y.test', name: 'X', password: 'xxxxxxxxxxxx' }],
-  ['get', '/visitors/me'],
-  ['post', '/threads'],
-  ['get', '/threads'],
-  ['get', `/threads/${SOME_ID}`],
-  ['get', `/threads/${SOME_ID}/messages`],
-  ['post', `/threads/${SOME_ID}/messages`, { clientMsgId: 'c1', body: 'hi' }],
-  ['post', `/threads/${SOME_ID}/claim`],
-  ['post', `/threads/${SOME_ID}/assign`, { agentId: SOME_ID }],
-  ['post', `/threads/${SOME_ID}/close`],
-  ['get', '/api-keys'],
-  ['post', '/api-keys', { name: 'k' }],
-  ['delete', `/api-keys/${SOME_ID}`],
-];
+const ROUTES = REST_ROUTE_LIST.filter((r) => !r.callers.includes('public')).map((r) => {
+  const key = restRouteKey(r);
+  return { method: r.method, path: untypedRouteUrl(key, { id: SOME_ID }), body: SAMPLE_BODIES[key] as object | undefined };
+});
 
 describe('credentials on REST', () => {
-  // Objects, not arrays: jest.each would take a missing third array item for a `done` callback.
-  const TOKEN_ROUTES = ROUTES.map(([method, path, body]) => ({ method, path, body }));
+  it('has a valid sample body for every such route that takes one', () => {
+    const invalid = REST_ROUTE_LIST.filter((r) => !r.callers.includes('public') && r.body)
+      .filter((r) => !r.body?.safeParse(SAMPLE_BODIES[restRouteKey(r)]).success)
+      .map(restRouteKey);
+    expect(invalid).toEqual([]);
+  });
 
-  it.each(TOKEN_ROUTES)(
+  // Objects, not arrays: jest.each would take a missing third array item for a `done` callback.
+  it.each(ROUTES)(
     '$method $path without a token: 401 UNAUTHENTICATED',
     async ({ method, path, body }) => {
-      expectProblem(await api(method, path, { body }), ErrorCode.Unauthenticated);
+      expectProblem(await http(method, path, { body }), ErrorCode.Unauthenticated);
     },
   );
 

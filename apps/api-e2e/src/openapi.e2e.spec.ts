@@ -1,4 +1,4 @@
-import { API_PREFIX, REST_ROUTES } from '@parley/contracts';
+import { API_PREFIX, ERROR_HTTP_STATUS, REST_ROUTE_LIST } from '@parley/contracts';
 import { expectStatus, http } from './support/http';
 
 interface OpenApiDocument {
@@ -27,9 +27,12 @@ describe('API documentation', () => {
     );
   });
 
-  it('documents every contract route with its method', async () => {
-    const missing = REST_ROUTES.map((r) => ({ method: r.method, url: (r.base ?? API_PREFIX) + r.path }))
-      .filter((r) => doc.paths[r.url]?.[r.method] === undefined)
+  it('documents every contract route with its method and the codes it may answer', async () => {
+    const missing = REST_ROUTE_LIST.map((r) => ({ method: r.method, url: (r.base ?? API_PREFIX) + r.path, errors: r.errors ?? [] }))
+      .filter((r) => {
+        const op = doc.paths[r.url]?.[r.method] as { responses: Record<string, { description: string }> } | undefined;
+        return op === undefined || r.errors.some((code) => !op.responses[ERROR_HTTP_STATUS[code]]?.description.includes(code));
+      })
       .map((r) => `${r.method.toUpperCase()} ${r.url}`);
     expect(missing).toEqual([]);
   });

@@ -17,7 +17,7 @@ describe('first run and sign-in', () => {
   });
 
   it('opens the first-run page on a new server and creates the first admin', async () => {
-    expect((await call<{ needsSetup: boolean }>('GET', '/setup')).body.needsSetup).toBe(true);
+    expect((await call('get /setup')).body.needsSetup).toBe(true);
     const { page } = agent;
     await page.goto('/');
     await page.waitForURL(/\/setup$/);
@@ -35,7 +35,7 @@ describe('first run and sign-in', () => {
     await page.getByRole('heading', { name: 'Queue' }).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByText(ADMIN.name).waitFor();
     await page.getByRole('link', { name: 'Agents' }).waitFor();
-    expect((await call<{ needsSetup: boolean }>('GET', '/setup')).body.needsSetup).toBe(false);
+    expect((await call('get /setup')).body.needsSetup).toBe(false);
   });
 
   it('keeps the session across a reload and keeps only the token in storage', async () => {

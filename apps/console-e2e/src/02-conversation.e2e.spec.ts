@@ -1,4 +1,4 @@
-import type { Message, MessagePage, Thread } from '@parley/contracts';
+import type { Message } from '@parley/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { ensureAgent, login, ok } from './support/api';
 import { type AgentPage, launch, openAgentPage, screenshot, signIn } from './support/browser';
@@ -78,7 +78,7 @@ describe('working a conversation', () => {
     await Promise.all([claim(ada), claim(bo)]);
 
     const thread = await eventually(async () => {
-      const t = await ok<Thread>('GET', `/threads/${vera.thread.id}`, { token: adminToken });
+      const t = await ok('get /threads/{id}', { params: { id: vera.thread.id }, token: adminToken });
       expect(t.assignedAgent).not.toBeNull();
       return t;
     });
@@ -183,7 +183,7 @@ describe('working a conversation', () => {
     await vera.waitForMessage((m) => m.body === 'Offline reply two');
 
     // The record: every message stored once, seqs without gaps, and the page shows each seq once.
-    const stored = await ok<MessagePage>('GET', `/threads/${vera.thread.id}/messages?afterSeq=0`, { token: adminToken });
+    const stored = await ok('get /threads/{id}/messages', { params: { id: vera.thread.id }, query: { afterSeq: 0 }, token: adminToken });
     for (const text of expected) expect(stored.items.filter((m: Message) => m.body === text)).toHaveLength(1);
     expect(stored.items.map((m) => m.seq)).toEqual(stored.items.map((_, i) => i + 1));
     const shownSeqs = await page.locator('app-transcript li[data-seq]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));

@@ -1,4 +1,3 @@
-import type { Thread } from '@parley/contracts';
 import jwt from 'jsonwebtoken';
 import type { Browser } from 'playwright-core';
 import { login, ok } from './support/api';
@@ -30,7 +29,7 @@ describe('an expiring session', () => {
     const admin = await login(ADMIN.email, ADMIN.password);
     visitor = await Visitor.start('Dora Draft', 'dora@shop.test');
     await visitor.send('Can I change my delivery address?');
-    await ok<Thread>('POST', `/threads/${visitor.thread.id}/claim`, { token: admin.token });
+    await ok('post /threads/{id}/claim', { params: { id: visitor.thread.id }, token: admin.token });
 
     const { page } = agent;
     await signIn(page, ADMIN.email, ADMIN.password);

@@ -1,4 +1,3 @@
-import type { Agent, ThreadPage, WidgetSettings } from '@parley/contracts';
 import type { Browser } from 'playwright-core';
 import { call, login, ok } from './support/api';
 import { type AgentPage, launch, openAgentPage, signIn } from './support/browser';
@@ -42,13 +41,13 @@ describe('admin pages', () => {
 
     await page.getByLabel('Role of Cy Colleague').selectOption('admin');
     await eventually(async () => {
-      const agents = await ok<Agent[]>('GET', '/agents', { token: adminToken });
+      const agents = await ok('get /agents', { token: adminToken });
       expect(agents.find((a) => a.email === 'cy@console.test')?.role).toBe('admin');
     });
 
     await row.getByRole('button', { name: 'Deactivate Cy Colleague' }).click();
     await row.getByText('Deactivated').waitFor();
-    expect((await call('POST', '/auth/login', { body: { email: 'cy@console.test', password: 'cy-password-123' } })).status).toBe(401);
+    expect((await call('post /auth/login', { body: { email: 'cy@console.test', password: 'cy-password-123' } })).status).toBe(401);
   });
 
   it('creates an API key that is shown once and works, then revokes it', async () => {
@@ -58,7 +57,7 @@ describe('admin pages', () => {
     await page.getByRole('button', { name: 'Create key' }).click();
     const secret = await page.getByLabel('New API key').inputValue();
     expect(secret).toMatch(/^prk_/);
-    expect((await call<ThreadPage>('GET', '/threads?limit=1', { token: secret })).status).toBe(200);
+    expect((await call('get /threads', { query: { limit: 1 }, token: secret })).status).toBe(200);
 
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByTestId('new-key').waitFor({ state: 'detached' });
@@ -72,7 +71,7 @@ describe('admin pages', () => {
     await row.getByRole('button', { name: 'Revoke CRM sync' }).click();
     await row.getByRole('button', { name: 'Revoke now' }).click();
     await row.getByText('Revoked', { exact: false }).waitFor();
-    expect((await call('GET', '/threads?limit=1', { token: secret })).status).toBe(401);
+    expect((await call('get /threads', { query: { limit: 1 }, token: secret })).status).toBe(401);
   });
 
   it('changes what the widget shows and which sites may embed it', async () => {
@@ -90,7 +89,7 @@ describe('admin pages', () => {
     await page.getByLabel('Allowed sites').fill('https://shop.example.com\nhttps://blog.example.com/');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Widget settings saved.').waitFor();
-    const saved = await ok<WidgetSettings>('GET', '/widget/settings');
+    const saved = await ok('get /widget/settings');
     expect(saved.title).toBe('Ask Parley');
     expect(saved.greetingLines).toEqual(['Hi! We usually answer within minutes.']);
     expect(saved.allowedOrigins).toEqual(['https://shop.example.com', 'https://blog.example.com']);

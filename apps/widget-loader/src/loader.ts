@@ -1,4 +1,5 @@
-import type { WidgetSettings } from '@parley/contracts';
+import type { RouteResponse } from '@parley/contracts';
+import { routeUrl } from '@parley/rest-client';
 import { envelope, FrameMessage, HostMessage, type HostToFrame, readFrameMessage, widgetUrl } from '@parley/widget-protocol';
 import type { LoaderConfig } from './config';
 import { chime } from './chime';
@@ -63,9 +64,9 @@ export class ParleyWidget {
    */
   async start(fetcher: typeof fetch = (...a) => this.win.fetch(...a)): Promise<boolean> {
     try {
-      const res = await fetcher(`${this.config.parley}/api/v1/widget/settings`, { credentials: 'omit' });
+      const res = await fetcher(this.config.parley + routeUrl('get /widget/settings'), { credentials: 'omit' });
       if (!res.ok) return this.unavailable();
-      this.look = toLook((await res.json()) as Partial<WidgetSettings>);
+      this.look = toLook((await res.json()) as Partial<RouteResponse<'get /widget/settings'>>);
     } catch {
       return this.unavailable();
     }

@@ -9,7 +9,9 @@ const { transformSync } = require('@swc/core');
 const ROOT = path.resolve(__dirname, '../../..');
 const ALIASES = {
   '@parley/contracts': path.join(ROOT, 'libs/contracts/src/index.ts'),
+  '@parley/contracts/constants': path.join(ROOT, 'libs/contracts/src/lib/constants.ts'),
   '@parley/realtime-client': path.join(ROOT, 'libs/realtime-client/src/index.ts'),
+  '@parley/rest-client': path.join(ROOT, 'libs/rest-client/src/index.ts'),
 };
 
 const resolveFilename = Module._resolveFilename;

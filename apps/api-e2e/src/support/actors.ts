@@ -14,7 +14,7 @@ import {
   type Visitor,
   VisitorSessionResponseSchema,
 } from '@parley/contracts';
-import { api, expectStatus } from './http';
+import { call, expectStatus } from './http';
 import { e2e } from './state';
 
 let counter = 0;
@@ -42,7 +42,7 @@ export interface AgentActor {
 }
 
 export async function newVisitor(name = 'Vera Visitor'): Promise<VisitorActor> {
-  const res = await api('post', '/visitors/session', {
+  const res = await call('post /visitors/session', {
     body: { name, email: `${unique('visitor')}@visitor.test` },
   });
   expectStatus(res, 201);
@@ -54,39 +54,39 @@ export async function newVisitor(name = 'Vera Visitor'): Promise<VisitorActor> {
 export async function newAgent(role: AgentRole = 'agent', name = 'Alex Agent'): Promise<AgentActor> {
   const email = `${unique('agent')}@agents.test`;
   const password = `pw-${randomBytes(8).toString('hex')}`;
-  const created = await api('post', '/agents', {
+  const created = await call('post /agents', {
     token: adminToken(),
     body: { email, name, password, role },
   });
   expectStatus(created, 201);
   const agent = AgentSchema.parse(created.body);
-  const login = await api('post', '/auth/login', { body: { email, password } });
+  const login = await call('post /auth/login', { body: { email, password } });
   expectStatus(login, 200);
   return { token: AuthResponseSchema.parse(login.body).token, agent, email, password };
 }
 
 /** A new API key (created by the admin); the whole key, as an integrator holds it. */
 export async function newApiKey(): Promise<string> {
-  const res = await api('post', '/api-keys', { token: adminToken(), body: { name: unique('key') } });
+  const res = await call('post /api-keys', { token: adminToken(), body: { name: unique('key') } });
   expectStatus(res, 201);
   return CreatedApiKeySchema.parse(res.body).key;
 }
 
 /** The visitor's open thread: a new visitor gets a fresh one (201). */
 export async function startThread(visitorToken: string): Promise<Thread> {
-  const res = await api('post', '/threads', { token: visitorToken });
+  const res = await call('post /threads', { token: visitorToken });
   expectStatus(res, 201);
   return ThreadSchema.parse(res.body);
 }
 
 export async function claimThread(agentToken: string, threadId: string): Promise<Thread> {
-  const res = await api('post', `/threads/${threadId}/claim`, { token: agentToken });
+  const res = await call('post /threads/{id}/claim', { params: { id: threadId }, token: agentToken });
   expectStatus(res, 200);
   return ThreadSchema.parse(res.body);
 }
 
 export async function getThread(token: string, threadId: string): Promise<Thread> {
-  const res = await api('get', `/threads/${threadId}`, { token });
+  const res = await call('get /threads/{id}', { params: { id: threadId }, token });
   expectStatus(res, 200);
   return ThreadSchema.parse(res.body);
 }
@@ -97,9 +97,7 @@ export async function listMessages(
   afterSeq = 0,
   limit?: number,
 ): Promise<MessagePage> {
-  const query: Record<string, number> = { afterSeq };
-  if (limit !== undefined) query.limit = limit;
-  const res = await api('get', `/threads/${threadId}/messages`, { token, query });
+  const res = await call('get /threads/{id}/messages', { params: { id: threadId }, token, query: { afterSeq, limit } });
   expectStatus(res, 200);
   return MessagePageSchema.parse(res.body);
 }
@@ -110,7 +108,7 @@ export async function postMessage(
   body: string,
   clientMsgId = unique('rest'),
 ): Promise<Message> {
-  const res = await api('post', `/threads/${threadId}/messages`, { token, body: { clientMsgId, body } });
+  const res = await call('post /threads/{id}/messages', { params: { id: threadId }, token, body: { clientMsgId, body } });
   expectStatus(res, 201);
   return MessageSchema.parse(res.body);
 }

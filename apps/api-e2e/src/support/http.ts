@@ -5,7 +5,9 @@ import {
   PROBLEM_CONTENT_TYPE,
   type Problem,
   ProblemSchema,
+  type RestRouteKey,
 } from '@parley/contracts';
+import { type CallRest, untypedRouteUrl } from '@parley/rest-client';
 import request, { type Response, type Test } from 'supertest';
 import { e2e } from './state';
 
@@ -34,6 +36,16 @@ export function http(method: Method, path: string, opts: CallOptions = {}): Test
 /** A request below /api/v1. */
 export function api(method: Method, path: string, opts: CallOptions = {}): Test {
   return http(method, API_PREFIX + path, opts);
+}
+
+/**
+ * A request to a route of the contracts' table, by key: `call('post /threads/{id}/claim', { params:
+ * { id }, token })`. The URL and the body's type come from the table, so helpers do not restate them.
+ */
+export function call<K extends RestRouteKey>(key: K, ...[args]: CallRest<K>): Test {
+  const { params, query, body, token } = (args ?? {}) as { params?: Record<string, string>; query?: Record<string, string | number | undefined>; body?: object; token?: string };
+  const defined = query && (Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Record<string, string | number>);
+  return http(key.slice(0, key.indexOf(' ')) as Method, untypedRouteUrl(key, params), { token, body, query: defined });
 }
 
 function describeResponse(res: Response): string {

@@ -27,7 +27,7 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true; // sockets authenticate in the handshake
-    const callers = this.reflector.get<Caller[] | undefined>(CALLERS_KEY, ctx.getHandler());
+    const callers = this.reflector.get<readonly Caller[] | undefined>(CALLERS_KEY, ctx.getHandler());
     if (!callers) throw new AppError(ErrorCode.Forbidden, 'Route has no declared callers');
     if (callers.includes('public')) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();

@@ -1,5 +1,5 @@
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { type Caller, PROBLEM_CONTENT_TYPE, ProblemSchema, REST_ROUTES } from '@parley/contracts';
+import { type Caller, ERROR_HTTP_STATUS, type ErrorCode, PROBLEM_CONTENT_TYPE, ProblemSchema, REST_ROUTE_LIST } from '@parley/contracts';
 import { z } from 'zod';
 import { routeUrl } from '../auth/api-route.decorator';
 
@@ -21,9 +21,9 @@ export function buildOpenApiDocument(version: string) {
   registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'Integrator API key `prk_…` created by an admin' });
   const problemResponse = (description: string) => ({ description, content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } });
 
-  for (const r of REST_ROUTES) {
+  for (const r of REST_ROUTE_LIST) {
     const secured = r.callers.filter((c): c is Exclude<Caller, 'public'> => c !== 'public');
-    const responses: Record<number, object> = {
+    const responses: Record<number, { description: string; content?: object }> = {
       [r.status]: { description: 'OK', ...(r.response ? { content: { 'application/json': { schema: r.response } } } : {}) },
       400: problemResponse('Invalid input (VALIDATION_FAILED, INVALID_JSON)'),
     };
@@ -31,7 +31,14 @@ export function buildOpenApiDocument(version: string) {
       responses[401] = problemResponse('Missing, invalid or expired credentials');
       responses[403] = problemResponse('Not allowed for this caller');
     }
-    for (const code of r.errors ?? []) responses[code] ??= problemResponse('See the `code` field');
+    for (const status of r.alsoAnswers ?? []) responses[status] ??= { ...responses[r.status], description: 'The same body, with this status' };
+    // One entry per status can describe only one reason: the route's codes are what tells them apart.
+    const byStatus = new Map<number, ErrorCode[]>();
+    for (const code of r.errors ?? []) byStatus.set(ERROR_HTTP_STATUS[code], [...(byStatus.get(ERROR_HTTP_STATUS[code]) ?? []), code]);
+    for (const [status, codes] of byStatus) {
+      const listed = codes.join(', ');
+      responses[status] = problemResponse(responses[status] ? `${responses[status].description}; or ${listed}` : listed);
+    }
     registry.registerPath({
       method: r.method,
       path: routeUrl(r),

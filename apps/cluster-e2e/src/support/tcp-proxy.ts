@@ -70,7 +70,11 @@ export class TcpProxy {
       if (this.watched.size > 0) {
         // The tail of the previous chunk too, in case a text straddles two chunks.
         const text = tail + chunk.toString('latin1');
-        for (const [t, resolve] of this.watched) if (text.includes(t)) (this.watched.delete(t), resolve());
+        for (const [t, resolve] of this.watched) {
+          if (!text.includes(t)) continue;
+          this.watched.delete(t);
+          resolve();
+        }
         tail = text.slice(-256);
       }
       if (this.delayMs === 0 && next <= Date.now()) return void upstream.write(chunk);

@@ -35,7 +35,7 @@ export class Visitor {
   }
 
   static async start(name: string, email: string): Promise<Visitor> {
-    const session = await ok<VisitorSessionResponse>('POST', '/visitors/session', { body: { name, email } });
+    const session = await ok('post /visitors/session', { body: { name, email } });
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(e2e().baseUrl, {
       auth: { token: session.token },
       transports: ['websocket'],

@@ -50,6 +50,6 @@ export function problemBody(status: number, code: string, detail: string): { sta
 
 function jsonResponse(status: number, body: unknown): Response {
   const text = body === undefined ? '' : JSON.stringify(body);
-  // jsdom has no Response: a minimal stand-in with what ApiClient reads.
-  return { ok: status >= 200 && status < 300, status, text: () => Promise.resolve(text) } as Response;
+  // jsdom has no Response: a minimal stand-in with what the REST client reads.
+  return { ok: status >= 200 && status < 300, status, text: () => Promise.resolve(text), json: () => Promise.resolve(text).then(JSON.parse) } as Response;
 }

@@ -1,13 +1,12 @@
 import {
-  API_PREFIX,
   ClientEvent,
   type ClientToServerEvents,
   type Message,
-  type MessagePage,
   ServerEvent,
   type ServerToClientEvents,
   type Thread,
 } from '@parley/contracts';
+import { createRestClient, type RestCall } from '@parley/rest-client';
 import { io, type Socket } from 'socket.io-client';
 
 type Events = keyof ServerToClientEvents;
@@ -23,12 +22,14 @@ const WAIT_MS = 15_000;
 export class Agent {
   private readonly heard: { event: Events; payload: unknown }[] = [];
   private readonly waiters = new Set<() => void>();
+  private readonly rest: RestCall;
 
   private constructor(
     private readonly api: string,
     private readonly token: string,
     private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>,
   ) {
+    this.rest = createRestClient({ origin: api, token: () => token, timeoutMs: WAIT_MS });
     for (const event of Object.values(ServerEvent)) {
       (socket as unknown as Socket).on(event, (payload: unknown) => {
         this.heard.push({ event, payload });
@@ -100,38 +101,27 @@ export class Agent {
   }
 
   claim(threadId: string): Promise<Thread> {
-    return this.rest('POST', `/threads/${threadId}/claim`, {});
+    return this.rest('post /threads/{id}/claim', { params: { id: threadId }, body: {} });
   }
 
   closeThread(threadId: string): Promise<Thread> {
-    return this.rest('POST', `/threads/${threadId}/close`, {});
+    return this.rest('post /threads/{id}/close', { params: { id: threadId }, body: {} });
   }
 
   /** Posts as an agent over REST (works while the visitor is offline). */
   post(threadId: string, body: string, clientMsgId: string): Promise<Message> {
-    return this.rest('POST', `/threads/${threadId}/messages`, { clientMsgId, body });
+    return this.rest('post /threads/{id}/messages', { params: { id: threadId }, body: { clientMsgId, body } });
   }
 
   thread(threadId: string): Promise<Thread> {
-    return this.rest('GET', `/threads/${threadId}`);
+    return this.rest('get /threads/{id}', { params: { id: threadId } });
   }
 
   async messages(threadId: string): Promise<Message[]> {
-    return (await this.rest<MessagePage>('GET', `/threads/${threadId}/messages?afterSeq=0`)).items;
+    return (await this.rest('get /threads/{id}/messages', { params: { id: threadId }, query: { afterSeq: 0 } })).items;
   }
 
   close(): void {
     this.socket.close();
-  }
-
-  private async rest<T>(method: string, path: string, body?: object): Promise<T> {
-    const res = await fetch(this.api + API_PREFIX + path, {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(WAIT_MS),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
   }
 }

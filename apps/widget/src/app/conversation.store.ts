@@ -4,7 +4,8 @@ import type { ConnectionState, FeedSnapshot } from '@parley/realtime-client';
 import { type Realtime, REALTIME_FACTORY } from './realtime';
 import { VisitorStorage } from './visitor-storage';
 import { VisitorTyping } from './visitor-typing';
-import { ApiError, WidgetApi } from './widget-api';
+import { ApiError } from '@parley/rest-client';
+import { WidgetApi } from './widget-api';
 import { closedText, formatWait } from './widget-text';
 
 const AGENT_TYPING_MAX_MS = 8000;

@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { FrameMessage } from '@parley/widget-protocol';
 import { aSession, aThread, framedWindow, HOST, T0 } from './testing/fakes';
 import { returning, setupStores as setup } from './testing/stores';
-import { ApiError } from './widget-api';
+import { ApiError } from '@parley/rest-client';
 
 describe('SessionStore', () => {
   beforeEach(() => jest.useFakeTimers({ now: T0 + 65_000, doNotFake: ['queueMicrotask', 'nextTick'] }));

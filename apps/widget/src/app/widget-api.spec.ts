@@ -1,5 +1,6 @@
 import { TestBed } from '@angular/core/testing';
-import { ApiError, WidgetApi } from './widget-api';
+import { ApiError } from '@parley/rest-client';
+import { WidgetApi } from './widget-api';
 
 describe('WidgetApi', () => {
   const fetchMock = jest.fn();

@@ -1,5 +1,5 @@
 import { ErrorCode, type Thread } from '@parley/contracts';
-import { ApiError } from './widget-api';
+import { ApiError } from '@parley/rest-client';
 
 /** `m:ss`, or `h:mm:ss` past an hour. */
 export function formatWait(ms: number): string {

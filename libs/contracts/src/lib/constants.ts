@@ -53,3 +53,13 @@ export const ErrorCode = {
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * The routes served outside {@link API_PREFIX}, by key, with their prefix. The route table holds the
+ * same (it fails to compile otherwise); this copy lets a browser client build any route's URL
+ * without importing the table and so zod.
+ */
+export const REST_ROUTE_BASES = {
+  'get /health/live': '/api',
+  'get /health/ready': '/api',
+} as const;

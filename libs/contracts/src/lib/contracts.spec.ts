@@ -1,8 +1,10 @@
-import { ClientEvent, ErrorCode, ServerEvent } from './constants';
+import { ClientEvent, ErrorCode, REST_ROUTE_BASES, ServerEvent } from './constants';
 import { ERROR_HTTP_STATUS } from './errors';
 import { LIMITS } from './limits';
 import { EmailSchema, MessageBodySchema, PostMessageRequestSchema, UpdateWidgetSettingsRequestSchema, VisitorSessionRequestSchema } from './requests';
-import { REST_ROUTES } from './rest';
+import { REST_ROUTE_LIST, REST_ROUTES, restRoute, restRouteKey, type RouteArgs, type RouteBody, type RouteErrors, type RouteParams, type RouteQuery, type RouteResponse } from './rest';
+
+const ROUTES = REST_ROUTE_LIST;
 
 describe('contracts', () => {
   it('bounds a message body to 1..4000 characters after trimming', () => {
@@ -45,8 +47,41 @@ describe('contracts', () => {
   });
 
   it('lists each REST route once, each with callers', () => {
-    const keys = REST_ROUTES.map((r) => `${r.method} ${r.base ?? ''}${r.path}`);
+    const keys = ROUTES.map((r) => `${r.method} ${r.base ?? ''}${r.path}`);
     expect(new Set(keys).size).toBe(keys.length);
     for (const r of REST_ROUTES) expect(r.callers.length).toBeGreaterThan(0);
+  });
+
+  it('names each REST route by method and path alone, as clients and @ApiRoute do', () => {
+    const keys = REST_ROUTES.map(restRouteKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const key of keys) expect(restRoute(key)).toBe(REST_ROUTES[keys.indexOf(key)]);
+  });
+
+  it('keeps the zod-free prefixes of the unversioned routes in step with the table', () => {
+    const based = Object.fromEntries(ROUTES.filter((r) => r.base !== undefined).map((r) => [restRouteKey(r), r.base]));
+    expect(based).toEqual(REST_ROUTE_BASES);
+  });
+
+  it('maps each documented error code to a status other than the success one', () => {
+    for (const r of ROUTES) {
+      for (const code of r.errors ?? []) expect(ERROR_HTTP_STATUS[code]).not.toBe(r.status);
+    }
+  });
+
+  it('derives the types of each route from its schemas', () => {
+    // Compile-time checks: the spec's typecheck fails when a derived type drifts.
+    const params: RouteParams<'post /threads/{id}/claim'> = { id: 'x' };
+    const query: RouteQuery<'get /threads/{id}/messages'> = { afterSeq: 3 };
+    const body: RouteBody<'post /agents'> = { email: 'a@b.io', name: 'A', password: 'p' };
+    const code: RouteErrors<'post /threads/{id}/claim'> = ErrorCode.ThreadAlreadyClaimed;
+    // @ts-expect-error claim does not answer EMAIL_TAKEN
+    const wrongCode: RouteErrors<'post /threads/{id}/claim'> = ErrorCode.EmailTaken;
+    // @ts-expect-error a route without a body takes none
+    const noBody: RouteArgs<'get /agents'> = { body: { name: 'x' } };
+    // @ts-expect-error a route with path parameters needs them
+    const noParams: RouteArgs<'get /threads/{id}'> = {};
+    const status: RouteResponse<'get /threads/{id}'>['status'] = 'queued';
+    expect([params, query, body, code, wrongCode, noBody, noParams, status]).toHaveLength(8);
   });
 });

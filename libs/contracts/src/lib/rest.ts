@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorCode, type REST_ROUTE_BASES } from './constants';
 import { AgentSchema, ApiKeySchema, MessageSchema, ThreadSchema, VisitorSchema, WidgetSettingsSchema } from './models';
 import {
   AssignThreadRequestSchema,
@@ -25,54 +26,114 @@ import {
 /** Who may call a route: an agent (JWT), an admin agent, a visitor (JWT), an integrator (API key). */
 export type Caller = 'public' | 'agent' | 'admin' | 'visitor' | 'apiKey';
 
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
 export interface RestRoute {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  method: HttpMethod;
   /** OpenAPI-style path below `base`, e.g. `/threads/{id}`. */
   path: string;
   /** Path prefix; {@link API_PREFIX} unless set (health checks are not versioned). */
   base?: string;
   summary: string;
   tag: string;
-  callers: Caller[];
+  callers: readonly Caller[];
   body?: z.ZodType;
   query?: z.ZodObject;
   params?: z.ZodObject;
   status: number;
   response?: z.ZodType;
-  /** Error codes the route documents beyond the common ones. */
-  errors?: number[];
+  /**
+   * Codes of the problem documents the route answers beyond the ones every route may answer (bad
+   * input, and for non-public routes missing or refused credentials), so clients can tell them apart.
+   */
+  errors?: readonly ErrorCode[];
+  /** Statuses besides `status` that still carry `response` (readiness answers 503 while down). */
+  alsoAnswers?: readonly number[];
 }
 
 const idParams = z.object({ id: z.uuid() });
 
-/**
- * Every REST route with its bodies and callers. The server builds its OpenAPI document from this
- * table, and a spec checks that each route here is served and each served route is here.
- */
-export const REST_ROUTES: RestRoute[] = [
+export const REST_ROUTES = [
   { method: 'get', path: '/setup', summary: 'Whether the first admin still has to be created', tag: 'agents', callers: ['public'], status: 200, response: SetupStatusSchema },
-  { method: 'post', path: '/setup', summary: 'Create the first admin (only while no agent exists)', tag: 'agents', callers: ['public'], body: SetupRequestSchema, status: 201, response: AuthResponseSchema, errors: [409] },
-  { method: 'post', path: '/auth/login', summary: 'Agent login with email and password', tag: 'agents', callers: ['public'], body: LoginRequestSchema, status: 200, response: AuthResponseSchema, errors: [401, 429] },
+  { method: 'post', path: '/setup', summary: 'Create the first admin (only while no agent exists)', tag: 'agents', callers: ['public'], body: SetupRequestSchema, status: 201, response: AuthResponseSchema, errors: [ErrorCode.SetupAlreadyDone, ErrorCode.RateLimited] },
+  { method: 'post', path: '/auth/login', summary: 'Agent login with email and password', tag: 'agents', callers: ['public'], body: LoginRequestSchema, status: 200, response: AuthResponseSchema, errors: [ErrorCode.InvalidCredentials, ErrorCode.RateLimited] },
   { method: 'get', path: '/agents/me', summary: 'The signed-in agent', tag: 'agents', callers: ['agent'], status: 200, response: AgentSchema },
   { method: 'get', path: '/agents', summary: 'List agents', tag: 'agents', callers: ['agent', 'apiKey'], status: 200, response: z.array(AgentSchema) },
-  { method: 'post', path: '/agents', summary: 'Create an agent (admin)', tag: 'agents', callers: ['admin'], body: CreateAgentRequestSchema, status: 201, response: AgentSchema, errors: [409] },
+  { method: 'post', path: '/agents', summary: 'Create an agent (admin)', tag: 'agents', callers: ['admin'], body: CreateAgentRequestSchema, status: 201, response: AgentSchema, errors: [ErrorCode.EmailTaken] },
   { method: 'patch', path: '/agents/me', summary: "Set the signed-in agent's presence (online or away)", tag: 'agents', callers: ['agent'], body: UpdatePresenceRequestSchema, status: 200, response: AgentSchema },
-  { method: 'patch', path: '/agents/{id}', summary: 'Rename, change the role of, deactivate or reactivate an agent (admin)', tag: 'agents', callers: ['admin'], params: idParams, body: UpdateAgentRequestSchema, status: 200, response: AgentSchema, errors: [404, 409] },
+  { method: 'patch', path: '/agents/{id}', summary: 'Rename, change the role of, deactivate or reactivate an agent (admin)', tag: 'agents', callers: ['admin'], params: idParams, body: UpdateAgentRequestSchema, status: 200, response: AgentSchema, errors: [ErrorCode.AgentNotFound] },
   { method: 'get', path: '/widget/settings', summary: 'What the widget shows: title, greeting lines, colour (public)', tag: 'widget', callers: ['public'], status: 200, response: WidgetSettingsSchema },
   { method: 'put', path: '/widget/settings', summary: 'Change the widget settings and the sites allowed to embed it (admin)', tag: 'widget', callers: ['admin'], body: UpdateWidgetSettingsRequestSchema, status: 200, response: WidgetSettingsSchema },
-  { method: 'post', path: '/visitors/session', summary: 'Start a visitor session from the pre-chat form; returns the visitor token', tag: 'visitors', callers: ['public'], body: VisitorSessionRequestSchema, status: 201, response: VisitorSessionResponseSchema, errors: [429] },
-  { method: 'get', path: '/visitors/me', summary: 'The visitor of the token', tag: 'visitors', callers: ['visitor'], status: 200, response: VisitorSchema },
+  { method: 'post', path: '/visitors/session', summary: 'Start a visitor session from the pre-chat form; returns the visitor token', tag: 'visitors', callers: ['public'], body: VisitorSessionRequestSchema, status: 201, response: VisitorSessionResponseSchema, errors: [ErrorCode.RateLimited] },
+  { method: 'get', path: '/visitors/me', summary: 'The visitor of the token', tag: 'visitors', callers: ['visitor'], status: 200, response: VisitorSchema, errors: [ErrorCode.NotFound] },
   { method: 'post', path: '/threads', summary: "Start the visitor's thread, or return the open one (200)", tag: 'threads', callers: ['visitor'], status: 201, response: ThreadSchema },
   { method: 'get', path: '/threads', summary: 'List threads (a visitor sees only its own), cursor-paginated', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], query: ListThreadsQuerySchema, status: 200, response: ThreadPageSchema },
-  { method: 'get', path: '/threads/{id}', summary: 'Read a thread', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], params: idParams, status: 200, response: ThreadSchema, errors: [403, 404] },
-  { method: 'get', path: '/threads/{id}/messages', summary: 'Messages after a seq, in seq order', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], params: idParams, query: ListMessagesQuerySchema, status: 200, response: MessagePageSchema, errors: [404] },
-  { method: 'post', path: '/threads/{id}/messages', summary: 'Post a message; a repeated clientMsgId returns the stored one (200)', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], params: idParams, body: PostMessageRequestSchema, status: 201, response: MessageSchema, errors: [404, 409] },
-  { method: 'post', path: '/threads/{id}/claim', summary: 'The signed-in agent claims a queued thread', tag: 'threads', callers: ['agent'], params: idParams, status: 200, response: ThreadSchema, errors: [404, 409] },
-  { method: 'post', path: '/threads/{id}/assign', summary: 'Assign an open thread to an agent', tag: 'threads', callers: ['agent', 'apiKey'], params: idParams, body: AssignThreadRequestSchema, status: 200, response: ThreadSchema, errors: [403, 404, 409] },
-  { method: 'post', path: '/threads/{id}/close', summary: 'Close a thread; who closed it comes from the credentials', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], params: idParams, status: 200, response: ThreadSchema, errors: [403, 404] },
+  { method: 'get', path: '/threads/{id}', summary: 'Read a thread', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.ThreadNotFound] },
+  { method: 'get', path: '/threads/{id}/messages', summary: 'Messages after a seq, in seq order', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], params: idParams, query: ListMessagesQuerySchema, status: 200, response: MessagePageSchema, errors: [ErrorCode.ThreadNotFound] },
+  { method: 'post', path: '/threads/{id}/messages', summary: 'Post a message; a repeated clientMsgId returns the stored one (200)', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], params: idParams, body: PostMessageRequestSchema, status: 201, response: MessageSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed] },
+  { method: 'post', path: '/threads/{id}/claim', summary: 'The signed-in agent claims a queued thread', tag: 'threads', callers: ['agent'], params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.ThreadAlreadyClaimed] },
+  { method: 'post', path: '/threads/{id}/assign', summary: 'Assign an open thread to an agent', tag: 'threads', callers: ['agent', 'apiKey'], params: idParams, body: AssignThreadRequestSchema, status: 200, response: ThreadSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.AgentNotFound] },
+  { method: 'post', path: '/threads/{id}/close', summary: 'Close a thread; who closed it comes from the credentials', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound] },
   { method: 'get', path: '/api-keys', summary: 'List API keys (admin)', tag: 'integrations', callers: ['admin'], status: 200, response: z.array(ApiKeySchema) },
   { method: 'post', path: '/api-keys', summary: 'Create an API key (admin); the key is shown once', tag: 'integrations', callers: ['admin'], body: CreateApiKeyRequestSchema, status: 201, response: CreatedApiKeySchema },
-  { method: 'delete', path: '/api-keys/{id}', summary: 'Revoke an API key (admin)', tag: 'integrations', callers: ['admin'], params: idParams, status: 200, response: ApiKeySchema, errors: [404] },
+  { method: 'delete', path: '/api-keys/{id}', summary: 'Revoke an API key (admin)', tag: 'integrations', callers: ['admin'], params: idParams, status: 200, response: ApiKeySchema, errors: [ErrorCode.ApiKeyNotFound] },
   { method: 'get', base: '/api', path: '/health/live', summary: 'Liveness', tag: 'health', callers: ['public'], status: 200, response: HealthSchema },
-  { method: 'get', base: '/api', path: '/health/ready', summary: 'Readiness: database (and Redis when configured) reachable', tag: 'health', callers: ['public'], status: 200, response: HealthSchema, errors: [503] },
-];
+  { method: 'get', base: '/api', path: '/health/ready', summary: 'Readiness: database (and Redis when configured) reachable', tag: 'health', callers: ['public'], status: 200, response: HealthSchema, alsoAnswers: [503] },
+] as const satisfies readonly RestRoute[];
+
+type AnyRoute = (typeof REST_ROUTES)[number];
+type KeyOf<R extends RestRoute> = `${R['method']} ${R['path']}`;
+type ByKey = { [R in AnyRoute as KeyOf<R>]: R };
+type SchemaOf<R, F extends 'params' | 'query' | 'body' | 'response'> = R extends { [P in F]: infer S extends z.ZodType } ? S : never;
+
+/** A route's name, as the server's `@ApiRoute(...)` and the clients write it: `post /threads/{id}/claim`. */
+export type RestRouteKey = keyof ByKey;
+export type RestRouteOf<K extends RestRouteKey> = ByKey[K];
+
+/** The path parameters of a route, as strings (they travel in the URL); `never` when it has none. */
+export type RouteParams<K extends RestRouteKey> = z.input<SchemaOf<ByKey[K], 'params'>>;
+/**
+ * What a caller may put in a route's query: any of the parsed fields, since the server fills in the
+ * defaults and coerces the strings (so zod's input type, `unknown` for coerced numbers, says too little).
+ */
+export type RouteQuery<K extends RestRouteKey> = { [F in keyof z.output<SchemaOf<ByKey[K], 'query'>>]?: z.output<SchemaOf<ByKey[K], 'query'>>[F] | undefined };
+/** The JSON body a route takes, before the server applies defaults; `never` when it takes none. */
+export type RouteBody<K extends RestRouteKey> = z.input<SchemaOf<ByKey[K], 'body'>>;
+/** The JSON a route answers on success. */
+export type RouteResponse<K extends RestRouteKey> = z.output<SchemaOf<ByKey[K], 'response'>>;
+/** The codes a route documents beyond the common ones. */
+export type RouteErrors<K extends RestRouteKey> = ByKey[K] extends { errors: readonly (infer C)[] } ? C : never;
+
+/**
+ * The arguments of a call besides the key: `params` and `body` are required where the route has
+ * them and absent where it has none, `query` is optional.
+ */
+export type RouteArgs<K extends RestRouteKey> = (ByKey[K] extends { params: z.ZodType } ? { params: RouteParams<K> } : { params?: never }) &
+  (ByKey[K] extends { query: z.ZodType } ? { query?: RouteQuery<K> } : { query?: never }) &
+  // An empty object still fits a route without a body: some clients send `{}` so that every POST carries JSON.
+  (ByKey[K] extends { body: z.ZodType } ? { body: RouteBody<K> } : { body?: Record<string, never> });
+
+/** Keys of the routes that one of the callers `C` may call. */
+export type RestRouteKeyFor<C extends Caller> = { [K in RestRouteKey]: C extends ByKey[K]['callers'][number] ? K : never }[RestRouteKey];
+
+/** Keys of the routes with nothing to pass, which a client may call with the key alone. */
+export type RestRouteKeyWithoutArgs = { [K in RestRouteKey]: ByKey[K] extends { params: z.ZodType } | { body: z.ZodType } ? never : K }[RestRouteKey];
+
+/** Fails to compile when the zod-free {@link REST_ROUTE_BASES} and the table disagree about a base. */
+type BasesOfTable = { [K in RestRouteKey as ByKey[K] extends { base: string } ? K : never]: ByKey[K] extends { base: infer B } ? B : never };
+const _basesMatch: [BasesOfTable, typeof REST_ROUTE_BASES] extends [typeof REST_ROUTE_BASES, BasesOfTable] ? true : never = true;
+
+/** The key of a route object of the table. */
+export function restRouteKey(route: Pick<RestRoute, 'method' | 'path'>): RestRouteKey {
+  return `${route.method} ${route.path}` as RestRouteKey;
+}
+
+/** The table seen as plain routes, for code that walks all of them and reads fields only some set. */
+export const REST_ROUTE_LIST: readonly RestRoute[] = REST_ROUTES;
+
+/** The route of a key; throws on a key the table lacks (a key built at run time). */
+export function restRoute<K extends RestRouteKey>(key: K): RestRouteOf<K> {
+  const route = REST_ROUTE_LIST.find((r) => restRouteKey(r) === key);
+  if (!route) throw new Error(`No route "${key}" in the contracts' REST_ROUTES`);
+  return route as RestRouteOf<K>;
+}

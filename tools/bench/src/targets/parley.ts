@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import {
-  type AuthResponse,
-  type MessagePage,
-  type Thread,
-  type VisitorSessionResponse,
-} from '@parley/contracts';
 import { api, mapLimit } from '../lib/http';
 import { backendPids, countMessages, createDatabase, dropDatabase } from '../lib/postgres';
 import { freePort, ROOT, type Spawned, spawnNode, stopProcess, TMP, waitReady } from '../lib/proc';
@@ -86,8 +80,8 @@ export class ParleyTarget implements Target {
     // Node 0 first: it runs the migrations; the others start on a migrated database.
     for (let n = 0; n < opts.nodes; n++) this.ports.push(await freePort());
     await this.startNodes();
-    const setup = await api(this.urls[0], 'post', '/setup', { body: ADMIN, expect: 201 });
-    this.adminToken = (setup.body as AuthResponse).token;
+    const setup = await api(this.urls[0], 'post /setup', { body: ADMIN, expect: 201 });
+    this.adminToken = setup.body.token;
     opts.log(`Parley: ${opts.nodes} node(s) at ${this.urls.join(', ')} on ${this.db ? `PostgreSQL ${this.db.name}` : 'embedded PGlite'}`);
   }
 
@@ -99,25 +93,25 @@ export class ParleyTarget implements Target {
     const newAgent = async (name: string) => {
       const email = `${name}-${tag}@bench.test`.toLowerCase();
       const password = `pw-${randomBytes(8).toString('hex')}`;
-      await api(base, 'post', '/agents', { token: this.adminToken, body: { email, name, password, role: 'agent' }, expect: 201 });
-      const login = await api(base, 'post', '/auth/login', { body: { email, password }, expect: 200 });
-      return (login.body as AuthResponse).token;
+      await api(base, 'post /agents', { token: this.adminToken, body: { email, name, password, role: 'agent' }, expect: 201 });
+      const login = await api(base, 'post /auth/login', { body: { email, password }, expect: 200 });
+      return login.body.token;
     };
     const agents = await mapLimit(Array.from({ length: agentCount(spec) }), 4, (_, j) => newAgent(`agent${j}`));
     const watchers = await mapLimit(Array.from({ length: spec.watchersPerRoom }), 4, (_, w) => newAgent(`watcher${w}`));
     const visitors = await mapLimit(Array.from({ length: spec.rooms }), 48, async (_, i) => {
-      const session = await api(base, 'post', '/visitors/session', {
+      const session = await api(base, 'post /visitors/session', {
         body: { name: `Visitor ${i}`, email: `v${i}-${tag}@bench.test` },
         expect: 201,
       });
-      const token = (session.body as VisitorSessionResponse).token;
-      const thread = await api(base, 'post', '/threads', { token, expect: 201 });
-      return { token, threadId: (thread.body as Thread).id };
+      const token = session.body.token;
+      const thread = await api(base, 'post /threads', { token, expect: 201 });
+      return { token, threadId: thread.body.id };
     });
     const threads = visitors.map((v) => v.threadId);
     if (agents.length > 0) {
       await mapLimit(threads, 24, (threadId, i) =>
-        api(base, 'post', `/threads/${threadId}/claim`, { token: agents[agentOf(spec, i)], expect: 200 }),
+        api(base, 'post /threads/{id}/claim', { params: { id: threadId }, token: agents[agentOf(spec, i)], expect: 200 }),
       );
     }
     this.threads.push(...threads);
@@ -154,10 +148,12 @@ export class ParleyTarget implements Target {
       let n = 0;
       let afterSeq = 0;
       for (;;) {
-        const res = await api(this.urls[0], 'get', `/threads/${threadId}/messages?afterSeq=${afterSeq}&limit=200`, {
+        const res = await api(this.urls[0], 'get /threads/{id}/messages', {
+          params: { id: threadId },
+          query: { afterSeq, limit: 200 },
           token: this.adminToken,
         });
-        const page = res.body as MessagePage;
+        const page = res.body;
         n += page.items.filter((m) => m.authorType === 'visitor' || m.authorType === 'agent').length;
         if (!page.hasMore || page.items.length === 0) return n;
         afterSeq = page.items[page.items.length - 1].seq;

@@ -1,22 +1,6 @@
-import { type ErrorCode, type FieldError } from '@parley/contracts';
+import { ApiError } from '@parley/rest-client';
 
-/** A REST call that failed: the problem document's code, or NETWORK when no answer came. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode | 'NETWORK' | 'UNKNOWN',
-    message: string,
-    readonly errors: readonly FieldError[] = [],
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-
-  /** The first error reported for a field (`email`, `greetingLines.1`), if any. */
-  fieldError(path: string): string | null {
-    return this.errors.find((e) => e.path === path)?.message ?? null;
-  }
-}
+export { ApiError };
 
 /** A message fit to show a person, whatever was thrown. */
 export function describeError(err: unknown): string {

@@ -1,0 +1,3 @@
+export * from './lib/route-url';
+export * from './lib/api-error';
+export * from './lib/rest-client';
