@@ -96,6 +96,10 @@ export default async function globalSetup(): Promise<void> {
       ALLOWED_ORIGINS: ALLOWED_ORIGIN,
       LOG_LEVEL: 'warn',
       AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+      // Every test client connects from 127.0.0.1, as if behind one proxy: the per-address
+      // handshake limits would count the whole suite as one client. Per-principal limits keep their defaults.
+      SOCKET_RATE_HANDSHAKE: '100000/1m',
+      SOCKET_RATE_HANDSHAKE_FAILED: '100000/1m',
       NODE_ENV: 'test',
     };
     if (database) env.DATABASE_URL = database.url;

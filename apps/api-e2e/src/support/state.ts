@@ -28,6 +28,11 @@ export const API_V1 = '/api/v1';
 
 let cached: E2eState | undefined;
 
+/** Points this test file's helpers at another server, one started with settings of its own. */
+export function useServer(baseUrl: string, admin: E2eState['admin']): void {
+  cached = { ...e2e(), baseUrl, admin };
+}
+
 export function e2e(): E2eState {
   if (cached) return cached;
   const raw = process.env[STATE_ENV];

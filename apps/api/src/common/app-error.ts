@@ -6,6 +6,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly errors?: FieldError[],
+    /** With RATE_LIMITED: when the same request can succeed again. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'AppError';

@@ -26,6 +26,17 @@ describe('AppConfig', () => {
     expect(() => AppConfig.fromEnv({ ...base, REDIS_SHARDED: 'sometimes' })).toThrow(/REDIS_SHARDED/);
   });
 
+  it('reads socket rate limits as <count>/<window>, and names a bad one', () => {
+    const d = AppConfig.fromEnv(base);
+    expect(d.socketRateLimits.messageSend).toEqual({ points: 20, durationSeconds: 10 });
+    expect(d.socketRateLimits.threadStart).toEqual({ points: 5, durationSeconds: 60 });
+    const c = AppConfig.fromEnv({ ...base, SOCKET_RATE_MESSAGE_SEND: '1000 / 2m', SOCKET_RATE_HANDSHAKE_FAILED: '3/1s' });
+    expect(c.socketRateLimits.messageSend).toEqual({ points: 1000, durationSeconds: 120 });
+    expect(c.socketRateLimits.handshakeFailed).toEqual({ points: 3, durationSeconds: 1 });
+    expect(() => AppConfig.fromEnv({ ...base, SOCKET_RATE_TYPING: '20 per second' })).toThrow(/SOCKET_RATE_TYPING/);
+    expect(() => AppConfig.fromEnv({ ...base, SOCKET_RATE_OTHER: '0/10s' })).toThrow(/SOCKET_RATE_OTHER/);
+  });
+
   it('normalises allowed origins and always allows its own', () => {
     const c = AppConfig.fromEnv({ ...base, PORT: '4000', ALLOWED_ORIGINS: 'https://shop.example.com/, https://www.example.org' });
     expect(c.allowedOrigins).toEqual(

@@ -1,7 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { EnvSchema } from './config.schema';
+import { EnvSchema, type RateSetting } from './config.schema';
+
+export type { RateSetting };
+
+/** Socket rate limits: per principal and event class, per client address on handshakes, per connection on refusals. */
+export interface SocketRateLimits {
+  messageSend: RateSetting;
+  threadStart: RateSetting;
+  typing: RateSetting;
+  other: RateSetting;
+  handshake: RateSetting;
+  handshakeFailed: RateSetting;
+  refusals: RateSetting;
+}
 
 /** Typed, validated configuration; built once at boot and injected everywhere as `AppConfig`. */
 export class AppConfig {
@@ -22,6 +35,7 @@ export class AppConfig {
   readonly authRateLimitPerMinute: number;
   /** Express's `trust proxy`: false, a hop count, or the trusted proxies' addresses and ranges. */
   readonly trustProxy: false | number | string[];
+  readonly socketRateLimits: SocketRateLimits;
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
 
@@ -52,6 +66,15 @@ export class AppConfig {
     this.allowedOrigins = [...new Set([...(e.ALLOWED_ORIGINS ?? []), ...defaults].map((o) => new URL(o).origin))];
     this.authRateLimitPerMinute = e.AUTH_RATE_LIMIT_PER_MINUTE;
     this.trustProxy = e.TRUST_PROXY;
+    this.socketRateLimits = {
+      messageSend: e.SOCKET_RATE_MESSAGE_SEND,
+      threadStart: e.SOCKET_RATE_THREAD_START,
+      typing: e.SOCKET_RATE_TYPING,
+      other: e.SOCKET_RATE_OTHER,
+      handshake: e.SOCKET_RATE_HANDSHAKE,
+      handshakeFailed: e.SOCKET_RATE_HANDSHAKE_FAILED,
+      refusals: e.SOCKET_RATE_REFUSALS,
+    };
     this.logLevel = e.LOG_LEVEL;
     this.shutdownTimeoutMs = e.SHUTDOWN_TIMEOUT_MS;
   }

@@ -46,6 +46,17 @@ const trustProxy = z
     return entries;
   });
 
+/** `<points>/<window>`, e.g. `20/10s` or `5/1m`: at most that many in each window. */
+const rate = z
+  .string()
+  .regex(/^\s*\d+\s*\/\s*\d+\s*[sm]\s*$/, 'expected <count>/<window>, e.g. 20/10s or 5/1m')
+  .transform((s) => {
+    const [, points, amount, unit] = /(\d+)\s*\/\s*(\d+)\s*([sm])/.exec(s) ?? [];
+    return { points: Number(points), durationSeconds: Number(amount) * (unit === 'm' ? 60 : 1) };
+  })
+  .refine((r) => r.points >= 1 && r.durationSeconds >= 1, 'count and window must be at least 1');
+export type RateSetting = z.infer<typeof rate>;
+
 /** Every environment variable the server reads, validated once at boot. */
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -65,6 +76,16 @@ export const EnvSchema = z.object({
   ALLOWED_ORIGINS: origins.optional(),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
   TRUST_PROXY: trustProxy.default(false),
+  /** Socket events per principal (visitor or agent) and event class; see README "Rate limits". */
+  SOCKET_RATE_MESSAGE_SEND: rate.prefault('20/10s'),
+  SOCKET_RATE_THREAD_START: rate.prefault('5/1m'),
+  SOCKET_RATE_TYPING: rate.prefault('20/10s'),
+  SOCKET_RATE_OTHER: rate.prefault('200/10s'),
+  /** Socket handshakes per client address: all of them, and those refused for their token. */
+  SOCKET_RATE_HANDSHAKE: rate.prefault('300/1m'),
+  SOCKET_RATE_HANDSHAKE_FAILED: rate.prefault('30/1m'),
+  /** Refused events on one connection before it is closed (a burst is answered; a flood is cut). */
+  SOCKET_RATE_REFUSALS: rate.prefault('3000/1m'),
   /** How long SIGTERM waits for in-flight requests and socket acks before closing anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,11 +1,14 @@
 import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
-import { type AckFailure, ErrorCode } from '@parley/contracts';
+import { type AckError, type AckFailure, ErrorCode } from '@parley/contracts';
 import { catchError, map, type Observable, of } from 'rxjs';
 import { AppError } from '../common/app-error';
 
 export function toAckFailure(err: unknown, logger?: Logger): AckFailure {
   if (err instanceof AppError) {
-    return { ok: false, error: { code: err.code, message: err.message, ...(err.errors ? { errors: err.errors } : {}) } };
+    const error: AckError = { code: err.code, message: err.message };
+    if (err.errors) error.errors = err.errors;
+    if (err.retryAfterMs !== undefined) error.retryAfterMs = err.retryAfterMs;
+    return { ok: false, error };
   }
   logger?.error(err instanceof Error ? err.stack : String(err));
   return { ok: false, error: { code: ErrorCode.Internal, message: 'Something went wrong on our side' } };

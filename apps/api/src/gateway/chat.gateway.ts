@@ -36,6 +36,8 @@ import { parseWith, ZodPipe } from '../common/zod.pipe';
 import { ThreadsService } from '../threads/threads.service';
 import { UsersService } from '../users/users.service';
 import { AckInterceptor, toAckFailure } from './ack.interceptor';
+import { clientAddress } from './client-address';
+import { SocketLimits } from './socket.limits';
 import type { ParleyServer, ParleySocket } from './socket-types';
 
 const KNOWN_EVENTS = new Set<string>(Object.values(ClientEvent));
@@ -63,13 +65,18 @@ export class ChatGateway
     private readonly threads: ThreadsService,
     private readonly presence: PresenceService,
     private readonly users: UsersService,
+    private readonly limits: SocketLimits,
   ) {}
 
   afterInit(server: ParleyServer): void {
     server.use((socket, next) => {
-      const parsed = SocketAuthSchema.safeParse(socket.handshake.auth);
-      this.auth
-        .authenticate(parsed.success ? parsed.data.token : undefined)
+      const address = clientAddress(socket);
+      this.limits
+        .admitHandshake(address)
+        .then(() => {
+          const parsed = SocketAuthSchema.safeParse(socket.handshake.auth);
+          return this.auth.authenticate(parsed.success ? parsed.data.token : undefined);
+        })
         .then(async (principal) => {
           socket.data.principal = principal;
           // The token has done its work: not kept for the connection's life, nor sent along by fetchSockets.
@@ -82,8 +89,9 @@ export class ChatGateway
           await socket.join([...rooms, ...threadIds.map(Rooms.thread)]);
           next();
         })
-        .catch((err: unknown) => {
+        .catch(async (err: unknown) => {
           const failure = toAckFailure(err, this.logger);
+          await this.limits.handshakeRefused(address, failure.error.code);
           next(Object.assign(new Error(failure.error.code), { data: failure.error }));
         });
     });
@@ -91,6 +99,8 @@ export class ChatGateway
 
   async handleConnection(socket: ParleySocket): Promise<void> {
     const principal = socket.data.principal;
+    // Before anything else: every event then passes the limits before its handler sees it.
+    this.limits.attach(socket);
     this.bindSend(socket);
     // An event nobody handles would leave the client waiting for its ack: answer it with an error.
     socket.onAny((event: string, ...args: unknown[]) => {

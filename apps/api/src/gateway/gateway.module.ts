@@ -6,10 +6,11 @@ import { ChatGateway } from './chat.gateway';
 import { Notifier } from './notifier';
 import { RedisBus } from './redis.bus';
 import { SocketDrain } from './socket.drain';
+import { SocketLimits } from './socket.limits';
 
 @Module({
   imports: [ThreadsModule, AgentsModule, UsersModule],
-  providers: [ChatGateway, Notifier, RedisBus, SocketDrain],
+  providers: [ChatGateway, Notifier, RedisBus, SocketDrain, SocketLimits],
   // Health reports the bus; the graceful shutdown drains the sockets.
   exports: [RedisBus, SocketDrain],
 })

@@ -42,6 +42,15 @@ export class ApiNode {
       PUBLIC_URL: this.url,
       JWT_SECRET: TEST_JWT_SECRET,
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+      // The fault and order specs send thousands of messages from one principal and reconnect
+      // every client at once from one address: limits raised here, not skipped.
+      SOCKET_RATE_MESSAGE_SEND: '1000000/1m',
+      SOCKET_RATE_THREAD_START: '1000000/1m',
+      SOCKET_RATE_TYPING: '1000000/1m',
+      SOCKET_RATE_OTHER: '1000000/1m',
+      SOCKET_RATE_HANDSHAKE: '1000000/1m',
+      SOCKET_RATE_HANDSHAKE_FAILED: '1000000/1m',
+      SOCKET_RATE_REFUSALS: '1000000/1m',
       DATABASE_POOL_SIZE: '8',
       ...this.env,
       ...extraEnv,

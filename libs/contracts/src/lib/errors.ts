@@ -49,6 +49,8 @@ export interface AckError {
   code: ErrorCode;
   message: string;
   errors?: FieldError[];
+  /** With RATE_LIMITED: how long until the same request can succeed. */
+  retryAfterMs?: number;
 }
 export type AckFailure = { ok: false; error: AckError };
 /** Every socket ack: `{ok: true, ...data}` or `{ok: false, error}`. */

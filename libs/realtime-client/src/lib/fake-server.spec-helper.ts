@@ -12,6 +12,11 @@ export class FakeServer {
   readonly messages: Message[] = [];
   /** How many upcoming message.send acks to swallow (the message is still stored). */
   dropAcks = 0;
+  /** How many upcoming message.send to refuse with RATE_LIMITED (not stored), and the delay they name. */
+  rateLimitSends = 0;
+  retryAfterMs = 150;
+  /** Every message.send received, refused ones included, by clientMsgId. */
+  readonly sendAttempts: string[] = [];
   readonly validTokens = new Set(['good']);
   private http!: HttpServer;
   io!: Server<ClientToServerEvents, ServerToClientEvents>;
@@ -35,6 +40,11 @@ export class FakeServer {
         ack({ ok: true, items, lastSeq: this.lastSeq(threadId), hasMore: false });
       });
       socket.on(ClientEvent.MessageSend, ({ threadId, clientMsgId, body }, ack) => {
+        this.sendAttempts.push(clientMsgId);
+        if (this.rateLimitSends > 0) {
+          this.rateLimitSends--;
+          return ack({ ok: false, error: { code: 'RATE_LIMITED', message: 'slow down', retryAfterMs: this.retryAfterMs } });
+        }
         if (body === 'forbidden') return ack({ ok: false, error: { code: 'FORBIDDEN', message: 'no' } });
         const existing = this.messages.find((m) => m.threadId === threadId && m.clientMsgId === clientMsgId);
         const message = existing ?? this.store(threadId, body, clientMsgId);

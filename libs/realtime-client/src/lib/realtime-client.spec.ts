@@ -70,6 +70,23 @@ describe('RealtimeClient against a socket.io server', () => {
     expect(server.messages[0].clientMsgId).toBe(out.clientMsgId);
   });
 
+  it('waits the retryAfterMs of a RATE_LIMITED answer and sends the same message again: stored once, in order, "slow down" meanwhile', async () => {
+    client.connect();
+    await untilState(client, 'connected');
+    const signals: boolean[] = [];
+    client.onSlowDown((s) => signals.push(s));
+    server.rateLimitSends = 3;
+    const first = client.send(T, 'one');
+    const second = client.send(T, 'two');
+    const s = await until(client, T, (x) => x.messages.length === 2 && x.outgoing.length === 0);
+    expect(s.messages.map((m) => m.body)).toEqual(['one', 'two']);
+    expect(server.messages.map((m) => m.clientMsgId)).toEqual([first.clientMsgId, second.clientMsgId]);
+    // Refused three times, then accepted: the same id each time, never a new one.
+    expect(server.sendAttempts).toEqual([first.clientMsgId, first.clientMsgId, first.clientMsgId, first.clientMsgId, second.clientMsgId]);
+    expect(signals).toEqual([false, true, false]);
+    expect(client.slowDown).toBe(false);
+  });
+
   it('fills what it missed while disconnected from its last seq', async () => {
     client.connect();
     client.feed(T);

@@ -40,6 +40,8 @@ export interface RealtimeClientOptions {
 }
 
 const AUTH_CODES: readonly string[] = [ErrorCode.Unauthenticated, ErrorCode.TokenExpired];
+/** When a RATE_LIMITED answer says nothing about when to come back. */
+const RATE_LIMITED_DEFAULT_MS = 2000;
 
 /**
  * The typed socket client of the console and the widget. The socket is a notification path and the
@@ -51,6 +53,8 @@ export class RealtimeClient {
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private currentState: ConnectionState = 'idle';
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
+  private slowingDown = false;
+  private readonly slowDownListeners = new Set<(slowDown: boolean) => void>();
   private readonly feeds = new Map<string, ThreadFeed>();
   private outbox: OutgoingMessage[];
   private readonly flushing = new Set<string>();
@@ -72,6 +76,18 @@ export class RealtimeClient {
     this.stateListeners.add(listener);
     listener(this.currentState);
     return () => this.stateListeners.delete(listener);
+  }
+
+  /** True while the server is refusing this client's messages for going too fast (RATE_LIMITED). */
+  get slowDown(): boolean {
+    return this.slowingDown;
+  }
+
+  /** Told when the server starts and stops holding messages back, so the composer can say "slow down". */
+  onSlowDown(listener: (slowDown: boolean) => void): () => void {
+    this.slowDownListeners.add(listener);
+    listener(this.slowingDown);
+    return () => this.slowDownListeners.delete(listener);
   }
 
   connect(): void {
@@ -107,8 +123,11 @@ export class RealtimeClient {
         return;
       }
       this.setState('reconnecting');
-      // A refusal by the server's middleware is not retried by socket.io itself.
-      if (!socket.active) setTimeout(() => this.socket === socket && socket.connect(), 2000);
+      // A refusal by the server's middleware is not retried by socket.io itself. Too many attempts
+      // from this address: come back when the server says it will listen again.
+      const retryAfterMs = (err as Error & { data?: { retryAfterMs?: number } }).data?.retryAfterMs;
+      const delay = err.message === ErrorCode.RateLimited ? Math.max(2000, retryAfterMs ?? 0) : 2000;
+      if (!socket.active) setTimeout(() => this.socket === socket && socket.connect(), delay);
     });
     socket.on(ServerEvent.MessageCreated, (m) => this.receive([m]));
   }
@@ -146,7 +165,7 @@ export class RealtimeClient {
     } catch {
       throw new RealtimeError('TIMEOUT', 'The server did not answer in time');
     }
-    if (!res.ok) throw new RealtimeError(res.error.code, res.error.message, res.error.errors);
+    if (!res.ok) throw new RealtimeError(res.error.code, res.error.message, res.error.errors, res.error.retryAfterMs);
     const { ok: _ok, ...data } = res as Extract<AckOf<E>, { ok: true }>;
     return data as unknown as Success<E>;
   }
@@ -195,6 +214,12 @@ export class RealtimeClient {
 
   pending(): readonly OutgoingMessage[] {
     return this.outbox;
+  }
+
+  private setSlowDown(value: boolean): void {
+    if (this.slowingDown === value) return;
+    this.slowingDown = value;
+    for (const l of this.slowDownListeners) l(value);
   }
 
   private setState(s: ConnectionState): void {
@@ -257,6 +282,7 @@ export class RealtimeClient {
             body: next.body,
           });
           this.updateOutbox(this.outbox.filter((o) => o.clientMsgId !== next.clientMsgId));
+          this.setSlowDown(false);
           this.receive([message]);
         } catch (err) {
           const e = err instanceof RealtimeError ? err : new RealtimeError('INTERNAL', String(err));
@@ -266,8 +292,13 @@ export class RealtimeClient {
             );
             continue;
           }
+          // Refused for going too fast: nothing was stored, so the same message (same clientMsgId)
+          // goes again once the server said it would be accepted.
+          const limited = e.code === ErrorCode.RateLimited;
+          if (limited) this.setSlowDown(true);
           // Not answered: try again shortly while connected; a reconnection flushes anyway.
-          if (this.socket?.connected) await new Promise((r) => setTimeout(r, 1000));
+          const wait = limited ? (e.retryAfterMs ?? RATE_LIMITED_DEFAULT_MS) : 1000;
+          if (this.socket?.connected) await new Promise((r) => setTimeout(r, wait));
           else return;
         }
       }

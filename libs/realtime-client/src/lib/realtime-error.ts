@@ -6,6 +6,8 @@ export class RealtimeError extends Error {
     readonly code: string,
     message: string,
     readonly errors?: AckError['errors'],
+    /** With RATE_LIMITED: how long the server asked to wait before trying again. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'RealtimeError';

@@ -42,6 +42,14 @@ export class ParleyTarget implements Target {
         JWT_SECRET: this.jwtSecret,
         LOG_LEVEL: 'warn',
         AUTH_RATE_LIMIT_PER_MINUTE: '100000000',
+        // Load generators are a few principals on one address sending as fast as they can: the
+        // socket limits are raised (still counted, so their cost stays in the numbers), not skipped.
+        SOCKET_RATE_MESSAGE_SEND: '100000000/1m',
+        SOCKET_RATE_THREAD_START: '100000000/1m',
+        SOCKET_RATE_TYPING: '100000000/1m',
+        SOCKET_RATE_OTHER: '100000000/1m',
+        SOCKET_RATE_HANDSHAKE: '100000000/1m',
+        SOCKET_RATE_HANDSHAKE_FAILED: '100000000/1m',
         DATABASE_POOL_SIZE: String(opts.poolSize),
         ...(this.db ? { DATABASE_URL: this.db.url } : { PGLITE_DATA_DIR: this.pgliteDir }),
         ...(opts.nodes > 1 && opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),

@@ -1,0 +1,157 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ClientEvent, ErrorCode, ServerEvent, type Thread } from '@parley/contracts';
+import { newVisitor, unique } from './support/actors';
+import { api, expectStatus } from './support/http';
+import { createDatabase, dropDatabase, type TestDatabase } from './support/database';
+import { freePort, type ServerHandle, startServer, stopServer, WORKSPACE_ROOT } from './support/server';
+import {
+  closeAllSockets,
+  connect,
+  connectRefused,
+  emitAck,
+  expectAckError,
+  expectAckOk,
+  EVENT_MS,
+  record,
+  sleep,
+  waitForDisconnect,
+} from './support/sockets';
+import { e2e, useServer } from './support/state';
+
+/**
+ * The abuse findings replayed against a server of its own, so that its per-address counters start
+ * at zero (the suite's shared server raises those: every test connects from 127.0.0.1). Per-principal
+ * and handshake limits are the defaults; only the per-connection refusal cut-off is stated, so the
+ * flood below and the burst before it fall on either side of it.
+ */
+const REFUSALS_BEFORE_CLOSE = 2500;
+const DEFAULTS = { messageSend: 20, threadStart: 5, handshakeFailed: 30 };
+
+let server: ServerHandle | undefined;
+let database: TestDatabase | undefined;
+let tempDir = '';
+let adminToken = '';
+
+beforeAll(async () => {
+  const shared = e2e();
+  tempDir = mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-limits-'));
+  if (shared.backend === 'postgres') database = await createDatabase();
+  const env: Record<string, string> = {
+    PORT: String(await freePort()),
+    PGLITE_DATA_DIR: path.join(tempDir, 'pglite'),
+    JWT_SECRET: shared.jwtSecret,
+    ALLOWED_ORIGINS: shared.allowedOrigin,
+    LOG_LEVEL: 'warn',
+    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    NODE_ENV: 'test',
+    SOCKET_RATE_REFUSALS: `${REFUSALS_BEFORE_CLOSE}/1m`,
+    ...(database ? { DATABASE_URL: database.url } : {}),
+  };
+  server = await startServer({ env, logFile: path.join(WORKSPACE_ROOT, 'tmp/api-e2e', `server-limits-${shared.backend}.log`) });
+  const admin = { email: 'limits@e2e.test', name: 'Limits Admin', password: 'e2e-admin-password-1' };
+  useServer(server.baseUrl, shared.admin);
+  const setup = await api('post', '/setup', { body: admin });
+  expectStatus(setup, 201);
+  const body = setup.body as { token: string; agent: { id: string } };
+  adminToken = body.token;
+  useServer(server.baseUrl, { ...admin, id: body.agent.id, token: body.token });
+});
+
+afterAll(async () => {
+  await closeAllSockets();
+  if (server) await stopServer(server.child);
+  if (database) await dropDatabase(database.name).catch(() => undefined);
+  rmSync(tempDir, { recursive: true, force: true });
+});
+
+async function startThread(token: string): Promise<Thread> {
+  const socket = await connect(token);
+  return expectAckOk(await emitAck(socket, ClientEvent.ThreadStart, {})).thread;
+}
+
+describe('socket rate limits', () => {
+  it('2,000 sends back to back from one visitor: the first are stored, the rest refused with RATE_LIMITED and retryAfterMs, and the connection stays up', async () => {
+    const visitor = await newVisitor();
+    const thread = await startThread(visitor.token);
+    const socket = await connect(visitor.token);
+    const ids = Array.from({ length: 2000 }, () => unique('flood'));
+    const acks = await Promise.all(
+      ids.map((clientMsgId, i) => emitAck(socket, ClientEvent.MessageSend, { threadId: thread.id, clientMsgId, body: `m${i}` })),
+    );
+    const accepted = ids.filter((_, i) => acks[i].ok);
+    const refused = acks.filter((a) => !a.ok);
+    expect(accepted).toHaveLength(DEFAULTS.messageSend);
+    expect(refused).toHaveLength(2000 - DEFAULTS.messageSend);
+    for (const ack of refused) {
+      const failure = expectAckError(ack, ErrorCode.RateLimited);
+      expect(failure.error.retryAfterMs).toBeGreaterThan(0);
+      expect(failure.error.retryAfterMs).toBeLessThanOrEqual(10_000);
+    }
+    // Nothing of the refused ones is stored: the thread holds exactly the accepted messages.
+    const page = expectAckOk(await emitAck(socket, ClientEvent.MessagesSync, { threadId: thread.id, afterSeq: 0 }));
+    expect(page.items.map((m) => m.clientMsgId).sort()).toEqual([...accepted].sort());
+    expect(page.lastSeq).toBe(DEFAULTS.messageSend);
+    // Still connected, and other kinds of request still answered.
+    expect(socket.connected).toBe(true);
+    expectAckOk(await emitAck(socket, ClientEvent.Typing, { threadId: thread.id, isTyping: true }));
+  });
+
+  it('a connection that keeps sending while refused is closed', async () => {
+    const visitor = await newVisitor();
+    const thread = await startThread(visitor.token);
+    const socket = await connect(visitor.token);
+    const closed = waitForDisconnect(socket, 60_000);
+    const flood = Array.from({ length: DEFAULTS.messageSend + REFUSALS_BEFORE_CLOSE + 50 }, (_, i) =>
+      emitAck(socket, ClientEvent.MessageSend, { threadId: thread.id, clientMsgId: unique('hammer'), body: `h${i}` }).catch(() => null),
+    );
+    expect(await closed).toBe('io server disconnect');
+    await Promise.all(flood);
+  });
+
+  it('50 thread.start + thread.close cycles: only the allowance of starts goes through, and agents hear only those', async () => {
+    const agent = await connect(adminToken);
+    const visitor = await newVisitor();
+    const created = record(agent, ServerEvent.ThreadCreated);
+    const socket = await connect(visitor.token);
+    let started = 0;
+    let limited = 0;
+    for (let i = 0; i < 50; i++) {
+      const ack = await emitAck(socket, ClientEvent.ThreadStart, {});
+      if (!ack.ok) {
+        expect(expectAckError(ack, ErrorCode.RateLimited).error.retryAfterMs).toBeGreaterThan(0);
+        limited++;
+        continue;
+      }
+      started++;
+      expectAckOk(await emitAck(socket, ClientEvent.ThreadClose, { threadId: ack.thread.id }));
+    }
+    expect({ started, limited }).toEqual({ started: DEFAULTS.threadStart, limited: 50 - DEFAULTS.threadStart });
+    // Each accepted start is broadcast; the store is the record of how many there were.
+    const ofVisitor = () => created.events.filter((t) => t.visitor.id === visitor.visitor.id);
+    const deadline = Date.now() + EVENT_MS;
+    while (ofVisitor().length < DEFAULTS.threadStart && Date.now() < deadline) await sleep(20);
+    expect(ofVisitor()).toHaveLength(DEFAULTS.threadStart);
+    const threads = await api('get', '/threads', { token: adminToken, query: { q: visitor.visitor.email, limit: 100 } });
+    expectStatus(threads, 200);
+    expect((threads.body as { items: Thread[] }).items).toHaveLength(DEFAULTS.threadStart);
+    expect(socket.connected).toBe(true);
+  });
+
+  // Last: it blocks this address for every handshake until its window ends.
+  it('bad-token handshakes from one address are refused with RATE_LIMITED after the allowance, and then so is a good one', async () => {
+    const codes: string[] = [];
+    let data: { code?: string; retryAfterMs?: number } | undefined;
+    for (let i = 0; i < 100; i++) {
+      const err = await connectRefused(`bad-token-${i}`);
+      codes.push(err.message);
+      if (err.message === ErrorCode.RateLimited) data = (err as Error & { data?: typeof data }).data;
+    }
+    expect(codes.slice(0, DEFAULTS.handshakeFailed)).toEqual(Array(DEFAULTS.handshakeFailed).fill(ErrorCode.Unauthenticated));
+    expect(codes.slice(DEFAULTS.handshakeFailed)).toEqual(Array(100 - DEFAULTS.handshakeFailed).fill(ErrorCode.RateLimited));
+    expect(data).toEqual({ code: ErrorCode.RateLimited, message: expect.any(String), retryAfterMs: expect.any(Number) });
+    const visitor = await newVisitor();
+    expect((await connectRefused(visitor.token)).message).toBe(ErrorCode.RateLimited);
+  });
+});
