@@ -70,7 +70,7 @@ export class ChatGateway
 
   afterInit(server: ParleyServer): void {
     server.use((socket, next) => {
-      const address = clientAddress(socket);
+      const address = clientAddress(socket, this.limits.trust);
       this.limits
         .admitHandshake(address)
         .then(() => {

@@ -4,7 +4,7 @@ import { ClientEvent, ErrorCode } from '@parley/contracts';
 import type { Principal } from '../auth/principal';
 import type { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
-import { clientAddress } from './client-address';
+import { clientAddress, trustOf } from './client-address';
 import { eventClass, SocketLimits } from './socket.limits';
 
 const base = { NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32) };
@@ -32,8 +32,21 @@ describe('eventClass and clientAddress', () => {
   });
 
   it('counts an IPv4 client of a dual-stack listener as its IPv4 address', () => {
-    expect(clientAddress({ handshake: { address: '::ffff:10.1.2.3' } })).toBe('10.1.2.3');
-    expect(clientAddress({ handshake: { address: '2001:db8::1' } })).toBe('2001:db8::1');
+    expect(clientAddress({ handshake: { address: '::ffff:10.1.2.3', headers: {} } })).toBe('10.1.2.3');
+    expect(clientAddress({ handshake: { address: '2001:db8::1', headers: {} } })).toBe('2001:db8::1');
+  });
+
+  it('believes X-Forwarded-For only from the proxies TRUST_PROXY names', () => {
+    const forwarded = (address: string) => ({ handshake: { address, headers: { 'x-forwarded-for': '203.0.113.9, 10.0.0.5' } } });
+    // No proxy trusted (the default): a client on loopback cannot pick its own bucket.
+    expect(clientAddress(forwarded('127.0.0.1'), trustOf(false))).toBe('127.0.0.1');
+    // nginx on loopback in front of a proxy on the private network: both hops are believed.
+    expect(clientAddress(forwarded('127.0.0.1'), trustOf(['loopback', 'uniquelocal']))).toBe('203.0.113.9');
+    // Only loopback trusted: the private hop is where the chain stops being believed.
+    expect(clientAddress(forwarded('127.0.0.1'), trustOf(['loopback']))).toBe('10.0.0.5');
+    // A peer that is not a trusted proxy is the client, whatever it forwards.
+    expect(clientAddress(forwarded('198.51.100.7'), trustOf(['loopback']))).toBe('198.51.100.7');
+    expect(clientAddress(forwarded('127.0.0.1'), trustOf(1))).toBe('10.0.0.5');
   });
 });
 

@@ -7,6 +7,7 @@ import { AppError } from '../common/app-error';
 import { within } from '../common/within';
 import { AppConfig, type RateSetting } from '../config/app-config';
 import { toAckFailure } from './ack.interceptor';
+import { type Trust, trustOf } from './client-address';
 import type { ParleySocket } from './socket-types';
 
 type RedisClient = ReturnType<typeof createClient>;
@@ -49,8 +50,11 @@ export class SocketLimits implements OnModuleInit, OnApplicationShutdown {
   private readonly failedHandshakePoints: number;
   /** Per connection, so local: a socket lives on one node. */
   private readonly refusals: RateLimiterMemory;
+  /** Whose X-Forwarded-For is believed for the handshake limits (TRUST_PROXY). */
+  readonly trust: Trust;
 
   constructor(config: AppConfig) {
+    this.trust = trustOf(config.trustProxy);
     const limits = config.socketRateLimits;
     if (config.redisUrl) this.client = this.redisClient(config.redisUrl);
     this.events = {
