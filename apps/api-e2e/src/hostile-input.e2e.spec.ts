@@ -52,13 +52,15 @@ describe('a NUL character', () => {
   });
 
   it('mixed into concurrent sends costs the clean ones nothing: all stored, none refused', async () => {
-    const socket = await connect(conv.visitor.token);
-    const sends = Array.from({ length: 40 }, (_, i) =>
-      emitAck(socket, ClientEvent.MessageSend, { threadId: conv.thread.id, clientMsgId: unique(`mix${i}`), body: i % 4 === 0 ? `bad${NUL}` : `clean ${i}` }),
+    // A conversation of its own, and fewer sends than the per-visitor rate limit allows at once.
+    const mixed = await activeConversation();
+    const socket = await connect(mixed.visitor.token);
+    const sends = Array.from({ length: 16 }, (_, i) =>
+      emitAck(socket, ClientEvent.MessageSend, { threadId: mixed.thread.id, clientMsgId: unique(`mix${i}`), body: i % 4 === 0 ? `bad${NUL}` : `clean ${i}` }),
     );
     const acks = await Promise.all(sends);
     acks.forEach((ack, i) => (i % 4 === 0 ? expectAckError(ack, ErrorCode.ValidationFailed) : expectAckOk(ack)));
-    const stored = (await listMessages(conv.agent.token, conv.thread.id)).items.filter((m: Message) => m.body.startsWith('clean '));
+    const stored = (await listMessages(mixed.agent.token, mixed.thread.id)).items.filter((m: Message) => m.body.startsWith('clean '));
     expect(stored.map((m) => m.body).sort()).toEqual(acks.flatMap((_, i) => (i % 4 === 0 ? [] : [`clean ${i}`])).sort());
   });
 });
@@ -128,6 +130,12 @@ describe('the smaller findings', () => {
     // A POST without a body still needs no content type.
     const { thread, agent } = await activeConversation();
     expectStatus(await api('post', `/threads/${thread.id}/close`, { token: agent.token }), 200);
+  });
+
+  it('message.send with no payload at all is answered (VALIDATION_FAILED), not left hanging', async () => {
+    const socket = await connect((await newVisitor()).token);
+    const ack = await (socket as unknown as { timeout(ms: number): { emitWithAck(event: string): Promise<unknown> } }).timeout(10_000).emitWithAck(ClientEvent.MessageSend);
+    expect(ack).toMatchObject({ ok: false, error: { code: ErrorCode.ValidationFailed } });
   });
 
   it('HEAD / answers like GET /', async () => {

@@ -176,8 +176,11 @@ export class ChatGateway
    * `profile`). Bound as the socket connects, before it can send anything.
    */
   private bindSend(socket: ParleySocket): void {
-    socket.on(ClientEvent.MessageSend, (payload: MessageSendPayload, ack: (res: MessageAck) => void) => {
-      const answer = typeof ack === 'function' ? ack : () => undefined;
+    socket.on(ClientEvent.MessageSend, (...args: unknown[]) => {
+      // `emitWithAck('message.send')` with no payload puts the ack first: it is still answered.
+      const last = args.at(-1);
+      const answer = typeof last === 'function' ? (last as (res: MessageAck) => void) : () => undefined;
+      const payload = (typeof last === 'function' ? args.slice(0, -1) : args)[0] as MessageSendPayload | undefined;
       Promise.resolve()
         .then(() => {
           const p = parseWith(MessageSendPayloadSchema, payload);
