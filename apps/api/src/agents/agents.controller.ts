@@ -43,6 +43,16 @@ export class AgentsController {
     return this.agents.login(body);
   }
 
+  @ApiRoute('post /auth/logout')
+  async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.agents.signOut(principal.id, sessionOf(principal));
+  }
+
+  @ApiRoute('post /auth/logout-everywhere')
+  async logoutEverywhere(@CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.agents.signOut(principal.id);
+  }
+
   @ApiRoute('get /agents/me')
   me(@CurrentPrincipal() principal: Principal): Promise<Agent> {
     return this.agents.get(principal.id);
@@ -73,4 +83,9 @@ export class AgentsController {
   ): Promise<Agent> {
     return this.agents.update(id, body);
   }
+}
+
+/** The session an agent credential belongs to (the route admits agents only). */
+function sessionOf(principal: Principal): string | undefined {
+  return principal.kind === 'agent' ? principal.sessionId : undefined;
 }

@@ -6,12 +6,13 @@ import {
   type AuthResponse,
   type CreateAgentRequest,
   ErrorCode,
+  IdSchema,
   type LoginRequest,
   type SetupRequest,
   type UpdateAgentRequest,
 } from '@parley/contracts';
 import * as argon2 from 'argon2';
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { DataSource, type EntityManager, IsNull, Repository } from 'typeorm';
 import { TokensService } from '../auth/tokens.service';
 import { AppError } from '../common/app-error';
 import { DomainEvents } from '../common/domain-events';
@@ -94,6 +95,9 @@ export class AgentsService {
       if (losesAdmin && (await m.countBy(AgentEntity, { role: 'admin', deactivatedAt: IsNull() })) <= 1) {
         throw new AppError(ErrorCode.Forbidden, 'Parley needs at least one active admin');
       }
+      // A changed role or a deactivation ends every session: no credential (nor an open socket)
+      // keeps powers its agent no longer has, and reactivating revives no old token.
+      const endsSessions = (body.role !== undefined && body.role !== current.role) || (body.active === false && current.deactivatedAt === null);
       if (body.name !== undefined) current.name = body.name;
       if (body.role !== undefined) current.role = body.role;
       if (body.active === false && current.deactivatedAt === null) {
@@ -101,10 +105,12 @@ export class AgentsService {
         current.status = 'offline';
       }
       if (body.active === true) current.deactivatedAt = null;
-      return m.save(current);
+      if (endsSessions) await this.endSessions(id, undefined, m);
+      return { saved: await m.save(current), endsSessions };
     });
-    const dto = toAgent(agent);
+    const dto = toAgent(agent.saved);
     this.events.emit({ type: 'agent.updated', agent: dto });
+    if (agent.endsSessions) this.sessionsEnded(id);
     return dto;
   }
 
@@ -122,9 +128,38 @@ export class AgentsService {
     return agent;
   }
 
-  /** Who an agent token speaks for, or null once the agent is deactivated. Read on every request, so only what a principal needs. */
-  async findIdentity(id: string): Promise<Pick<Agent, 'id' | 'name' | 'role'> | null> {
-    return this.agents.findOne({ where: { id, deactivatedAt: IsNull() }, select: { id: true, name: true, role: true } });
+  /**
+   * Who an agent token speaks for, or null once its session has ended, expired, or the agent is
+   * deactivated. Read on every request and socket handshake: one indexed lookup, only what a
+   * principal needs.
+   */
+  async findIdentity(id: string, sessionId: string): Promise<Pick<Agent, 'id' | 'name' | 'role'> | null> {
+    if (!IdSchema.safeParse(sessionId).success) return null;
+    const rows: unknown = await this.dataSource.query(
+      `SELECT a.id, a.name, a.role FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
+        WHERE s.id = $1 AND s.agent_id = $2 AND s.ended_at IS NULL AND s.expires_at > now() AND a.deactivated_at IS NULL`,
+      [sessionId, id],
+    );
+    return (rows as Pick<Agent, 'id' | 'name' | 'role'>[])[0] ?? null;
+  }
+
+  /** Ends one session (sign-out) or all of an agent's (sign-out everywhere); their sockets are closed. */
+  async endSessions(agentId: string, sessionId?: string, sql: Pick<DataSource | EntityManager, 'query'> = this.dataSource): Promise<void> {
+    await sql.query(
+      `UPDATE agent_sessions SET ended_at = now() WHERE agent_id = $1 AND ended_at IS NULL AND ($2::uuid IS NULL OR id = $2)`,
+      [agentId, sessionId ?? null],
+    );
+  }
+
+  /** Sign-out: this session (or, without one, every session of the agent), then its sockets close. */
+  async signOut(agentId: string, sessionId?: string): Promise<void> {
+    await this.endSessions(agentId, sessionId);
+    this.sessionsEnded(agentId, sessionId);
+  }
+
+  /** Announces ended sessions once their end is committed: the notifier closes their sockets on every node. */
+  sessionsEnded(agentId: string, sessionId?: string): void {
+    this.events.emit({ type: 'sessions.ended', agentId, ...(sessionId ? { sessionId } : {}) });
   }
 
   async get(id: string): Promise<Agent> {
@@ -133,8 +168,15 @@ export class AgentsService {
     return toAgent(agent);
   }
 
-  private session(agent: AgentEntity): AuthResponse {
-    return { ...this.tokens.sign('agent', agent.id), agent: toAgent(agent) };
+  /** A new sign-in: a session row, and a token that names it. Sessions long expired are cleared on the way. */
+  private async session(agent: AgentEntity): Promise<AuthResponse> {
+    await this.dataSource.query(`DELETE FROM agent_sessions WHERE agent_id = $1 AND expires_at < now() - interval '1 day'`, [agent.id]);
+    const rows: unknown = await this.dataSource.query(
+      `INSERT INTO agent_sessions (agent_id, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`,
+      [agent.id, this.tokens.ttlSeconds('agent')],
+    );
+    const [{ id }] = rows as { id: string }[];
+    return { ...this.tokens.sign('agent', agent.id, id), agent: toAgent(agent) };
   }
 }
 

@@ -25,9 +25,9 @@ export class AuthService {
     }
     const claims = this.tokens.verify(credential);
     if (claims.typ === 'agent') {
-      const agent = await this.agents.findIdentity(claims.sub);
-      if (!agent) throw new AppError(ErrorCode.Unauthenticated, 'Unknown or deactivated agent');
-      return { kind: 'agent', id: agent.id, name: agent.name, role: agent.role };
+      const agent = claims.sid ? await this.agents.findIdentity(claims.sub, claims.sid) : null;
+      if (!agent) throw new AppError(ErrorCode.Unauthenticated, 'This session has ended; sign in again');
+      return { kind: 'agent', id: agent.id, name: agent.name, role: agent.role, sessionId: claims.sid };
     }
     const visitor = await this.users.findIdentity(claims.sub);
     if (!visitor) throw new AppError(ErrorCode.Unauthenticated, 'Unknown visitor');

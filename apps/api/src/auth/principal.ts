@@ -2,7 +2,7 @@ import type { AgentRole } from '@parley/contracts';
 
 /** Who is calling, resolved from a verified credential; never from anything the client says about itself. */
 export type Principal =
-  | { kind: 'agent'; id: string; name: string; role: AgentRole }
+  | { kind: 'agent'; id: string; name: string; role: AgentRole; /** The sign-in this credential belongs to. */ sessionId?: string }
   | { kind: 'visitor'; id: string; name: string }
   | { kind: 'apiKey'; id: string; name: string };
 

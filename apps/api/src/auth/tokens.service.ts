@@ -8,6 +8,8 @@ export type TokenType = 'agent' | 'visitor';
 export interface TokenClaims {
   sub: string;
   typ: TokenType;
+  /** An agent token's session (agent_sessions.id): the token is good only while it is open. */
+  sid?: string;
 }
 
 /** Signs and verifies the JWTs of agents and visitors (HS256, secret from config). */
@@ -18,9 +20,15 @@ export class TokensService {
     private readonly config: AppConfig,
   ) {}
 
-  sign(typ: TokenType, sub: string): { token: string; expiresAt: string } {
-    const ttl = typ === 'agent' ? this.config.agentTokenTtlSeconds : this.config.visitorTokenTtlSeconds;
-    const token = this.jwt.sign({ typ } satisfies Omit<TokenClaims, 'sub'>, { subject: sub, expiresIn: ttl });
+  /** How long a token of this type lasts. */
+  ttlSeconds(typ: TokenType): number {
+    return typ === 'agent' ? this.config.agentTokenTtlSeconds : this.config.visitorTokenTtlSeconds;
+  }
+
+  sign(typ: TokenType, sub: string, sid?: string): { token: string; expiresAt: string } {
+    const ttl = this.ttlSeconds(typ);
+    const claims: Omit<TokenClaims, 'sub'> = sid ? { typ, sid } : { typ };
+    const token = this.jwt.sign(claims, { subject: sub, expiresIn: ttl });
     return { token, expiresAt: new Date(Date.now() + ttl * 1000).toISOString() };
   }
 
@@ -30,7 +38,7 @@ export class TokensService {
       if ((claims.typ !== 'agent' && claims.typ !== 'visitor') || typeof claims.sub !== 'string') {
         throw new AppError(ErrorCode.Unauthenticated, 'Invalid token');
       }
-      return { sub: claims.sub, typ: claims.typ };
+      return typeof claims.sid === 'string' ? { sub: claims.sub, typ: claims.typ, sid: claims.sid } : { sub: claims.sub, typ: claims.typ };
     } catch (err) {
       if (err instanceof AppError) throw err;
       if ((err as Error).name === 'TokenExpiredError') throw new AppError(ErrorCode.TokenExpired, 'The token has expired');

@@ -12,7 +12,9 @@ export type DomainEvent =
   /** `joinAgentId`: an agent who now works the thread and whose sockets should join its room. */
   | { type: 'thread.updated'; thread: Thread; joinAgentId?: string }
   | { type: 'agent.updated'; agent: Agent }
-  | { type: 'typing.updated'; typing: TypingEvent; fromConnection: string };
+  | { type: 'typing.updated'; typing: TypingEvent; fromConnection: string }
+  /** An agent's sessions ended (one: sign-out; all: sign-out everywhere, deactivation, a role change). */
+  | { type: 'sessions.ended'; agentId: string; sessionId?: string };
 
 export type DomainEventListener = (event: DomainEvent) => void | Promise<void>;
 

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Rooms, ServerEvent } from '@parley/contracts';
 import { type DomainEvent, DomainEvents } from '../common/domain-events';
 import { ChatGateway } from './chat.gateway';
@@ -9,6 +9,7 @@ import { ChatGateway } from './chat.gateway';
  */
 @Injectable()
 export class Notifier implements OnModuleInit, OnModuleDestroy {
+  private readonly log = new Logger('Notifier');
   private unsubscribe?: () => void;
 
   constructor(
@@ -22,6 +23,16 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+  }
+
+  /** The sockets of ended sessions, on any node, are closed; their clients cannot reconnect with that token. */
+  private async closeSessions(agentId: string, sessionId: string | undefined): Promise<void> {
+    const room = this.gateway.server.in(Rooms.agent(agentId));
+    if (!sessionId) return void room.disconnectSockets(true);
+    for (const socket of await room.fetchSockets()) {
+      const principal = socket.data.principal;
+      if (principal?.kind === 'agent' && principal.sessionId === sessionId) socket.disconnect(true);
+    }
   }
 
   private deliver(e: DomainEvent): void {
@@ -43,6 +54,9 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
         io.to(Rooms.agents).emit(ServerEvent.AgentUpdated, e.agent);
         // A deactivated agent's open sockets end now; its token is refused from the next request on.
         if (!e.agent.active) io.in(Rooms.agent(e.agent.id)).disconnectSockets(true);
+        return;
+      case 'sessions.ended':
+        this.closeSessions(e.agentId, e.sessionId).catch((err: unknown) => this.log.warn(`closing the sockets of ended sessions: ${String(err)}`));
         return;
       case 'typing.updated':
         // Each socket is in the room named by its id: leaving that room out leaves the author's connection out.

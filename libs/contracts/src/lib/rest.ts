@@ -57,6 +57,8 @@ export const REST_ROUTES = [
   { method: 'get', path: '/setup', summary: 'Whether the first admin still has to be created', tag: 'agents', callers: ['public'], status: 200, response: SetupStatusSchema },
   { method: 'post', path: '/setup', summary: 'Create the first admin (only while no agent exists)', tag: 'agents', callers: ['public'], body: SetupRequestSchema, status: 201, response: AuthResponseSchema, errors: [ErrorCode.SetupAlreadyDone, ErrorCode.RateLimited] },
   { method: 'post', path: '/auth/login', summary: 'Agent login with email and password', tag: 'agents', callers: ['public'], body: LoginRequestSchema, status: 200, response: AuthResponseSchema, errors: [ErrorCode.InvalidCredentials, ErrorCode.RateLimited] },
+  { method: 'post', path: '/auth/logout', summary: 'End the session of this token (sign out); its sockets close', tag: 'agents', callers: ['agent'], status: 204 },
+  { method: 'post', path: '/auth/logout-everywhere', summary: "End every session of the signed-in agent (all devices); their sockets close", tag: 'agents', callers: ['agent'], status: 204 },
   { method: 'get', path: '/agents/me', summary: 'The signed-in agent', tag: 'agents', callers: ['agent'], status: 200, response: AgentSchema },
   { method: 'get', path: '/agents', summary: 'List agents', tag: 'agents', callers: ['agent', 'apiKey'], status: 200, response: z.array(AgentSchema) },
   { method: 'post', path: '/agents', summary: 'Create an agent (admin)', tag: 'agents', callers: ['admin'], body: CreateAgentRequestSchema, status: 201, response: AgentSchema, errors: [ErrorCode.EmailTaken] },

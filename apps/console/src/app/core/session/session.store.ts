@@ -86,6 +86,9 @@ export class SessionStore {
   }
 
   signOut(): void {
+    // The server ends this session (its sockets close, the token is dead even if copied); the
+    // request takes the token as it starts, so the console can forget it at once.
+    if (this.token.token()) this.api.call('post /auth/logout').catch(() => undefined);
     this.token.clear();
     this.current.set(null);
     this.endSession(false);
