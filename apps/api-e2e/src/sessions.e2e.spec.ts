@@ -71,3 +71,32 @@ describe('agent sessions', () => {
     expectProblem(await api('post', '/auth/logout'), ErrorCode.Unauthenticated);
   });
 });
+
+describe('login throttle per account', () => {
+  const login = (email: string, password: string) => api('post', '/auth/login', { body: { email, password } });
+
+  it('locks an account after 10 failed logins, right password or not, and says when to retry', async () => {
+    const agent = await newAgent();
+    for (let i = 0; i < 10; i++) expectProblem(await login(agent.email, `wrong-password-${i}`), ErrorCode.InvalidCredentials);
+    // The tenth failure locked the account: from then on even the right password waits.
+    const locked = expectProblem(await login(agent.email, agent.password), ErrorCode.RateLimited);
+    expect(locked.status).toBe(429);
+    expect(locked.detail).toMatch(/try again in \d+ s/);
+    // Sessions already open are not touched by a lockout.
+    await stillWorks(agent.token);
+  });
+
+  it('answers an account that does not exist exactly like one that does', async () => {
+    const email = `nobody-${Date.now()}@agents.test`;
+    for (let i = 0; i < 10; i++) expectProblem(await login(email, `wrong-password-${i}`), ErrorCode.InvalidCredentials);
+    expectProblem(await login(email, 'any-password-1'), ErrorCode.RateLimited);
+  });
+
+  it('a successful login starts the count again', async () => {
+    const agent = await newAgent();
+    for (let i = 0; i < 9; i++) expectProblem(await login(agent.email, `wrong-password-${i}`), ErrorCode.InvalidCredentials);
+    expectStatus(await login(agent.email, agent.password), 200);
+    for (let i = 0; i < 9; i++) expectProblem(await login(agent.email, `wrong-password-${i}`), ErrorCode.InvalidCredentials);
+    expectStatus(await login(agent.email, agent.password), 200);
+  });
+});

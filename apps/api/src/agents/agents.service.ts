@@ -19,6 +19,7 @@ import { DomainEvents } from '../common/domain-events';
 import { isUniqueViolation } from '../common/mappers';
 import { AgentEntity } from './agent.entity';
 import { toAgent } from './agent.mapper';
+import { LoginThrottle } from './login.throttle';
 import { PasswordPolicy } from './password.policy';
 
 type NewAgent = Required<Pick<CreateAgentRequest, 'email' | 'name' | 'password' | 'role'>>;
@@ -34,6 +35,7 @@ export class AgentsService {
     private readonly tokens: TokensService,
     private readonly events: DomainEvents,
     private readonly passwords: PasswordPolicy,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async needsSetup(): Promise<boolean> {
@@ -57,12 +59,17 @@ export class AgentsService {
   }
 
   async login(body: LoginRequest): Promise<AuthResponse> {
+    await this.throttle.admit(body.email);
     const agent = await this.agents.findOne({
       where: { email: body.email, deactivatedAt: IsNull() },
       select: { id: true, email: true, name: true, role: true, status: true, maxConcurrent: true, createdAt: true, passwordHash: true },
     });
     const ok = await argon2.verify(agent?.passwordHash ?? (await this.dummyHash), body.password);
-    if (!agent || !ok) throw new AppError(ErrorCode.InvalidCredentials, 'Wrong email or password');
+    if (!agent || !ok) {
+      await this.throttle.failed(body.email);
+      throw new AppError(ErrorCode.InvalidCredentials, 'Wrong email or password');
+    }
+    await this.throttle.succeeded(body.email);
     return this.session(agent);
   }
 

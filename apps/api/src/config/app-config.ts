@@ -36,6 +36,8 @@ export class AppConfig {
   /** Express's `trust proxy`: false, a hop count, or the trusted proxies' addresses and ranges. */
   readonly trustProxy: false | number | string[];
   readonly socketRateLimits: SocketRateLimits;
+  /** Failed logins per account before a lockout (LOGIN_FAILURES_PER_ACCOUNT). */
+  readonly loginFailuresPerAccount: RateSetting;
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
 
@@ -66,6 +68,7 @@ export class AppConfig {
     this.allowedOrigins = [...new Set([...(e.ALLOWED_ORIGINS ?? []), ...defaults].map((o) => new URL(o).origin))];
     this.authRateLimitPerMinute = e.AUTH_RATE_LIMIT_PER_MINUTE;
     this.trustProxy = e.TRUST_PROXY;
+    this.loginFailuresPerAccount = e.LOGIN_FAILURES_PER_ACCOUNT;
     this.socketRateLimits = {
       messageSend: e.SOCKET_RATE_MESSAGE_SEND,
       threadStart: e.SOCKET_RATE_THREAD_START,

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { ClientEvent, ErrorCode } from '@parley/contracts';
 import type { Principal } from '../auth/principal';
 import type { AppError } from '../common/app-error';
+import { RateLimiters } from '../common/rate-limiters';
 import { AppConfig } from '../config/app-config';
 import { clientAddress, trustOf } from './client-address';
 import { eventClass, SocketLimits } from './socket.limits';
@@ -50,8 +51,14 @@ describe('eventClass and clientAddress', () => {
   });
 });
 
+/** The limits as the gateway module builds them, with the shared limiter factory's lifecycle at hand. */
+function limitsOf(config: AppConfig) {
+  const limiters = new RateLimiters(config);
+  return Object.assign(new SocketLimits(config, limiters), { start: () => limiters.onModuleInit(), stop: () => limiters.onApplicationShutdown() });
+}
+
 describe('SocketLimits in memory', () => {
-  const limits = new SocketLimits(
+  const limits = limitsOf(
     AppConfig.fromEnv({ ...base, SOCKET_RATE_MESSAGE_SEND: '5/10s', SOCKET_RATE_THREAD_START: '2/1m', SOCKET_RATE_HANDSHAKE_FAILED: '3/1m' }),
   );
 
@@ -99,9 +106,9 @@ describe('SocketLimits over Redis', () => {
 
   // The global setup found no Redis (and said so); under CI that fails the run instead.
   (redisUrl ? it : it.skip)('two nodes share one allowance per principal', async () => {
-    const [a, b] = [0, 1].map(() => new SocketLimits(AppConfig.fromEnv({ ...env, REDIS_URL: redisUrl })));
-    a.onModuleInit();
-    b.onModuleInit();
+    const [a, b] = [0, 1].map(() => limitsOf(AppConfig.fromEnv({ ...env, REDIS_URL: redisUrl })));
+    a.start();
+    b.start();
     try {
       const p = visitor();
       // Until both are connected their memory fallbacks would answer.
@@ -118,14 +125,14 @@ describe('SocketLimits over Redis', () => {
       expect(admitted).toBe(10);
       expect(refused).toBe(20);
     } finally {
-      await Promise.all([a.onApplicationShutdown(), b.onApplicationShutdown()]);
+      await Promise.all([a.stop(), b.stop()]);
     }
   });
 
   it('with Redis unreachable, each node limits from memory instead of refusing everyone', async () => {
     // Port 9 (discard) on loopback: nothing listens there.
-    const limits = new SocketLimits(AppConfig.fromEnv({ ...env, REDIS_URL: 'redis://127.0.0.1:9' }));
-    limits.onModuleInit();
+    const limits = limitsOf(AppConfig.fromEnv({ ...env, REDIS_URL: 'redis://127.0.0.1:9' }));
+    limits.start();
     try {
       expect(limits.shared).toBe(false);
       const p = visitor();
@@ -133,7 +140,7 @@ describe('SocketLimits over Redis', () => {
       expect(run.passed).toBe(10);
       expect(run.refusal?.code).toBe(ErrorCode.RateLimited);
     } finally {
-      await limits.onApplicationShutdown();
+      await limits.stop();
     }
   });
 });

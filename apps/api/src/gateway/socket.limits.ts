@@ -1,16 +1,13 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ClientEvent, ErrorCode } from '@parley/contracts';
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { createClient } from 'redis';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Principal } from '../auth/principal';
-import { AppError } from '../common/app-error';
-import { within } from '../common/within';
+import { RateLimiters, rateLimited } from '../common/rate-limiters';
 import { AppConfig, type RateSetting } from '../config/app-config';
 import { toAckFailure } from './ack.interceptor';
 import { type Trust, trustOf } from './client-address';
 import type { ParleySocket } from './socket-types';
 
-type RedisClient = ReturnType<typeof createClient>;
 export type EventClass = 'messageSend' | 'threadStart' | 'typing' | 'other';
 
 const CLASS_OF: Readonly<Record<string, EventClass>> = {
@@ -20,16 +17,9 @@ const CLASS_OF: Readonly<Record<string, EventClass>> = {
 };
 /** Handshakes refused for these count as failed: someone is trying tokens. */
 const FAILED_HANDSHAKE_CODES: readonly string[] = [ErrorCode.Unauthenticated, ErrorCode.TokenExpired, ErrorCode.Forbidden];
-const reconnectStrategy = (retries: number) => Math.min(50 * 2 ** retries, 1000);
-const REDIS_CLOSE_MS = 1000;
 
 export function eventClass(event: string): EventClass {
   return CLASS_OF[event] ?? 'other';
-}
-
-function rateLimited(what: string, res: RateLimiterRes): AppError {
-  const retryAfterMs = Math.max(1, Math.ceil(res.msBeforeNext));
-  return new AppError(ErrorCode.RateLimited, `Too many ${what}; try again in ${Math.ceil(retryAfterMs / 1000)} s`, undefined, retryAfterMs);
 }
 
 /**
@@ -41,9 +31,8 @@ function rateLimited(what: string, res: RateLimiterRes): AppError {
  * in memory (a single node needs nothing else).
  */
 @Injectable()
-export class SocketLimits implements OnModuleInit, OnApplicationShutdown {
+export class SocketLimits {
   private readonly log = new Logger('RateLimits');
-  private client: RedisClient | undefined;
   private readonly events: Record<EventClass, RateLimiterAbstract>;
   private readonly handshakes: RateLimiterAbstract;
   private readonly failedHandshakes: RateLimiterAbstract;
@@ -53,10 +42,12 @@ export class SocketLimits implements OnModuleInit, OnApplicationShutdown {
   /** Whose X-Forwarded-For is believed for the handshake limits (TRUST_PROXY). */
   readonly trust: Trust;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly limiters: RateLimiters,
+  ) {
     this.trust = trustOf(config.trustProxy);
     const limits = config.socketRateLimits;
-    if (config.redisUrl) this.client = this.redisClient(config.redisUrl);
     this.events = {
       messageSend: this.limiter('ev:send', limits.messageSend),
       threadStart: this.limiter('ev:start', limits.threadStart),
@@ -71,12 +62,7 @@ export class SocketLimits implements OnModuleInit, OnApplicationShutdown {
 
   /** Whether the counters are shared with the other nodes (Redis connected) rather than this node's own. */
   get shared(): boolean {
-    return this.client?.isReady ?? false;
-  }
-
-  onModuleInit(): void {
-    // The node starts without Redis (the memory limiters answer meanwhile); node-redis keeps trying.
-    this.client?.connect().catch(() => undefined);
+    return this.limiters.shared;
   }
 
   /**
@@ -122,12 +108,6 @@ export class SocketLimits implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    if (client?.isOpen) await within(client.close(), REDIS_CLOSE_MS, 'Redis close').catch(() => client.destroy());
-  }
-
   /** Consumes a point; a limiter that fails (it should not: Redis falls back) lets the request through. */
   private async take(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
     try {
@@ -139,34 +119,6 @@ export class SocketLimits implements OnModuleInit, OnApplicationShutdown {
   }
 
   private limiter(prefix: string, s: RateSetting): RateLimiterAbstract {
-    const opts = { keyPrefix: `parley:rl:${prefix}`, points: s.points, duration: s.durationSeconds };
-    const memory = new RateLimiterMemory(opts);
-    if (!this.client) return memory;
-    return new RateLimiterRedis({
-      ...opts,
-      storeClient: this.client,
-      useRedisPackage: true,
-      // While Redis is not connected, go straight to the memory limiter instead of waiting on it.
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: memory,
-      // A key over its limit is refused from memory until its window ends: a client hammering
-      // a limit costs this node no Redis round trips.
-      inMemoryBlockOnConsumed: s.points,
-    });
-  }
-
-  private redisClient(url: string): RedisClient {
-    // Commands fail at once while Redis is away (then the memory limiters answer), not queue.
-    const client: RedisClient = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy, connectTimeout: 2000 } });
-    let healthy = true;
-    client.on('error', (err: Error) => {
-      if (healthy) this.log.warn(`redis: ${err.message || err.name}; limits are per node until it is back`);
-      healthy = false;
-    });
-    client.on('ready', () => {
-      if (!healthy) this.log.log('redis: connected again; limits are shared by the nodes again');
-      healthy = true;
-    });
-    return client;
+    return this.limiters.create(prefix, s);
   }
 }
