@@ -11,11 +11,12 @@ import { conversation } from './scenarios/conversation';
 import { fanout } from './scenarios/fanout';
 import { idle } from './scenarios/idle';
 import { loader } from './scenarios/loader';
+import { poison } from './scenarios/poison';
 import { profile } from './scenarios/profile';
 import { reconnect } from './scenarios/reconnect';
 import { smoke, smokeProblems } from './scenarios/smoke';
 
-const SCENARIOS = ['conversation', 'fanout', 'idle', 'reconnect', 'two-nodes', 'profile', 'smoke', 'loader'] as const;
+const SCENARIOS = ['conversation', 'fanout', 'idle', 'reconnect', 'two-nodes', 'profile', 'smoke', 'loader', 'poison'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -68,6 +69,10 @@ async function main(): Promise<number> {
       return 0;
     case 'profile':
       await profile(ctx);
+      return 0;
+    case 'poison':
+      // A figure, not a verdict: the ratio is printed and written with the run's conditions.
+      await poison(ctx);
       return 0;
     case 'loader':
       // A figure, not a verdict: a slow loader warns (see the scenario) and still exits 0.
