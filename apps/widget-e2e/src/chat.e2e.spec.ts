@@ -91,6 +91,24 @@ describe('the widget on a customer site', () => {
     expect(w.problems).toEqual([]);
   });
 
+  it('shows text with a U+202E in its own direction, isolated, so it cannot reorder the widget', async () => {
+    const me = visitor('Rhea');
+    const w = await Widget.open(context, `${s.host}/`);
+    await w.startChat(me.name, me.email);
+    const thread = await agent.threadOf(me.email);
+    await agent.claim(thread.id);
+    const body = 'Your file: \u202egpj.exe';
+    await agent.send(thread.id, body);
+    const shown = w.message('gpj.exe');
+    await shown.waitFor(WAIT);
+    const bidi = (selector: string) =>
+      shown.locator(selector).evaluate((e) => ({ text: e.textContent, dir: e.getAttribute('dir'), unicodeBidi: getComputedStyle(e).unicodeBidi }));
+    expect(await bidi('.body')).toEqual({ text: body, dir: 'auto', unicodeBidi: 'plaintext' });
+    expect(await bidi('.who')).toEqual({ text: 'Ada', dir: 'auto', unicodeBidi: 'isolate' });
+    expect(await w.frame.locator('.agent-name').evaluate((e) => [e.getAttribute('dir'), getComputedStyle(e).unicodeBidi])).toEqual(['auto', 'isolate']);
+    expect(w.problems).toEqual([]);
+  });
+
   it('counts unread agent messages on the button while the popup is hidden', async () => {
     const me = visitor('Uma');
     const w = await Widget.open(context, `${s.host}/`);

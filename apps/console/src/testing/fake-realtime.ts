@@ -15,6 +15,7 @@ export class FakeRealtime {
   readonly connectionCount = signal(0);
   readonly banner = signal<BannerState>(null);
   readonly unsent = signal(0);
+  readonly slowDown = signal(false);
   readonly state = signal<'idle' | 'connecting' | 'connected' | 'reconnecting' | 'unauthorized'>('connected');
   requestResult: (event: ClientEventName, payload: unknown) => Promise<unknown> = () => Promise.resolve({});
 

@@ -61,7 +61,7 @@ import { SessionStore } from './session.store';
               <button type="button" class="primary" [disabled]="session.busy()" (click)="session.startNew()">Start a new conversation</button>
             </div>
           } @else {
-            <pw-composer (sent)="conversation.send($event)" (typing)="conversation.typed()" />
+            <pw-composer [slowDown]="conversation.slowDown()" (sent)="conversation.send($event)" (typing)="conversation.typed()" />
           }
           @if (session.error()) {
             <p class="problem footer-problem" role="alert">{{ session.error() }}</p>

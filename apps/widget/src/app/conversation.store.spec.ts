@@ -90,13 +90,17 @@ describe('ConversationStore', () => {
     expect(t.realtime.retried).toEqual(['c-9']);
   });
 
-  it('re-reads the thread after reconnecting, and goes back to the form when the socket refuses the token', async () => {
+  it('re-reads the thread after reconnecting, follows the slow-down, and goes back to the form when the socket refuses the token', async () => {
     const t = setup();
     const { thread } = returning(t);
     await t.session.init();
     t.api.getThread.mockClear().mockResolvedValue({ ...thread, status: 'active', assignedAgent: { id: 'a-1', name: 'Ada' } });
     t.realtime.setState('reconnecting');
     expect(t.conversation.connection()).toBe('reconnecting');
+    t.realtime.setSlowDown(true);
+    expect(t.conversation.slowDown()).toBe(true);
+    t.realtime.setSlowDown(false);
+    expect(t.conversation.slowDown()).toBe(false);
     t.realtime.setState('connected');
     await t.flush();
     expect(t.api.getThread).toHaveBeenCalledTimes(1);

@@ -29,11 +29,14 @@ export class ConversationStore {
   private readonly _feed = signal<FeedSnapshot | null>(null);
   private readonly _agentTyping = signal<string | null>(null);
   private readonly _connection = signal<ConnectionState>('idle');
+  private readonly _slowDown = signal(false);
   private readonly _now = signal(Date.now());
 
   readonly thread = this._thread.asReadonly();
   readonly agentTyping = this._agentTyping.asReadonly();
   readonly connection = this._connection.asReadonly();
+  /** The server is holding the visitor's messages back for a moment (rate limit); they go out by themselves. */
+  readonly slowDown = this._slowDown.asReadonly();
 
   readonly messages = computed(() => this._feed()?.messages ?? []);
   readonly outgoing = computed(() => this._feed()?.outgoing ?? []);
@@ -181,6 +184,7 @@ export class ConversationStore {
       // Back after a drop: the thread may have been claimed or closed meanwhile.
       if (s === 'connected') void this.refreshThread();
     });
+    client.onSlowDown((s) => this._slowDown.set(s));
     client.on(ServerEvent.ThreadUpdated, (t) => this.setThread(t));
     client.on(ServerEvent.MessageCreated, (m) => {
       if (m.threadId !== this._thread()?.id || !fromSupport(m)) return;

@@ -61,4 +61,14 @@ describe('TranscriptComponent', () => {
     expect(retried).toEqual(['b']);
     expect(discarded).toEqual(['b']);
   });
+
+  it('lays out names and bodies in their own direction, isolated, so U+202E cannot reorder the page', () => {
+    const out: OutgoingMessage = { threadId: t.id, clientMsgId: 'c1', body: 'on its way \u202e', state: 'pending', createdAt: '2026-01-01T10:00:00.000Z' };
+    const { el } = render([message(t, 1, { authorName: '\u202eVera', body: 'שלום\n\u202ehello' })], [out]);
+    const dirs = (selector: string) => [...el.querySelectorAll(selector)].map((e) => e.getAttribute('dir'));
+    expect(dirs('.bubble')).toEqual(['auto', 'auto']);
+    expect(dirs('[data-testid=message] .author')).toEqual(['auto']);
+    expect(el.querySelector('.bubble')?.textContent).toBe('שלום\n\u202ehello');
+    expect(el.querySelector('.author')?.textContent).toBe('\u202eVera');
+  });
 });

@@ -19,7 +19,8 @@ const STICK_PX = 120;
 /**
  * A thread's transcript: visitor messages on the left, agents' on the right, system notes in the
  * middle, then this agent's messages that are still on their way (sending, or failed with a
- * retry). Bodies are interpolated, so they are always text, never markup.
+ * retry). Bodies are interpolated, so they are always text, never markup; names and bodies take
+ * their direction from their own text and are isolated, so a U+202E in them cannot reorder the page.
  */
 @Component({
   selector: 'app-transcript',
@@ -41,13 +42,13 @@ const STICK_PX = 120;
               <li class="msg" [class.theirs]="m.authorType === 'visitor'" [class.ours]="m.authorType !== 'visitor'"
                   [class.bot]="m.authorType === 'bot'" [attr.data-seq]="m.seq" data-testid="message">
                 <div class="meta">
-                  <span class="author">{{ authorLabel(m) }}</span>
+                  <span class="author" dir="auto">{{ authorLabel(m) }}</span>
                   <time [attr.datetime]="m.createdAt" [title]="dateTime(m.createdAt)">{{ time(m.createdAt) }}</time>
                   @if (m.authorType === 'agent' && m.authorId === meId()) {
                     <span class="state sent" title="Sent"><app-icon name="check" [size]="12" /><span class="sr-only">Sent</span></span>
                   }
                 </div>
-                <div class="bubble">{{ m.body }}</div>
+                <div class="bubble" dir="auto">{{ m.body }}</div>
               </li>
             }
           }
@@ -62,7 +63,7 @@ const STICK_PX = 120;
                 <span class="state failed"><app-icon name="alert" [size]="12" /> Not sent{{ o.error ? ': ' + o.error.message : '' }}</span>
               }
             </div>
-            <div class="bubble">{{ o.body }}</div>
+            <div class="bubble" dir="auto">{{ o.body }}</div>
             @if (o.state === 'failed') {
               <div class="failed-actions">
                 <button type="button" class="btn btn-small" (click)="retry.emit(o.clientMsgId)"><app-icon name="retry" [size]="14" /> Retry</button>

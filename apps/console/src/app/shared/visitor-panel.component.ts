@@ -14,8 +14,8 @@ import { StatusChipComponent } from './status-chip.component';
     <div class="who">
       <app-avatar [name]="t.visitor.name" [size]="48" />
       <div class="who-text">
-        <h2 class="name">{{ t.visitor.name }}</h2>
-        <a class="email" [href]="'mailto:' + t.visitor.email">{{ t.visitor.email }}</a>
+        <h2 class="name" dir="auto">{{ t.visitor.name }}</h2>
+        <a class="email" dir="auto" [href]="'mailto:' + t.visitor.email">{{ t.visitor.email }}</a>
       </div>
     </div>
     <dl class="facts">
@@ -24,7 +24,7 @@ import { StatusChipComponent } from './status-chip.component';
       @if (t.status === 'queued') {
         <div><dt>Waiting for</dt><dd class="tabular">{{ waited() }}</dd></div>
       }
-      <div><dt>Assigned to</dt><dd>{{ t.assignedAgent?.name ?? 'Nobody yet' }}</dd></div>
+      <div><dt>Assigned to</dt><dd><span class="agent-name" [attr.dir]="t.assignedAgent ? 'auto' : null">{{ t.assignedAgent?.name ?? 'Nobody yet' }}</span></dd></div>
       @if (t.closedAt) {
         <div><dt>Closed</dt><dd>{{ dateTime(t.closedAt) }}{{ closedBy() }}</dd></div>
       }
@@ -40,7 +40,7 @@ import { StatusChipComponent } from './status-chip.component';
             <li>
               <a [routerLink]="['/closed', h.id]">
                 <span class="h-date">{{ dateTime(h.createdAt) }}</span>
-                <span class="h-preview">{{ h.preview ?? 'No message' }}</span>
+                <span class="h-preview" [attr.dir]="h.preview ? 'auto' : null">{{ h.preview ?? 'No message' }}</span>
               </a>
             </li>
           }

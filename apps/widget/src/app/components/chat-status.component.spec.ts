@@ -23,6 +23,7 @@ describe('ChatStatusComponent', () => {
   it("names the agent once claimed, and says when the connection is lost", () => {
     const s = render({ status: 'active', agentName: 'Ada', connection: 'reconnecting' });
     expect(s.el.querySelector('.agent-name')?.textContent).toBe('Ada');
+    expect(s.el.querySelector('.agent-name')?.getAttribute('dir')).toBe('auto');
     expect(s.el.querySelector('.banner.offline')?.textContent).toContain('Reconnecting');
   });
 });

@@ -22,7 +22,7 @@ import type { ConnectionState } from '@parley/realtime-client';
       @case ('active') {
         <div class="status agent">
           <span class="avatar" aria-hidden="true">{{ (agentName() ?? '?').charAt(0) }}</span>
-          <span>You're chatting with <strong class="agent-name">{{ agentName() }}</strong></span>
+          <span>You're chatting with <strong class="agent-name" dir="auto">{{ agentName() }}</strong></span>
           <button type="button" class="link end" (click)="end.emit()">End chat</button>
         </div>
       }

@@ -44,4 +44,16 @@ describe('ComposerComponent', () => {
     expect(c.sent).toEqual([]);
     expect(c.fixture.nativeElement.querySelector('button').disabled).toBe(true);
   });
+
+  it('says politely, in a live region, that messages are held back while the server slows the visitor down', () => {
+    const c = render();
+    const region = must((c.fixture.nativeElement as HTMLElement).querySelector('[role="status"]'));
+    expect(region.textContent?.trim()).toBe('');
+    c.fixture.componentRef.setInput('slowDown', true);
+    c.fixture.detectChanges();
+    expect(region.textContent?.trim()).toBe("You're sending messages quickly — we'll send the rest in a moment.");
+    c.fixture.componentRef.setInput('slowDown', false);
+    c.fixture.detectChanges();
+    expect(region.textContent?.trim()).toBe('');
+  });
 });

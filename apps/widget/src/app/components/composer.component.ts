@@ -1,11 +1,21 @@
 import { ChangeDetectionStrategy, Component, type ElementRef, input, output, signal, viewChild } from '@angular/core';
 import { LIMITS } from '@parley/contracts';
 
-/** Where the visitor writes. Enter sends, Shift+Enter starts a new line. */
+/**
+ * Where the visitor writes. Enter sends, Shift+Enter starts a new line. While the server holds
+ * messages back for coming too fast they wait in the outbox and go out by themselves; the notice
+ * says so, so the visitor neither thinks them lost nor sends them again. Its live region is always
+ * in the page so that screen readers announce the text when it appears.
+ */
 @Component({
   selector: 'pw-composer',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
+    <div class="slow-region" role="status">
+      @if (slowDown()) {
+        <p class="slow">You're sending messages quickly — we'll send the rest in a moment.</p>
+      }
+    </div>
     <form class="composer" (submit)="submit($event)">
       <label class="sr-only" for="pw-message">Your message</label>
       <textarea
@@ -25,6 +35,7 @@ import { LIMITS } from '@parley/contracts';
 })
 export class ComposerComponent {
   readonly disabled = input(false);
+  readonly slowDown = input(false);
   readonly sent = output<string>();
   readonly typing = output<void>();
 

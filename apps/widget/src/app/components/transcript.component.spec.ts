@@ -48,4 +48,15 @@ describe('TranscriptComponent', () => {
     expect(retried).toEqual(['two']);
     expect(el.querySelector('.typing')?.textContent).toContain('Ada is typing');
   });
+
+  it('lays out names and bodies in their own direction, isolated, so U+202E cannot reorder the page', () => {
+    const out: OutgoingMessage = { threadId: id, clientMsgId: 'c-1', body: 'on its way \u202e', state: 'pending', createdAt: '' };
+    const { el } = render([aMessage(id, 1, { authorName: '\u202eAda', body: 'שלום\nhello \u202e' })], [out], '\u202eAda');
+    const attrs = (selector: string) => [...el.querySelectorAll(selector)].map((e) => e.getAttribute('dir'));
+    expect(attrs('.body')).toEqual(['auto', 'auto']);
+    expect(attrs('.who')).toEqual(['auto']);
+    expect(attrs('.typing [dir]')).toEqual(['auto']);
+    expect(el.querySelector('.body')?.textContent).toBe('שלום\nhello \u202e');
+    expect(el.querySelector('.typing [dir]')?.textContent).toBe('\u202eAda');
+  });
 });

@@ -7,6 +7,8 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
 /**
  * The conversation: stored messages in seq order, then the visitor's messages still on their way.
  * Every text is interpolated, so Angular writes it as text: an agent's `<b>` stays visible as `<b>`.
+ * Names and bodies take their direction from their own text (`dir="auto"`) and are isolated, so
+ * right-to-left text or a stray U+202E in them cannot reorder the words around them.
  */
 @Component({
   selector: 'pw-transcript',
@@ -19,16 +21,16 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
         } @else {
           <li class="msg" [class.me]="m.authorType === 'visitor'" [attr.data-seq]="m.seq">
             @if (m.authorType !== 'visitor') {
-              <span class="who">{{ m.authorName ?? 'Support' }}</span>
+              <span class="who" dir="auto">{{ m.authorName ?? 'Support' }}</span>
             }
-            <p class="body">{{ m.body }}</p>
+            <p class="body" dir="auto">{{ m.body }}</p>
             <time [attr.datetime]="m.createdAt">{{ time(m.createdAt) }}</time>
           </li>
         }
       }
       @for (o of outgoing(); track o.clientMsgId) {
         <li class="msg me out" [class.failed]="o.state === 'failed'">
-          <p class="body">{{ o.body }}</p>
+          <p class="body" dir="auto">{{ o.body }}</p>
           @if (o.state === 'failed') {
             <span class="state">Not sent. <button type="button" class="link" (click)="retry.emit(o.clientMsgId)">Try again</button></span>
           } @else {
@@ -38,7 +40,7 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
       }
     </ol>
     @if (typing()) {
-      <p class="typing" role="status"><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>{{ typing() }} is typing…</p>
+      <p class="typing" role="status"><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span><span class="name" dir="auto">{{ typing() }}</span> is typing…</p>
     }
   `,
 })

@@ -58,11 +58,13 @@ export function aSession(name = 'Vera', email = 'vera@example.com'): VisitorSess
 export class FakeRealtime {
   options!: RealtimeClientOptions;
   state: ConnectionState = 'idle';
+  slowDown = false;
   readonly sent: { threadId: string; body: string }[] = [];
   readonly requests: [string, unknown][] = [];
   readonly retried: string[] = [];
   readonly watching = new Map<string, (s: FeedSnapshot) => void>();
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
+  private readonly slowDownListeners = new Set<(slowDown: boolean) => void>();
   private readonly listeners = new Map<string, Set<(payload: never) => void>>();
   connect = jest.fn(() => this.setState('connected'));
   disconnect = jest.fn(() => this.setState('idle'));
@@ -76,6 +78,12 @@ export class FakeRealtime {
     this.stateListeners.add(listener);
     listener(this.state);
     return () => this.stateListeners.delete(listener);
+  }
+
+  onSlowDown(listener: (slowDown: boolean) => void): () => void {
+    this.slowDownListeners.add(listener);
+    listener(this.slowDown);
+    return () => this.slowDownListeners.delete(listener);
   }
 
   on(event: string, listener: (payload: never) => void): () => void {
@@ -118,6 +126,12 @@ export class FakeRealtime {
   setState(s: ConnectionState): void {
     this.state = s;
     for (const l of this.stateListeners) l(s);
+  }
+
+  /** The server starts (true) or stops (false) refusing messages as too fast. */
+  setSlowDown(value: boolean): void {
+    this.slowDown = value;
+    for (const l of this.slowDownListeners) l(value);
   }
 }
 

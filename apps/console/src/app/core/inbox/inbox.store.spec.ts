@@ -38,7 +38,7 @@ describe('InboxStore', () => {
     const t = thread();
     bed.realtime.emit(ServerEvent.ThreadCreated, t);
     expect(store.queue().map((q) => q.id)).toEqual([t.id]);
-    expect(alert).toHaveBeenCalledWith(expect.objectContaining({ title: 'Vera is waiting' }));
+    expect(alert).toHaveBeenCalledWith(expect.objectContaining({ title: '\u2068Vera\u2069 is waiting' }));
     bed.realtime.emit(ServerEvent.ThreadUpdated, { ...t, status: 'active', assignedAgent: { id: OTHER.id, name: OTHER.name }, updatedAt: '2026-01-01T10:00:05.000Z' });
     expect(store.queue()).toEqual([]);
     expect(store.mine()).toEqual([]);

@@ -6,6 +6,7 @@ import { AttentionService } from '../attention/attention.service';
 import { RealtimeService } from '../realtime/realtime.service';
 import { SessionStore } from '../session/session.store';
 import { LOCAL_STORAGE, readJson, StorageKeys, writeJson } from '../storage/browser-storage';
+import { isolated } from '../../shared/bidi';
 
 export interface LatestMessage {
   body: string;
@@ -209,7 +210,7 @@ export class InboxStore {
     this.absorb(thread, true);
     if (isNew && thread.status === 'queued') {
       this.attention.alert({
-        title: `${thread.visitor.name} is waiting`,
+        title: `${isolated(thread.visitor.name)} is waiting`,
         body: thread.preview ?? thread.visitor.email,
         url: `/queue/${thread.id}`,
         tag: thread.id,

@@ -8,12 +8,18 @@ import { REALTIME_CLIENT_FACTORY, RealtimeService } from './realtime.service';
 
 class FakeClient {
   stateListener: (s: ConnectionState) => void = () => undefined;
+  slowDownListener: (slowDown: boolean) => void = () => undefined;
   connected = false;
   disconnected = false;
   constructor(readonly options: RealtimeClientOptions) {}
   onState(l: (s: ConnectionState) => void) {
     this.stateListener = l;
     l('idle');
+    return () => undefined;
+  }
+  onSlowDown(l: (slowDown: boolean) => void) {
+    this.slowDownListener = l;
+    l(false);
     return () => undefined;
   }
   connect() {
@@ -51,6 +57,15 @@ describe('RealtimeService', () => {
     client().stateListener('connected');
     expect(service.banner()).toBeNull();
     expect(service.connectionCount()).toBe(1);
+  });
+
+  it('follows the slow-down the server imposes on sending', async () => {
+    const { service, client } = await setup();
+    expect(service.slowDown()).toBe(false);
+    client().slowDownListener(true);
+    expect(service.slowDown()).toBe(true);
+    client().slowDownListener(false);
+    expect(service.slowDown()).toBe(false);
   });
 
   it('shows the banner while reconnecting, then says it is back, and counts the reconnection', async () => {

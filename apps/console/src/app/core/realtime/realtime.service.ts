@@ -43,6 +43,7 @@ export class RealtimeService {
   private readonly restored = signal(false);
   private readonly outbox = signal<readonly OutgoingMessage[]>([]);
   private readonly connections = signal(0);
+  private readonly slowingDown = signal(false);
   private readonly client: RealtimeClient;
 
   readonly state = this.connection.asReadonly();
@@ -50,6 +51,8 @@ export class RealtimeService {
   readonly connectionCount = this.connections.asReadonly();
   /** Messages written here that the server has not stored yet. */
   readonly unsent = computed(() => this.outbox().length);
+  /** The server is refusing this agent's messages for a moment (rate limit); the client sends them again by itself. */
+  readonly slowDown = this.slowingDown.asReadonly();
   readonly banner = computed<BannerState>(() => {
     const state = this.connection();
     if (state === 'connected') return this.restored() ? 'restored' : null;
@@ -75,6 +78,8 @@ export class RealtimeService {
     });
     this.outbox.set(this.client.pending());
 
+    const offSlowDown = this.client.onSlowDown((s) => this.slowingDown.set(s));
+
     let restoredTimer: ReturnType<typeof setTimeout> | undefined;
     const offState = this.client.onState((s) => {
       const wasAway = this.connection() === 'reconnecting' || (this.connection() === 'connecting' && this.connections() > 0);
@@ -97,6 +102,7 @@ export class RealtimeService {
 
     inject(DestroyRef).onDestroy(() => {
       offState();
+      offSlowDown();
       clearTimeout(slowTimer);
       clearTimeout(restoredTimer);
       globalThis.removeEventListener?.('online', setOnline);

@@ -16,8 +16,8 @@ import { HistoryStore } from './history.store';
       <section class="thread" aria-labelledby="closed-thread-title">
         <header class="thread-header">
           <div>
-            <h1 id="closed-thread-title" class="title">{{ t.visitor.name }}</h1>
-            <p class="subtitle"><span>{{ t.visitor.email }}</span> <app-status-chip [status]="t.status" /></p>
+            <h1 id="closed-thread-title" class="title" dir="auto">{{ t.visitor.name }}</h1>
+            <p class="subtitle"><span dir="auto">{{ t.visitor.email }}</span> <app-status-chip [status]="t.status" /></p>
           </div>
         </header>
         <div class="thread-body">

@@ -48,4 +48,25 @@ describe('ThreadListComponent', () => {
     const { el } = render('queue', []);
     expect(el.textContent).toContain('Nobody is waiting');
   });
+
+  it('lays out names, emails and previews in their own direction, isolated', () => {
+    const queued = thread({ visitor: { id: 'v1', name: '\u202eVera', email: 'vera@example.com' }, preview: '\u202eWhere?' });
+    const { el } = render('queue', [queued, thread({ preview: null })]);
+    const [first, second] = [...el.querySelectorAll('[data-testid=thread-item]')];
+    expect(first.querySelector('.name')?.getAttribute('dir')).toBe('auto');
+    expect(first.querySelector('.name')?.textContent).toBe('\u202eVera');
+    expect(first.querySelector('.email')?.getAttribute('dir')).toBe('auto');
+    expect(first.querySelector('.preview')?.getAttribute('dir')).toBe('auto');
+    // "No message yet" is the console's own words, in the console's direction.
+    expect(second.querySelector('.preview')?.hasAttribute('dir')).toBe(false);
+  });
+
+  it("isolates the last message of the agent's own threads", () => {
+    const mine = thread({ status: 'active' });
+    const list = render('mine', [mine]);
+    list.fixture.componentRef.setInput('latest', { [mine.id]: { body: '\u202eok', byMe: true, createdAt: mine.createdAt } });
+    list.fixture.detectChanges();
+    expect(list.el.querySelector('.preview')?.textContent).toBe('You: \u202eok');
+    expect(list.el.querySelector('.preview .text')?.getAttribute('dir')).toBe('auto');
+  });
 });

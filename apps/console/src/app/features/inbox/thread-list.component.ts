@@ -20,7 +20,7 @@ export type ListKind = 'queue' | 'mine';
             <app-avatar [name]="t.visitor.name" [size]="36" />
             <span class="body">
               <span class="line">
-                <span class="name">{{ t.visitor.name }}</span>
+                <span class="name" dir="auto">{{ t.visitor.name }}</span>
                 @if (kind() === 'queue') {
                   <span class="waited" [attr.aria-label]="'waiting ' + elapsed(t.createdAt)">
                     <app-icon name="clock" [size]="12" /> {{ elapsed(t.createdAt) }}
@@ -34,11 +34,11 @@ export type ListKind = 'queue' | 'mine';
                   </span>
                 }
               </span>
-              <span class="email">{{ t.visitor.email }}</span>
+              <span class="email" dir="auto">{{ t.visitor.email }}</span>
               @if (kind() === 'mine' && latest()[t.id]; as last) {
-                <span class="preview" [class.strong]="unread()[t.id]">{{ last.byMe ? 'You: ' : '' }}{{ last.body }}</span>
+                <span class="preview" [class.strong]="unread()[t.id]">{{ last.byMe ? 'You: ' : '' }}<span class="text" dir="auto">{{ last.body }}</span></span>
               } @else {
-                <span class="preview" [class.none]="!t.preview" [class.beside-button]="kind() === 'queue'">{{ t.preview ?? 'No message yet' }}</span>
+                <span class="preview" [class.none]="!t.preview" [class.beside-button]="kind() === 'queue'" [attr.dir]="t.preview ? 'auto' : null">{{ t.preview ?? 'No message yet' }}</span>
               }
             </span>
           </a>

@@ -73,4 +73,26 @@ describe('ComposerComponent', () => {
     const { box } = setup('half-written reply');
     expect(box.value).toBe('half-written reply');
   });
+
+  it('says politely, in a live region, that messages are held back while the server slows the agent down', () => {
+    const { fixture, el } = setup();
+    const region = el.querySelector('[role="status"]') as HTMLElement;
+    expect(region.textContent?.trim()).toBe('');
+    fixture.componentRef.setInput('slowDown', true);
+    fixture.detectChanges();
+    expect(region.textContent?.trim()).toBe("You're sending messages quickly — we'll send the rest in a moment.");
+    fixture.componentRef.setInput('slowDown', false);
+    fixture.detectChanges();
+    expect(region.textContent?.trim()).toBe('');
+  });
+
+  it("isolates the visitor's name in the label and the placeholder", () => {
+    const { fixture, el, box } = setup();
+    fixture.componentRef.setInput('visitorName', '\u202eVera');
+    fixture.detectChanges();
+    const name = el.querySelector(`label[for="${box.id}"] [dir]`);
+    expect(name?.getAttribute('dir')).toBe('auto');
+    expect(name?.textContent).toBe('\u202eVera');
+    expect(box.placeholder).toBe('Reply to \u2068\u202eVera\u2069…');
+  });
 });

@@ -1,21 +1,30 @@
 import { ChangeDetectionStrategy, Component, computed, type ElementRef, input, output, signal, viewChild, effect } from '@angular/core';
 import { LIMITS } from '@parley/contracts';
+import { isolated } from '../../shared/bidi';
 import { IconComponent } from '../../shared/icon.component';
 
 /**
  * The reply box. Enter sends, Shift+Enter starts a new line; the count shows against the
  * server's 4,000-character limit and sending is refused past it. The text is owned by the
- * container (`draft` in, `draftChange` out), which keeps it as the thread's draft.
+ * container (`draft` in, `draftChange` out), which keeps it as the thread's draft. While the
+ * server holds messages back for coming too fast (`slowDown`), a notice says they will follow by
+ * themselves, so they are not taken for lost and sent twice; its live region stays in the page so
+ * screen readers announce the text when it appears.
  */
 @Component({
   selector: 'app-composer',
   imports: [IconComponent],
   template: `
     <form class="composer" (submit)="$event.preventDefault(); submit()" [class.over]="over()">
-      <label class="sr-only" [for]="inputId()">Reply to {{ visitorName() }}</label>
-      <textarea #box [id]="inputId()" rows="3" [value]="draft()" [placeholder]="'Reply to ' + visitorName() + '…'"
+      <label class="sr-only" [for]="inputId()">Reply to <span dir="auto">{{ visitorName() }}</span></label>
+      <textarea #box [id]="inputId()" rows="3" [value]="draft()" [placeholder]="placeholder()"
         (input)="onInput(box.value)" (keydown)="onKeydown($event)" [attr.aria-describedby]="inputId() + '-hint ' + inputId() + '-count'"
         [attr.aria-invalid]="over()" autocomplete="off" spellcheck="true"></textarea>
+      <div class="slow-region" role="status">
+        @if (slowDown()) {
+          <p class="slow">You're sending messages quickly — we'll send the rest in a moment.</p>
+        }
+      </div>
       <div class="bar">
         <span class="hint" [id]="inputId() + '-hint'"><kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line</span>
         <span class="count" [id]="inputId() + '-count'" [class.warn]="near()" [class.error]="over()" aria-live="polite">
@@ -36,6 +45,7 @@ export class ComposerComponent {
   readonly inputId = input('composer');
   /** Focus the box whenever this changes (a new thread opened). */
   readonly focusKey = input<string | null>(null);
+  readonly slowDown = input(false);
   readonly draftChange = output<string>();
   readonly send = output<string>();
   readonly typing = output<void>();
@@ -43,6 +53,7 @@ export class ComposerComponent {
   protected readonly max = LIMITS.messageBodyMax;
   private readonly text = signal('');
   private readonly box = viewChild.required<ElementRef<HTMLTextAreaElement>>('box');
+  protected readonly placeholder = computed(() => `Reply to ${isolated(this.visitorName())}…`);
   protected readonly length = computed(() => this.text().length);
   protected readonly over = computed(() => this.length() > this.max);
   protected readonly near = computed(() => !this.over() && this.length() > this.max * 0.9);

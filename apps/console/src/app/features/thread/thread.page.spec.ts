@@ -30,6 +30,7 @@ describe('ThreadPage', () => {
     fixture.detectChanges();
     expect([...el.querySelectorAll('.bubble')].map((b) => b.textContent)).toEqual(['first', 'second']);
     expect(el.querySelector('h1')?.textContent).toBe('Vera');
+    expect(el.querySelector('h1')?.getAttribute('dir')).toBe('auto');
     expect(el.querySelector('app-visitor-panel')?.textContent).toContain('vera@example.com');
   });
 
@@ -44,6 +45,18 @@ describe('ThreadPage', () => {
     expect(bed.realtime.sent).toEqual([{ threadId: t.id, body: 'Hello Vera' }]);
     expect(TestBed.inject(DraftStore).get(t.id)).toBe('');
     expect(bed.realtime.requests.some((r) => r.event === ClientEvent.Typing)).toBe(true);
+  });
+
+  it('tells the agent when the server holds their messages back, until it lets them through', async () => {
+    const { fixture, el, bed } = await render();
+    const notice = () => el.querySelector('app-composer [role="status"]')?.textContent?.trim();
+    expect(notice()).toBe('');
+    bed.realtime.slowDown.set(true);
+    fixture.detectChanges();
+    expect(notice()).toContain('sending messages quickly');
+    bed.realtime.slowDown.set(false);
+    fixture.detectChanges();
+    expect(notice()).toBe('');
   });
 
   it('restores a draft kept from before (an expired session, a reload)', async () => {

@@ -39,14 +39,6 @@ export class ThreadPage {
     const t = this.store.thread();
     return t ? formatElapsed(t.createdAt, this.now()) : '';
   });
-  /** Why there is no composer, when there is none. */
-  protected readonly readOnlyReason = computed(() => {
-    const t = this.store.thread();
-    if (!t) return '';
-    if (t.status === 'closed') return 'This conversation is closed.';
-    if (t.status === 'queued') return `${t.visitor.name} is waiting. Claim the conversation to reply.`;
-    return `${t.assignedAgent?.name ?? 'Another agent'} is handling this conversation.`;
-  });
 
   constructor() {
     effect(() => {

@@ -54,6 +54,8 @@ export class ThreadStore {
   /** The visitor's earlier, closed conversations (same email). */
   readonly history = this.previous.asReadonly();
   readonly isMine = computed(() => this.threadState()?.assignedAgent?.id === this.session.agent()?.id);
+  /** Messages are held back by the server's rate limit and go out by themselves shortly. */
+  readonly slowDown = computed(() => this.realtime.slowDown());
   readonly canWrite = computed(() => this.threadState()?.status === 'active' && this.isMine());
 
   constructor() {
