@@ -403,7 +403,7 @@ async function snapshot(key: string): Promise<unknown> {
     case 'delete /api-keys/{id}':
       return read('/api-keys', adminToken());
     case 'put /widget/settings':
-      return read('/widget/settings', adminToken());
+      return read('/widget/settings/admin', adminToken());
     default:
       return undefined;
   }
@@ -430,7 +430,7 @@ beforeAll(async () => {
     agent: [victim.agent.id, conv.agent.agent.id],
     apiKey: [(spareKey.body as { id: string }).id],
   };
-  widgetBefore = (await api('get', '/widget/settings')).body;
+  widgetBefore = (await api('get', '/widget/settings/admin', { token: adminToken() })).body;
 });
 
 afterAll(async () => {

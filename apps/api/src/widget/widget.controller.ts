@@ -1,5 +1,5 @@
 import { Body, Controller, Req, Res } from '@nestjs/common';
-import { type UpdateWidgetSettingsRequest, UpdateWidgetSettingsRequestSchema, type WidgetSettings } from '@parley/contracts';
+import { type PublicWidgetSettings, type UpdateWidgetSettingsRequest, UpdateWidgetSettingsRequestSchema, type WidgetSettings } from '@parley/contracts';
 import type { Request, Response } from 'express';
 import { ApiRoute } from '../auth/api-route.decorator';
 import { OriginPolicy } from '../common/origin-policy';
@@ -18,7 +18,7 @@ export class WidgetController {
    * header. A page on any other site cannot read the settings, and its loader draws no chat.
    */
   @ApiRoute('get /widget/settings')
-  settings(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<WidgetSettings> {
+  async settings(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<PublicWidgetSettings> {
     const origin = req.headers.origin;
     res.vary('Origin');
     res.setHeader('Cache-Control', 'no-cache');
@@ -26,6 +26,13 @@ export class WidgetController {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     }
+    // Only what the widget draws: the list of allowed sites is the admin's business.
+    const { allowedOrigins: _sites, ...shown } = await this.widget.get();
+    return shown;
+  }
+
+  @ApiRoute('get /widget/settings/admin')
+  adminSettings(): Promise<WidgetSettings> {
     return this.widget.get();
   }
 

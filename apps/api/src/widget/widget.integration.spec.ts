@@ -42,14 +42,18 @@ describeBackends('widget settings', (backend) => {
     await db?.drop();
   });
 
-  it('starts with defaults anyone may read', async () => {
+  it('starts with defaults anyone may read, the list of allowed sites for admins only', async () => {
     const res = await actors.http.get('/api/v1/widget/settings').expect(200);
     const s = res.body as WidgetSettings;
     expect(s.title).toBe('Chat with us');
     expect(s.greetingLines).toHaveLength(2);
     expect(s.color).toMatch(/^#[0-9a-f]{6}$/i);
-    expect(s.allowedOrigins).toEqual([]);
+    // The public answer is what the widget draws; which sites may embed it is not for every page to read.
+    expect(Object.keys(s).sort()).toEqual(['color', 'greetingLines', 'title', 'updatedAt']);
     expect(Date.parse(s.updatedAt)).not.toBeNaN();
+    const full = (await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body as WidgetSettings;
+    expect(full).toEqual({ ...s, allowedOrigins: [] });
+    await actors.http.get('/api/v1/widget/settings/admin').expect(401);
   });
 
   it('lets an admin change them, normalising and de-duplicating the origins', async () => {
@@ -58,7 +62,9 @@ describeBackends('widget settings', (backend) => {
     const s = res.body as WidgetSettings;
     expect(s).toMatchObject({ title: 'Ask EVA', greetingLines: valid.greetingLines, color: '#0B7A75', allowedOrigins: [SHOP, BLOG] });
     expect(Date.parse(s.updatedAt)).toBeGreaterThanOrEqual(Date.parse(before.updatedAt));
-    expect((await actors.http.get('/api/v1/widget/settings').expect(200)).body).toEqual(s);
+    expect((await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body).toEqual(s);
+    const { allowedOrigins: _sites, ...shown } = s;
+    expect((await actors.http.get('/api/v1/widget/settings').expect(200)).body).toEqual(shown);
   });
 
   it('validates the body and names each bad field', async () => {

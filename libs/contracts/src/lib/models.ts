@@ -93,3 +93,7 @@ export const WidgetSettingsSchema = z.object({
   updatedAt: Timestamp,
 });
 export type WidgetSettings = z.infer<typeof WidgetSettingsSchema>;
+
+/** What the public settings route answers: only what the widget draws (not the list of allowed sites). */
+export const PublicWidgetSettingsSchema = WidgetSettingsSchema.omit({ allowedOrigins: true });
+export type PublicWidgetSettings = z.infer<typeof PublicWidgetSettingsSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode, type REST_ROUTE_BASES } from './constants';
-import { AgentSchema, ApiKeySchema, MessageSchema, ThreadSchema, VisitorSchema, WidgetSettingsSchema } from './models';
+import { AgentSchema, ApiKeySchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WidgetSettingsSchema } from './models';
 import {
   AssignThreadRequestSchema,
   AuthResponseSchema,
@@ -64,7 +64,8 @@ export const REST_ROUTES = [
   { method: 'post', path: '/agents', summary: 'Create an agent (admin)', tag: 'agents', callers: ['admin'], body: CreateAgentRequestSchema, status: 201, response: AgentSchema, errors: [ErrorCode.EmailTaken] },
   { method: 'patch', path: '/agents/me', summary: "Set the signed-in agent's presence (online or away)", tag: 'agents', callers: ['agent'], body: UpdatePresenceRequestSchema, status: 200, response: AgentSchema },
   { method: 'patch', path: '/agents/{id}', summary: 'Rename, change the role of, deactivate or reactivate an agent (admin)', tag: 'agents', callers: ['admin'], params: idParams, body: UpdateAgentRequestSchema, status: 200, response: AgentSchema, errors: [ErrorCode.AgentNotFound] },
-  { method: 'get', path: '/widget/settings', summary: 'What the widget shows: title, greeting lines, colour (public)', tag: 'widget', callers: ['public'], status: 200, response: WidgetSettingsSchema },
+  { method: 'get', path: '/widget/settings', summary: 'What the widget shows: title, greeting lines, colour (public)', tag: 'widget', callers: ['public'], status: 200, response: PublicWidgetSettingsSchema },
+  { method: 'get', path: '/widget/settings/admin', summary: 'The widget settings with the sites allowed to embed it (admin)', tag: 'widget', callers: ['admin'], status: 200, response: WidgetSettingsSchema },
   { method: 'put', path: '/widget/settings', summary: 'Change the widget settings and the sites allowed to embed it (admin)', tag: 'widget', callers: ['admin'], body: UpdateWidgetSettingsRequestSchema, status: 200, response: WidgetSettingsSchema },
   { method: 'post', path: '/visitors/session', summary: 'Start a visitor session from the pre-chat form; returns the visitor token', tag: 'visitors', callers: ['public'], body: VisitorSessionRequestSchema, status: 201, response: VisitorSessionResponseSchema, errors: [ErrorCode.RateLimited] },
   { method: 'get', path: '/visitors/me', summary: 'The visitor of the token', tag: 'visitors', callers: ['visitor'], status: 200, response: VisitorSchema, errors: [ErrorCode.NotFound] },

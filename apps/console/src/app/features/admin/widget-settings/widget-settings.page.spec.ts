@@ -15,7 +15,7 @@ describe('WidgetSettingsPage', () => {
   async function render() {
     const { providers, bed } = consoleTestProviders();
     TestBed.configureTestingModule({ providers });
-    bed.backend.on('GET /widget/settings', { body: settings });
+    bed.backend.on('GET /widget/settings/admin', { body: settings });
     bed.backend.on('PUT /widget/settings', ({ body }) => ({ body: { ...(body as object), updatedAt: '2026-01-02T10:00:00.000Z' } }));
     const fixture = TestBed.createComponent(WidgetSettingsPage);
     fixture.detectChanges();

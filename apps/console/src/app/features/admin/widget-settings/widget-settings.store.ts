@@ -18,7 +18,7 @@ export class WidgetSettingsStore {
   async load(): Promise<void> {
     this.state.set('loading');
     try {
-      this.current.set(await this.api.call('get /widget/settings'));
+      this.current.set(await this.api.call('get /widget/settings/admin'));
       this.state.set('ready');
     } catch (err) {
       this.failure.set(describeError(err));
