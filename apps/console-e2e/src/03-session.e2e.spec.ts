@@ -5,9 +5,13 @@ import { type AgentPage, launch, openAgentPage, signIn } from './support/browser
 import { ADMIN, e2e } from './support/state';
 import { Visitor } from './support/visitor';
 
-/** An agent token the server itself would have issued, running out `seconds` from now. */
-function agentToken(agentId: string, seconds: number): string {
-  return jwt.sign({ typ: 'agent' }, e2e().jwtSecret, { subject: agentId, expiresIn: seconds, algorithm: 'HS256' });
+/**
+ * An agent token the server itself would have issued for the session of `token` (the same agent and
+ * sign-in), running out `seconds` from now.
+ */
+function expiringToken(token: string, seconds: number): string {
+  const { sub, sid } = jwt.decode(token) as { sub: string; sid: string };
+  return jwt.sign({ typ: 'agent', sid }, e2e().jwtSecret, { subject: sub, expiresIn: seconds, algorithm: 'HS256' });
 }
 
 describe('an expiring session', () => {
@@ -34,7 +38,7 @@ describe('an expiring session', () => {
     const { page } = agent;
     await signIn(page, ADMIN.email, ADMIN.password);
     // A session with a few seconds left (the console ends it 5 s before the token does).
-    await page.evaluate((token) => sessionStorage.setItem('parley.console.token', token), agentToken(admin.agent.id, 9));
+    await page.evaluate((token) => sessionStorage.setItem('parley.console.token', token), expiringToken(admin.token, 9));
     await page.goto(`/mine/${visitor.thread.id}`);
     const box = page.getByLabel('Reply to Dora Draft');
     await box.fill('Yes, send me the new address and I will');

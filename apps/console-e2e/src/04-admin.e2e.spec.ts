@@ -89,7 +89,7 @@ describe('admin pages', () => {
     await page.getByLabel('Allowed sites').fill('https://shop.example.com\nhttps://blog.example.com/');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Widget settings saved.').waitFor();
-    const saved = await ok('get /widget/settings/admin');
+    const saved = await ok('get /widget/settings/admin', { token: adminToken });
     expect(saved.title).toBe('Ask Parley');
     expect(saved.greetingLines).toEqual(['Hi! We usually answer within minutes.']);
     expect(saved.allowedOrigins).toEqual(['https://shop.example.com', 'https://blog.example.com']);
