@@ -198,17 +198,25 @@ function validish(schema: z.ZodType, key: string, walk: Walk): fc.Arbitrary<unkn
   return fc.constant(undefined);
 }
 
-/** A value the schema accepts (mostly): with it in every other field, one hostile field gets past validation of the rest. */
-function validFor(schema: z.ZodType, key: string, walk: Walk): fc.Arbitrary<unknown> {
-  const def = schema.def;
-  switch (def.type) {
+/** The schema a wrapper (optional, nullable, default, a pipe's input) stands for; the node itself otherwise. */
+function inner(schema: z.ZodType): z.ZodType {
+  switch (schema.def.type) {
     case 'optional':
     case 'nullable':
     case 'default':
     case 'prefault':
-      return validFor((schema as z.ZodOptional).unwrap() as z.ZodType, key, walk);
+      return inner((schema as z.ZodOptional).unwrap() as z.ZodType);
     case 'pipe':
-      return validFor((schema as z.ZodPipe).in as z.ZodType, key, walk);
+      return inner((schema as z.ZodPipe).in as z.ZodType);
+    default:
+      return schema;
+  }
+}
+
+/** A value the schema accepts (mostly): with it in every other field, one hostile field gets past validation of the rest. */
+function validFor(schema: z.ZodType, key: string, walk: Walk): fc.Arbitrary<unknown> {
+  if (inner(schema) !== schema) return validFor(inner(schema), key, walk);
+  switch (schema.def.type) {
     case 'union':
       return fc.oneof(...(schema as z.ZodUnion).options.map((o) => validFor(o as z.ZodType, key, walk)));
     case 'object':
@@ -222,15 +230,9 @@ function validFor(schema: z.ZodType, key: string, walk: Walk): fc.Arbitrary<unkn
 
 /** Hostile values of one schema node: its own kind of bad, wrong types, or a plausible value. */
 function hostileFor(schema: z.ZodType, key: string, walk: Walk): fc.Arbitrary<unknown> {
+  if (inner(schema) !== schema) return hostileFor(inner(schema), key, walk);
   const def = schema.def;
   switch (def.type) {
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-      return hostileFor((schema as z.ZodOptional).unwrap() as z.ZodType, key, walk);
-    case 'pipe':
-      return hostileFor((schema as z.ZodPipe).in as z.ZodType, key, walk);
     case 'union':
       return fc.oneof(...(schema as z.ZodUnion).options.map((o) => hostileFor(o as z.ZodType, key, walk)));
     case 'object': {
