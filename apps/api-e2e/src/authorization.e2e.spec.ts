@@ -30,6 +30,8 @@ const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
   'post /threads/{id}/messages': { clientMsgId: 'c1', body: 'hi' },
   'post /threads/{id}/assign': { agentId: SOME_ID },
   'post /api-keys': { name: 'k' },
+  'post /close_chat_thread/{id}/': { support_agent_id: null },
+  'post /save_message/': { message: 'hi' },
 };
 
 const ROUTES = REST_ROUTE_LIST.filter((r) => !r.callers.includes('public')).map((r) => {

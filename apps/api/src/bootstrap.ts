@@ -10,7 +10,9 @@ import type { AppConfig } from './config/app-config';
 import { jsonOnly } from './common/json-only';
 import { OriginPolicy } from './common/origin-policy';
 import { ProblemFilter } from './common/problem.filter';
+import { GatewayAdapter } from './gateway/gateway.adapter';
 import { ParleyIoAdapter } from './gateway/io.adapter';
+import { LegacyWsAdapter } from './gateway/legacy/legacy-ws.adapter';
 import { RedisBus } from './gateway/redis.bus';
 import { SocketDrain } from './gateway/socket.drain';
 import { buildOpenApiDocument } from './openapi/openapi.document';
@@ -32,7 +34,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // Before the adapter is handed over: the socket servers take the Redis adapter as they are created.
   const bus = app.get(RedisBus);
   await bus.connect();
-  app.useWebSocketAdapter(new ParleyIoAdapter(app, app.get(OriginPolicy), bus, app.get(SocketDrain)));
+  const origins = app.get(OriginPolicy);
+  // socket.io for the clients of today, raw WebSocket (platform-ws) for the old system's pages: one port.
+  app.useWebSocketAdapter(new GatewayAdapter(new ParleyIoAdapter(app, origins, bus, app.get(SocketDrain)), new LegacyWsAdapter(app, origins)));
   // No enableShutdownHooks(): main.ts hands SIGTERM/SIGINT to GracefulShutdown, which drains
   // (connections, requests, acks) before app.close() runs the same hooks, then exits 0.
 

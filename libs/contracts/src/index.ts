@@ -6,3 +6,4 @@ export * from './lib/requests';
 export * from './lib/text';
 export * from './lib/events';
 export * from './lib/rest';
+export * from './lib/legacy';

@@ -3,6 +3,9 @@ import { AgentsModule } from '../agents/agents.module';
 import { ThreadsModule } from '../threads/threads.module';
 import { UsersModule } from '../users/users.module';
 import { ChatGateway } from './chat.gateway';
+import { LegacyController } from './legacy/legacy.controller';
+import { LegacyGateway } from './legacy/legacy.gateway';
+import { LegacyHub } from './legacy/legacy.hub';
 import { Notifier } from './notifier';
 import { RedisBus } from './redis.bus';
 import { SocketDrain } from './socket.drain';
@@ -10,7 +13,8 @@ import { SocketLimits } from './socket.limits';
 
 @Module({
   imports: [ThreadsModule, AgentsModule, UsersModule],
-  providers: [ChatGateway, Notifier, RedisBus, SocketDrain, SocketLimits],
+  controllers: [LegacyController],
+  providers: [ChatGateway, Notifier, RedisBus, SocketDrain, SocketLimits, LegacyGateway, LegacyHub],
   // Health reports the bus; the graceful shutdown drains the sockets.
   exports: [RedisBus, SocketDrain],
 })

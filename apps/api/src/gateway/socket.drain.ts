@@ -21,7 +21,7 @@ export interface DrainSummary {
 @Injectable()
 export class SocketDrain {
   private readonly servers: Server[] = [];
-  private accepting = true;
+  private isAccepting = true;
   /** Acks not yet answered, per socket id; a socket that goes away takes its count with it. */
   private readonly pendingAcks = new Map<string, number>();
 
@@ -29,6 +29,25 @@ export class SocketDrain {
   track(server: Server): void {
     this.servers.push(server);
     server.on('connection', (socket: Socket) => this.trackAcks(socket));
+  }
+
+  /** False once the drain began: new events are refused UNAVAILABLE. */
+  get accepting(): boolean {
+    return this.isAccepting;
+  }
+
+  /**
+   * Counts one answer owed to a connection that is not a socket.io socket (the raw endpoint's
+   * chat frames); the returned function marks it answered.
+   */
+  owe(connectionId: string): () => void {
+    this.pendingAcks.set(connectionId, (this.pendingAcks.get(connectionId) ?? 0) + 1);
+    let paid = false;
+    return () => {
+      if (paid) return;
+      paid = true;
+      this.pay(connectionId);
+    };
   }
 
   /** Acks this node still owes its clients. */
@@ -45,7 +64,7 @@ export class SocketDrain {
    * load balancer, to another node) and resyncing.
    */
   async drain(deadline: number): Promise<DrainSummary> {
-    this.accepting = false;
+    this.isAccepting = false;
     const waitedFor = this.acksInFlight;
     while (this.acksInFlight > 0 && Date.now() < deadline) await sleep(25);
     const unanswered = this.acksInFlight;
@@ -59,6 +78,12 @@ export class SocketDrain {
     return { waitedFor, unanswered, closed };
   }
 
+  private pay(connectionId: string): void {
+    const left = (this.pendingAcks.get(connectionId) ?? 1) - 1;
+    if (left > 0) this.pendingAcks.set(connectionId, left);
+    else this.pendingAcks.delete(connectionId);
+  }
+
   private trackAcks(socket: Socket): void {
     socket.on('disconnect', () => this.pendingAcks.delete(socket.id));
     socket.use((packet, next) => {
@@ -66,7 +91,7 @@ export class SocketDrain {
       const ack: unknown = packet[last];
       // Events nobody handles are answered by the gateway's catch-all; only handled ones are counted.
       if (typeof ack !== 'function' || socket.listenerCount(String(packet[0])) === 0) return next();
-      if (!this.accepting) {
+      if (!this.isAccepting) {
         ack({ ok: false, error: { code: ErrorCode.Unavailable, message: 'This server is shutting down; retry' } });
         return;
       }
@@ -75,9 +100,7 @@ export class SocketDrain {
       packet[last] = (...args: unknown[]) => {
         if (!answered) {
           answered = true;
-          const left = (this.pendingAcks.get(socket.id) ?? 1) - 1;
-          if (left > 0) this.pendingAcks.set(socket.id, left);
-          else this.pendingAcks.delete(socket.id);
+          this.pay(socket.id);
         }
         (ack as (...a: unknown[]) => void)(...args);
       };

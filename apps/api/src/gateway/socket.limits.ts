@@ -99,13 +99,25 @@ export class SocketLimits {
         (err: unknown) => {
           const ack = args[args.length - 1];
           if (typeof ack === 'function') (ack as (res: unknown) => void)(toAckFailure(err, this.log));
-          this.refusals.consume(socket.id).catch(() => {
+          void this.refusalTolerated(socket.id).then((tolerated) => {
+            if (tolerated) return;
             this.log.warn(`closing a socket of ${principal.kind} ${principal.id}: it kept sending while refused`);
             socket.disconnect(true);
           });
         },
       );
     });
+  }
+
+  /**
+   * Counts a refused event against its connection; false once the connection has kept sending while
+   * refused (SOCKET_RATE_REFUSALS) and should be closed. socket.io's `attach` and the raw endpoint share it.
+   */
+  async refusalTolerated(connectionId: string): Promise<boolean> {
+    return this.refusals.consume(connectionId).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Consumes a point; a limiter that fails (it should not: Redis falls back) lets the request through. */

@@ -62,4 +62,6 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export const REST_ROUTE_BASES = {
   'get /health/live': '/api',
   'get /health/ready': '/api',
+  'post /close_chat_thread/{id}/': '',
+  'post /save_message/': '',
 } as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode, type REST_ROUTE_BASES } from './constants';
+import { LegacyCloseRequestSchema, LegacyCloseResponseSchema, LegacySaveMessageRequestSchema, LegacySaveMessageResponseSchema } from './legacy';
 import { AgentSchema, ApiKeySchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WidgetSettingsSchema } from './models';
 import {
   AssignThreadRequestSchema,
@@ -80,6 +81,9 @@ export const REST_ROUTES = [
   { method: 'get', path: '/api-keys', summary: 'List API keys (admin)', tag: 'integrations', callers: ['admin'], status: 200, response: z.array(ApiKeySchema) },
   { method: 'post', path: '/api-keys', summary: 'Create an API key (admin); the key is shown once', tag: 'integrations', callers: ['admin'], body: CreateApiKeyRequestSchema, status: 201, response: CreatedApiKeySchema },
   { method: 'delete', path: '/api-keys/{id}', summary: 'Revoke an API key (admin)', tag: 'integrations', callers: ['admin'], params: idParams, status: 200, response: ApiKeySchema, errors: [ErrorCode.ApiKeyNotFound] },
+  // The old system's two HTTP calls, at their old paths (docs/legacy-protocol.md); the caller comes from the token.
+  { method: 'post', base: '', path: '/close_chat_thread/{id}/', summary: "Legacy: close a thread the old pages' way; `support_agent_id` may only name the caller", tag: 'legacy', callers: ['agent', 'visitor'], params: idParams, body: LegacyCloseRequestSchema, status: 200, response: LegacyCloseResponseSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound] },
+  { method: 'post', base: '', path: '/save_message/', summary: 'Legacy: accepted and not stored again (Parley stores every message when it is sent)', tag: 'legacy', callers: ['agent', 'visitor'], body: LegacySaveMessageRequestSchema, status: 200, response: LegacySaveMessageResponseSchema },
   { method: 'get', base: '/api', path: '/health/live', summary: 'Liveness', tag: 'health', callers: ['public'], status: 200, response: HealthSchema },
   { method: 'get', base: '/api', path: '/health/ready', summary: 'Readiness: database (and Redis when configured) reachable', tag: 'health', callers: ['public'], status: 200, response: HealthSchema, alsoAnswers: [503] },
 ] as const satisfies readonly RestRoute[];
