@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { type LatencySummary, mergeEncoded, summarize } from '../lib/hist';
 import { NODE_BIN, REGISTER, ROOT, track } from '../lib/proc';
-import type { Population, Role } from '../targets/types';
+import type { Population, Role, WireProtocol } from '../targets/types';
 import type { FromWorker, RunParams, StormResult, ToWorker, WorkerClient, WorkerResult, WorkerRoom } from './protocol';
 
 const WORKER = path.join(ROOT, 'tools/bench/src/generator/worker.ts');
@@ -102,7 +102,7 @@ export class Generator {
   static async start(
     pop: Population,
     urls: string[],
-    opts: { workers: number; connectConcurrency: number; realtimeRoles?: Role[]; log: (s: string) => void },
+    opts: { workers: number; connectConcurrency: number; realtimeRoles?: Role[]; protocol?: WireProtocol; log: (s: string) => void },
   ): Promise<Generator> {
     const bins = partition(pop, opts.workers);
     const handles = bins.map(() => {
@@ -119,7 +119,14 @@ export class Generator {
       bins.map((bin, w) => {
         const clients: WorkerClient[] = [...bin.clients].map((i) => {
           const c = pop.clients[i];
-          return { index: i, url: urls[c.node] ?? urls[0], token: c.token, threads: c.threads, realtime: opts.realtimeRoles?.includes(c.role) ?? false };
+          return {
+            index: i,
+            url: urls[c.node] ?? urls[0],
+            token: c.token,
+            threads: c.threads,
+            realtime: opts.realtimeRoles?.includes(c.role) ?? false,
+            protocol: opts.protocol ?? 'socketio',
+          };
         });
         const rooms: WorkerRoom[] = bin.rooms.map((r) => pop.rooms[r]);
         const perWorker = Math.max(1, Math.ceil(opts.connectConcurrency / bins.length));

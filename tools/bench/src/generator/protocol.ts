@@ -8,6 +8,8 @@ export interface WorkerClient {
   threads: string[];
   /** Connect through libs/realtime-client (resync by seq) instead of a bare socket. */
   realtime: boolean;
+  /** socket.io, or one raw WebSocket per thread speaking the old system's frames (docs/legacy-protocol.md). */
+  protocol: 'socketio' | 'raw';
 }
 
 export interface WorkerRoom {

@@ -3,9 +3,10 @@
 // carries that time in its body, so the latency a receiver records includes any time the message
 // waited to be sent (no coordinated omission). Run with the bench's register hook (see bin/).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { ClientEvent, type Message, type MessageAck, ServerEvent, type ThreadAck } from '@parley/contracts';
+import { ClientEvent, LEGACY_WS_PATH, type LegacyFrameOut, type Message, type MessageAck, ServerEvent, type ThreadAck } from '@parley/contracts';
 import { RealtimeClient } from '@parley/realtime-client';
 import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
 import { encode, newHistogram, recordMs } from '../lib/hist';
 import type { FromWorker, RunParams, StormResult, ToWorker, WorkerClient, WorkerResult, WorkerRoom } from './protocol';
 
@@ -13,6 +14,8 @@ interface Client {
   spec: WorkerClient;
   socket: Socket | null;
   rt: RealtimeClient | null;
+  /** Raw protocol: one WebSocket per thread (the old protocol's room is in the URL). */
+  raws: Map<string, WebSocket> | null;
   /** Highest seq seen per thread, to count deliveries that arrive out of seq order. */
   lastSeq: Map<string, number>;
   storm: { reconnectedAt: number; seqAtReconnect: number; timeline: Array<[number, number]>; feedSeq: number; connected: boolean } | null;
@@ -160,10 +163,35 @@ async function connectRealtime(c: Client): Promise<void> {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * The old system's protocol: a WebSocket per thread, `{message, clientMsgId}` out, `chat` frames in
+ * (the sender's own too, which onDelivered skips), `ack` and `error` frames answering a send.
+ */
+async function connectLegacy(c: Client): Promise<void> {
+  c.raws = new Map();
+  for (const threadId of c.spec.threads) {
+    const url = `${c.spec.url.replace(/^http/, 'ws')}${LEGACY_WS_PATH}/${threadId}/?token=${encodeURIComponent(c.spec.token)}`;
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    c.raws.set(threadId, ws);
+    ws.on('message', (data) => {
+      const f = JSON.parse(data.toString()) as LegacyFrameOut;
+      if (f.type === 'chat') onDelivered(c, { threadId: f.threadId, seq: f.seq, clientMsgId: f.clientMsgId } as Message);
+      else if (f.type === 'ack') onAck(f.clientMsgId, { ok: true, message: { threadId, seq: f.seq } as Message, duplicate: f.duplicate });
+      else if (f.type === 'error' && f.clientMsgId) onAck(f.clientMsgId, { ok: false, error: { code: f.code, message: f.message } });
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('raw connect: no welcome within 30 s')), 30_000);
+      ws.once('close', (code, reason) => reject(new Error(`raw connect closed ${code} ${reason.toString()}`)));
+      ws.once('error', reject);
+      ws.once('message', () => (clearTimeout(timer), resolve()));
+    });
+  }
+}
+
 async function init(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   workerIndex = msg.worker;
   for (const spec of msg.clients) {
-    clients.set(spec.index, { spec, socket: null, rt: null, lastSeq: new Map(), storm: null });
+    clients.set(spec.index, { spec, socket: null, rt: null, raws: null, lastSeq: new Map(), storm: null });
     if (spec.realtime) stormMode = true;
   }
   rooms = msg.rooms.map((r: WorkerRoom) => ({
@@ -181,7 +209,7 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
       while (next < all.length) {
         const c = all[next++];
         try {
-          await (c.spec.realtime ? connectRealtime(c) : connectRaw(c));
+          await (c.spec.protocol === 'raw' ? connectLegacy(c) : c.spec.realtime ? connectRealtime(c) : connectRaw(c));
         } catch (err) {
           failed++;
           if (errors.length < 5) errors.push((err as Error).message);
@@ -207,7 +235,7 @@ async function run(p: RunParams): Promise<WorkerResult> {
   deliveryHist = newHistogram();
   lastHist = newHistogram();
   ackHist = newHistogram();
-  const order = slots().filter((s) => s.client.socket);
+  const order = slots().filter((s) => s.client.socket || s.client.raws);
   const total = order.length === 0 ? 0 : Math.floor((p.rate * p.durationMs) / 1000);
   const interval = 1000 / Math.max(p.rate, 1e-9);
   const padding = 'x'.repeat(Math.max(0, p.bodyBytes - 16));
@@ -229,11 +257,10 @@ async function run(p: RunParams): Promise<WorkerResult> {
         const id = `${runPrefix}${k}`;
         tracked.set(id, { intended, sender: client, room, seenBy: [], maxLatency: 0, ack: 0 });
         expectedDeliveries += room.members.length - 1;
-        (client.socket as Socket).emit(
-          ClientEvent.MessageSend,
-          { threadId: room.threadId, clientMsgId: id, body: `${intended.toFixed(3)} ${padding}` },
-          (res: MessageAck) => onAck(id, res),
-        );
+        const body = `${intended.toFixed(3)} ${padding}`;
+        const raw = client.raws?.get(room.threadId);
+        if (raw) raw.send(JSON.stringify({ message: body, clientMsgId: id }));
+        else (client.socket as Socket).emit(ClientEvent.MessageSend, { threadId: room.threadId, clientMsgId: id, body }, (res: MessageAck) => onAck(id, res));
         k++;
       }
       if (k >= total) return resolve();
@@ -377,6 +404,7 @@ process.on('message', (msg: ToWorker) => {
       for (const c of clients.values()) {
         c.rt?.disconnect();
         c.socket?.disconnect();
+        for (const ws of c.raws?.values() ?? []) ws.close();
       }
       setTimeout(() => process.exit(0), 100);
       return;

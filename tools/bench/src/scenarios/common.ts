@@ -188,6 +188,7 @@ export async function withTarget<T>(
       workers: ctx.workers,
       connectConcurrency: opts.connectConcurrency ?? 100,
       realtimeRoles: opts.realtimeRoles,
+      protocol: target.protocol,
       log: ctx.log,
     });
     return await work(target, gen, pop);

@@ -177,6 +177,7 @@ export async function conversation(ctx: Context, opts: { nodes: number; name: st
     parleyToStackBatch: best('parley') / best('stack-batch'),
     parleyToRelay: best('parley') / best('relay'),
     stackToRelay: best('stack') / best('relay'),
+    rawToParley: best('parley-raw') / best('parley'),
   };
   printConversation(results, ratios, p99Limit, log);
   const file = writeResult(opts.name, { scenario: opts.name, conditions: env, settings: { pairs, threadsPerAgent, repeats, durationMs, p99Limit, nodes: opts.nodes }, results: results.map(strip), ratios });
@@ -226,5 +227,5 @@ export function printConversation(results: LadderResult[], ratios: Record<string
       results.map((r) => [r.label, r.best]),
     ),
   );
-  log(`\nParley / stack ceiling (1 tx per message): ${pct(ratios.parleyToStack)}; Parley / stack ceiling (group commit): ${pct(ratios.parleyToStackBatch)}; Parley / relay: ${pct(ratios.parleyToRelay)}; stack / relay: ${pct(ratios.stackToRelay)}\n`);
+  log(`\nParley / stack ceiling (1 tx per message): ${pct(ratios.parleyToStack)}; Parley / stack ceiling (group commit): ${pct(ratios.parleyToStackBatch)}; Parley / relay: ${pct(ratios.parleyToRelay)}; stack / relay: ${pct(ratios.stackToRelay)}${Number.isNaN(ratios.rawToParley) ? '' : `; Parley raw WebSocket / Parley socket.io: ${pct(ratios.rawToParley)}`}\n`);
 }

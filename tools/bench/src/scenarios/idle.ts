@@ -73,6 +73,7 @@ export async function idle(ctx: Context): Promise<unknown> {
         const gen = await Generator.start(slice(pop, from, to), target.urls, {
           workers: ctx.workers,
           connectConcurrency: num(args, 'connect-concurrency', 200),
+          protocol: target.protocol,
           log,
         });
         gens.push(gen);

@@ -14,13 +14,14 @@ const SERVER = path.join(ROOT, 'tools/bench/src/ceiling/server.ts');
  * own schema, applied by Parley's built migration runner, and rows inserted directly.
  */
 export class CeilingTarget implements Target {
+  readonly protocol = 'socketio' as const;
   urls: string[] = [];
   private procs: Spawned[] = [];
   private db: { name: string; url: string } | undefined;
   private ports: number[] = [];
 
   constructor(
-    readonly kind: Exclude<TargetKind, 'parley'>,
+    readonly kind: Exclude<TargetKind, 'parley' | 'parley-raw'>,
     private readonly opts: TargetOptions,
   ) {}
 

@@ -5,5 +5,6 @@ import type { Target, TargetKind, TargetOptions } from './types';
 export * from './types';
 
 export function createTarget(kind: TargetKind, opts: TargetOptions): Target {
-  return kind === 'parley' ? new ParleyTarget(opts) : new CeilingTarget(kind, opts);
+  if (kind === 'parley' || kind === 'parley-raw') return new ParleyTarget(opts, kind);
+  return new CeilingTarget(kind, opts);
 }

@@ -5,7 +5,7 @@ import { api, mapLimit } from '../lib/http';
 import { backendPids, countMessages, createDatabase, dropDatabase } from '../lib/postgres';
 import { freePort, ROOT, type Spawned, spawnNode, stopProcess, TMP, waitReady } from '../lib/proc';
 import { agentCount, agentOf, layout } from './layout';
-import type { Population, PopulationSpec, Target, TargetOptions } from './types';
+import type { Population, PopulationSpec, Target, TargetOptions, WireProtocol } from './types';
 
 export const DEFAULT_SERVER_ENTRY = path.join(ROOT, 'dist/apps/api/apps/api/src/main.js');
 const ADMIN = { email: 'admin@bench.test', name: 'Bench Admin', password: 'bench-admin-password-1' };
@@ -16,7 +16,7 @@ const ADMIN = { email: 'admin@bench.test', name: 'Bench Admin', password: 'bench
  * created by the admin API, logins and claims.
  */
 export class ParleyTarget implements Target {
-  readonly kind = 'parley' as const;
+  readonly protocol: WireProtocol;
   urls: string[] = [];
   private procs: Spawned[] = [];
   private db: { name: string; url: string } | undefined;
@@ -26,7 +26,13 @@ export class ParleyTarget implements Target {
   private jwtSecret = '';
   private ports: number[] = [];
 
-  constructor(private readonly opts: TargetOptions) {}
+  constructor(
+    private readonly opts: TargetOptions,
+    /** `parley-raw`: the same server, driven over the old system's raw WebSocket protocol. */
+    readonly kind: 'parley' | 'parley-raw' = 'parley',
+  ) {
+    this.protocol = kind === 'parley-raw' ? 'raw' : 'socketio';
+  }
 
   private async startNodes(): Promise<void> {
     const { opts } = this;

@@ -1,8 +1,12 @@
 /** What the generator talks to: Parley itself, or one of the two ceilings built from its stack. */
-export type TargetKind = 'parley' | 'relay' | 'stack' | 'stack-batch';
+export type TargetKind = 'parley' | 'parley-raw' | 'relay' | 'stack' | 'stack-batch';
+
+/** How the generator's clients talk to the target: socket.io, or the old system's raw WebSocket frames. */
+export type WireProtocol = 'socketio' | 'raw';
 
 export const TARGET_LABEL: Record<TargetKind, string> = {
   parley: 'Parley',
+  'parley-raw': 'Parley, raw WebSocket (legacy protocol)',
   relay: 'relay ceiling (bare socket.io)',
   stack: 'stack ceiling (socket.io + pg, 1 tx/message)',
   'stack-batch': 'stack ceiling (socket.io + pg, group commit)',
@@ -63,6 +67,8 @@ export interface TargetOptions {
 
 export interface Target {
   readonly kind: TargetKind;
+  /** What the generator speaks to it. */
+  readonly protocol: WireProtocol;
   /** Socket.io URL per node. */
   readonly urls: string[];
   start(): Promise<void>;
