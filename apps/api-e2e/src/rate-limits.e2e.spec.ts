@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ClientEvent, ErrorCode, ServerEvent, type Thread } from '@parley/contracts';
+import { ClientEvent, ErrorCode, LegacyCloseCode, ServerEvent, type Thread } from '@parley/contracts';
 import { newVisitor, unique } from './support/actors';
 import { api, expectStatus } from './support/http';
 import { createDatabase, dropDatabase, type TestDatabase } from './support/database';
+import { closeAllRaw, openRaw } from './support/raw';
 import { freePort, type ServerHandle, startServer, stopServer, WORKSPACE_ROOT } from './support/server';
 import {
   closeAllSockets,
@@ -61,6 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeAllSockets();
+  await closeAllRaw();
   if (server) await stopServer(server.child);
   if (database) await dropDatabase(database.name).catch(() => undefined);
   rmSync(tempDir, { recursive: true, force: true });
@@ -98,6 +100,29 @@ describe('socket rate limits', () => {
     expectAckOk(await emitAck(socket, ClientEvent.Typing, { threadId: thread.id, isTyping: true }));
   });
 
+  it('the raw WebSocket endpoint has the same allowance: 200 frames back to back store the first, refuse the rest RATE_LIMITED, and the connection stays up', async () => {
+    const visitor = await newVisitor();
+    const thread = await startThread(visitor.token);
+    const raw = await openRaw(thread.id, visitor.token);
+    await raw.next('connection_established');
+    const ids = Array.from({ length: 200 }, (_, i) => `raw-flood-${i}`);
+    for (const [i, clientMsgId] of ids.entries()) raw.send({ message: `r${i}`, clientMsgId });
+    // Every frame is answered: an ack when stored, an error frame when refused.
+    const answers = await Promise.all(
+      ids.map((id) => Promise.race([raw.next('ack', (f) => f.clientMsgId === id), raw.next('error', (f) => f.clientMsgId === id)])),
+    );
+    const accepted = answers.filter((f) => f.type === 'ack');
+    const refused = answers.filter((f) => f.type === 'error');
+    expect(accepted).toHaveLength(DEFAULTS.messageSend);
+    expect(refused).toHaveLength(200 - DEFAULTS.messageSend);
+    for (const f of refused) expect(f).toMatchObject({ code: ErrorCode.RateLimited, retryAfterMs: expect.any(Number) });
+    raw.send({ type: 'sync', afterSeq: 0 });
+    expect((await raw.next('synced')).lastSeq).toBe(DEFAULTS.messageSend);
+    const stored = raw.frames.filter((f) => f.type === 'chat').map((f) => (f.type === 'chat' ? f.clientMsgId : null));
+    expect(new Set(stored)).toEqual(new Set(accepted.map((f) => (f.type === 'ack' ? f.clientMsgId : null))));
+    expect(raw.ws.readyState).toBe(raw.ws.OPEN);
+  });
+
   it('a connection that keeps sending while refused is closed', async () => {
     const visitor = await newVisitor();
     const thread = await startThread(visitor.token);
@@ -108,6 +133,15 @@ describe('socket rate limits', () => {
     );
     expect(await closed).toBe('io server disconnect');
     await Promise.all(flood);
+  });
+
+  it('a raw connection that keeps sending while refused is closed with 4429', async () => {
+    const visitor = await newVisitor();
+    const thread = await startThread(visitor.token);
+    const raw = await openRaw(thread.id, visitor.token);
+    await raw.next('connection_established');
+    for (let i = 0; i < DEFAULTS.messageSend + REFUSALS_BEFORE_CLOSE + 50; i++) raw.send({ message: `h${i}` });
+    expect((await raw.closed).code).toBe(LegacyCloseCode.RateLimited);
   });
 
   it('50 thread.start + thread.close cycles: only the allowance of starts goes through, and agents hear only those', async () => {
