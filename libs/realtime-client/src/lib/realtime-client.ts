@@ -222,7 +222,7 @@ export class RealtimeClient {
   async sync(threadId: string): Promise<void> {
     const feed = this.feed(threadId);
     // A sync under way may have read its last page before this call: let it end, then go again.
-    await this.syncing.get(threadId)?.catch(() => undefined);
+    await this.syncing.get(threadId)?.catch(ignore);
     await this.syncFeed(feed, true);
   }
 
