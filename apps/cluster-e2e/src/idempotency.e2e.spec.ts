@@ -1,6 +1,6 @@
 import { ClientEvent, type Message } from '@parley/contracts';
+import { RealtimeClient } from '@parley/realtime-client';
 import fc from 'fast-check';
-import { type ClientSocket, emitAck, openSocket } from './support/chat-client';
 import { Cluster } from './support/cluster';
 import { LIVENESS_MS, sleep, until } from './support/processes';
 
@@ -35,7 +35,7 @@ let cluster: Cluster;
 let agentToken: string;
 /** How the dropped acks turned out, to show that both cases happen. */
 const dropped = { storedAnyway: 0, neverArrived: 0, runs: 0 };
-const open = new Set<ClientSocket>();
+const open = new Set<RealtimeClient>();
 
 beforeAll(async () => {
   cluster = await Cluster.start({ nodes: 2 });
@@ -43,38 +43,59 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const s of open) s.disconnect();
+  for (const c of open) c.disconnect();
   await cluster?.stop();
 });
 
-/** One property run: a fresh thread, two authors each with a socket on either node, then the actions. */
+/** The shipped client on one node, connected (a refused token fails at once). */
+async function connectTo(url: string, token: string): Promise<RealtimeClient> {
+  let refused: string | undefined;
+  const client = new RealtimeClient({ url, getToken: () => token, ackTimeoutMs: 3000, onUnauthorized: (code) => (refused = code) });
+  open.add(client);
+  client.connect();
+  await until(
+    `a connection to ${url}`,
+    () => {
+      if (refused) throw new Error(`token refused: ${refused}`);
+      return client.state === 'connected';
+    },
+    LIVENESS_MS,
+    10,
+  );
+  return client;
+}
+
+/**
+ * One property run: a fresh thread, two authors each with a client on either node, then the
+ * actions. The sends are the client's plain requests with the ids the run picks (its outbox picks
+ * its own): what is under test is the server's answer to each resend.
+ */
 async function run(actions: Action[], runId: number): Promise<void> {
   const actors = cluster.actors(runId % 2);
   const visitor = await actors.visitor();
   const thread = await actors.claim(agentToken, (await actors.startThread(visitor.token)).id);
   const tokens: Record<Author, string> = { visitor: visitor.token, agent: agentToken };
   const node: Record<Author, number> = { visitor: 0, agent: 1 };
-  const sockets: Partial<Record<Author, ClientSocket>> = {};
+  const clients: Partial<Record<Author, RealtimeClient>> = {};
   const acks = new Map<string, Message[]>(); // `${author}:${clientMsgId}` → every ack it got
   const clientMsgId = (k: number) => `run${runId}-key${k}`;
   const isStored = async (who: Author, k: number) =>
     (await cluster.db.query(`SELECT 1 FROM messages WHERE thread_id = $1 AND client_msg_id = $2 AND author_type = $3`, [thread.id, clientMsgId(k), who]))
       .length > 0;
 
-  const socketOf = async (who: Author): Promise<ClientSocket> => {
-    const current = sockets[who];
-    if (current?.connected) return current;
-    const s = await openSocket(cluster.urls[node[who]], tokens[who]);
-    open.add(s);
-    sockets[who] = s;
-    return s;
+  const clientOf = async (who: Author): Promise<RealtimeClient> => {
+    const current = clients[who];
+    if (current?.state === 'connected') return current;
+    current?.disconnect();
+    const c = await connectTo(cluster.urls[node[who]], tokens[who]);
+    clients[who] = c;
+    return c;
   };
   const send = async (who: Author, k: number): Promise<Message> => {
-    const ack = await emitAck(await socketOf(who), ClientEvent.MessageSend, { threadId: thread.id, clientMsgId: clientMsgId(k), body: `${who} ${k}` });
-    if (!ack.ok) throw new Error(`send refused: ${JSON.stringify(ack)}`);
+    const { message } = await (await clientOf(who)).request(ClientEvent.MessageSend, { threadId: thread.id, clientMsgId: clientMsgId(k), body: `${who} ${k}` });
     const id = `${who}:${clientMsgId(k)}`;
-    acks.set(id, [...(acks.get(id) ?? []), ack.message]);
-    return ack.message;
+    acks.set(id, [...(acks.get(id) ?? []), message]);
+    return message;
   };
 
   for (const a of actions) {
@@ -82,18 +103,20 @@ async function run(actions: Action[], runId: number): Promise<void> {
     if (a.kind === 'duplicate') await Promise.all([send(a.author, a.key), send(a.author, a.key)]);
     if (a.kind === 'sendAndDrop') {
       // The ack is lost with the connection; the server may or may not have stored the message.
-      const s = await socketOf(a.author);
-      // socket.io keeps an event emitted while disconnected in the socket's buffer, and this socket never comes back.
-      if (a.drop === 'beforeSent') s.disconnect();
-      s.emit(ClientEvent.MessageSend, { threadId: thread.id, clientMsgId: clientMsgId(a.key), body: 'dropped' }, () => undefined);
+      const c = await clientOf(a.author);
+      // Gone before the request: the client refuses to send it (DISCONNECTED), so it never leaves.
+      if (a.drop === 'beforeSent') c.disconnect();
+      // The request leaves at once (synchronously), and its answer is lost with the connection.
+      const lost = c.request(ClientEvent.MessageSend, { threadId: thread.id, clientMsgId: clientMsgId(a.key), body: 'dropped' }).catch(() => undefined);
       if (typeof a.drop === 'number' && a.drop > 0) await sleep(a.drop);
       if (a.drop === 'afterStored') await until('the dropped message to be stored', () => isStored(a.author, a.key), LIVENESS_MS, 10);
-      s.disconnect();
+      c.disconnect();
+      await lost;
     }
     if (a.kind === 'reconnect') {
-      sockets[a.author]?.disconnect();
+      clients[a.author]?.disconnect();
       node[a.author] = a.node;
-      await socketOf(a.author);
+      await clientOf(a.author);
     }
   }
   // Every id ever tried is resent once more: the answer must be the message stored the first time.
@@ -105,7 +128,7 @@ async function run(actions: Action[], runId: number): Promise<void> {
     await send(who as Author, Number(k));
     if (!hadAck) dropped[storedBefore ? 'storedAnyway' : 'neverArrived'] += 1;
   }
-  for (const s of Object.values(sockets)) s?.disconnect();
+  for (const c of Object.values(clients)) c?.disconnect();
 
   const rows = await cluster.db.messages(thread.id);
   expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));

@@ -1,6 +1,6 @@
 import { Cluster } from './support/cluster';
 import { LIVENESS_MS, sleep, until } from './support/processes';
-import { type Conversation, expectNothingLost, openConversations, sendersOf, steadyTraffic, total } from './support/traffic';
+import { closeAll, type Conversation, expectNothingLost, openConversations, sendersOf, steadyTraffic, total } from './support/traffic';
 
 let cluster: Cluster;
 let conversations: Conversation[] = [];
@@ -10,7 +10,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of conversations) [c.visitor, c.agent].forEach((x) => x.close());
+  await closeAll(conversations);
   await cluster?.stop();
 });
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { ChatClient } from './support/chat-client';
 import { TestDatabase } from './support/database';
 import { Actors, request } from './support/http';
 import { freePort, LIVENESS_MS, NODE_BIN, Proc, ROOT, until } from './support/processes';
 import { RedisServer } from './support/redis';
+import { TestClient } from './support/test-client';
 
 interface ClusterInfo {
   url: string;
@@ -16,7 +16,7 @@ let redis: RedisServer;
 let tool: Proc;
 let info: ClusterInfo;
 let adminToken: string;
-const clients: ChatClient[] = [];
+const clients: TestClient[] = [];
 
 // The README's command, as a user runs it (over a fresh database and a Redis of the test's own).
 beforeAll(async () => {
@@ -38,7 +38,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const c of clients) c.close();
+  await Promise.all(clients.map((c) => c.close()));
   await tool?.stop('SIGTERM', 25_000);
   await redis?.down();
   await db?.drop();
@@ -62,26 +62,26 @@ describeWithNginx('the local cluster behind nginx (tools/cluster)', () => {
     const { visitor, agent, thread } = await new Actors(info.url).conversation(adminToken);
     // Long-polling is a series of HTTP requests that must all reach the node that holds the session.
     for (const transports of [['polling'], ['websocket'], ['polling', 'websocket']] as const) {
-      const c = new ChatClient({ name: `visitor-${transports.join('+')}`, token: visitor.token, urls: [info.url], transports: [...transports] });
+      const c = await TestClient.create({ name: `visitor-${transports.join('+')}`, token: visitor.token, urls: [info.url], transports: [...transports] });
       clients.push(c);
       await c.connect();
       await c.track(thread.id);
-      expect((await c.send(thread.id, `through nginx over ${transports.join('+')}`)).message.threadId).toBe(thread.id);
+      expect((await c.send(thread.id, `through nginx over ${transports.join('+')}`)).threadId).toBe(thread.id);
     }
     // An agent straight on the other node hears what came in through the balancer.
     const served = await upstreamOf(info.url);
     const other = info.nodes.find((n) => n.url !== served);
-    const direct = new ChatClient({ name: 'agent-direct', token: agent.token, urls: [other?.url ?? ''] });
+    const direct = await TestClient.create({ name: 'agent-direct', token: agent.token, urls: [other?.url ?? ''] });
     clients.push(direct);
     await direct.connect();
     await direct.track(thread.id);
     const hello = await clients[0].send(thread.id, 'across the nodes'); // the polling one
-    await direct.waitFor('the message from the balanced node', (c) => c.received.created.some((m) => m.id === hello.message.id));
+    await direct.waitFor('the message from the balanced node', (c) => c.received.created.some((m) => m.id === hello.id));
   });
 
   it('moves clients to the other node when the node nginx chose is killed', async () => {
     const { visitor, thread } = await new Actors(info.url).conversation(adminToken);
-    const visitorClient = new ChatClient({ name: 'visitor-polling', token: visitor.token, urls: [info.url], transports: ['polling'] });
+    const visitorClient = await TestClient.create({ name: 'visitor-polling', token: visitor.token, urls: [info.url], transports: ['polling'] });
     clients.push(visitorClient);
     await visitorClient.connect();
     await visitorClient.track(thread.id);
@@ -100,7 +100,7 @@ describeWithNginx('the local cluster behind nginx (tools/cluster)', () => {
     const after = await visitorClient.send(threadId, 'after the failover');
     await visitorClient.syncAll();
     expect(visitorClient.messages(threadId).map((m) => [m.seq, m.id])).toEqual((await db.messages(threadId)).map((m) => [m.seq, m.id]));
-    expect(after.message.seq).toBe(visitorClient.lastSeq(threadId));
+    expect(after.seq).toBe(visitorClient.lastSeq(threadId));
     expect(Number.isFinite(reconnectMs)).toBe(true); // how fast: the figure logged below
     console.log(`[load-balancer] killed ${victim.name}; the polling client was back through nginx after ${reconnectMs} ms`);
   });

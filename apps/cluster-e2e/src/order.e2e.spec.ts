@@ -1,19 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { ChatClient } from './support/chat-client';
 import { Cluster } from './support/cluster';
+import { TestClient } from './support/test-client';
 
 const SENDERS = 20;
 const PER_SENDER = 100;
 
 let cluster: Cluster;
-let clients: ChatClient[] = [];
+let clients: TestClient[] = [];
 
 beforeAll(async () => {
   cluster = await Cluster.start({ nodes: 2 });
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of clients) c.close();
+  await Promise.all(clients.map((c) => c.close()));
   await cluster?.stop();
 });
 
@@ -21,10 +20,12 @@ describe('order and uniqueness under concurrency', () => {
   it(`${SENDERS} senders through 2 nodes put ${SENDERS * PER_SENDER} messages in one thread: seqs 1..N, and every view equals the database`, async () => {
     const { visitor, agent, thread } = await cluster.conversation();
     // The visitor in ten tabs and the agent in ten windows, alternating between the nodes.
-    clients = Array.from({ length: SENDERS }, (_, i) => {
-      const who = i % 2 === 0 ? { name: `visitor-${i}`, token: visitor.token } : { name: `agent-${i}`, token: agent.token };
-      return new ChatClient({ ...who, urls: [cluster.urls[Math.floor(i / 2) % 2]] });
-    });
+    clients = await Promise.all(
+      Array.from({ length: SENDERS }, (_, i) => {
+        const who = i % 2 === 0 ? { name: `visitor-${i}`, token: visitor.token } : { name: `agent-${i}`, token: agent.token };
+        return TestClient.create({ ...who, urls: [cluster.urls[Math.floor(i / 2) % 2]] });
+      }),
+    );
     await Promise.all(clients.map((c) => c.connect()));
     await Promise.all(clients.map((c) => c.track(thread.id)));
 
@@ -32,7 +33,7 @@ describe('order and uniqueness under concurrency', () => {
     const acked = await Promise.all(
       clients.map(async (c, i) => {
         const mine = [];
-        for (let k = 0; k < PER_SENDER; k += 1) mine.push((await c.send(thread.id, `sender ${i} message ${k}`, randomUUID())).message);
+        for (let k = 0; k < PER_SENDER; k += 1) mine.push(await c.send(thread.id, `sender ${i} message ${k}`));
         return mine;
       }),
     );
@@ -51,6 +52,8 @@ describe('order and uniqueness under concurrency', () => {
       expect(mine.every((m) => bySeq.get(m.seq)?.id === m.id)).toBe(true);
       expect(mine.map((m) => m.seq)).toEqual([...mine.map((m) => m.seq)].sort((x, y) => x - y));
     }
+    // Every ack each client's outbox got (resends' acks included) names the stored message.
+    for (const c of clients) expect(c.acked.filter((m) => bySeq.get(m.seq)?.id !== m.id)).toEqual([]);
     const record = stored.map((m) => [m.seq, m.id]);
     for (const c of clients) {
       expect(c.messages(thread.id).map((m) => [m.seq, m.id])).toEqual(record);

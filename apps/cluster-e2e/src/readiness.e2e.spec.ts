@@ -1,13 +1,13 @@
-import { ChatClient } from './support/chat-client';
 import { Cluster } from './support/cluster';
 import { postgresAddress, throughProxy } from './support/database';
 import { request } from './support/http';
 import { LIVENESS_MS, until } from './support/processes';
 import { TcpProxy } from './support/tcp-proxy';
+import { TestClient } from './support/test-client';
 
 let cluster: Cluster;
 let db: TcpProxy;
-const clients: ChatClient[] = [];
+const clients: TestClient[] = [];
 
 beforeAll(async () => {
   // The node reaches PostgreSQL through a proxy the test can cut; the machine's server stays up.
@@ -16,7 +16,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of clients) c.close();
+  await Promise.all(clients.map((c) => c.close()));
   await cluster?.stop();
   await db?.cut();
 });
@@ -45,7 +45,7 @@ describe('readiness reflects reality', () => {
     const node = cluster.nodes[0];
     await readyBecomes(200, { database: 'up', redis: 'up' });
     const { visitor, agent, thread } = await cluster.conversation();
-    const visitorClient = new ChatClient({ name: 'visitor', token: visitor.token, urls: [node.url] });
+    const visitorClient = await TestClient.create({ name: 'visitor', token: visitor.token, urls: [node.url] });
     clients.push(visitorClient);
     await visitorClient.connect();
     await visitorClient.track(thread.id);
@@ -71,13 +71,13 @@ describe('readiness reflects reality', () => {
     await readyBecomes(200, { database: 'up', redis: 'up' });
 
     // The node works as before: the agent's reply reaches the visitor's socket live.
-    const agentClient = new ChatClient({ name: 'agent', token: agent.token, urls: [node.url] });
+    const agentClient = await TestClient.create({ name: 'agent', token: agent.token, urls: [node.url] });
     clients.push(agentClient);
     await agentClient.connect();
     await agentClient.track(thread.id);
     const reply = await agentClient.send(thread.id, 'back to normal');
-    await visitorClient.waitFor('the reply, live', (c) => c.received.created.some((m) => m.id === reply.message.id));
-    expect((await cluster.db.messages(thread.id)).map((m) => m.id)).toEqual(expect.arrayContaining([duringOutage.message.id, reply.message.id]));
+    await visitorClient.waitFor('the reply, live', (c) => c.received.created.some((m) => m.id === reply.id));
+    expect((await cluster.db.messages(thread.id)).map((m) => m.id)).toEqual(expect.arrayContaining([duringOutage.id, reply.id]));
     console.log(
       `[readiness] database cut → 503 in ${dbDownMs} ms, back → 200 in ${dbBackMs} ms; Redis killed → 503 in ${redisDownMs} ms, restarted → 200 in ${redisBackMs} ms`,
     );

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
-import type { ChatClient } from './support/chat-client';
 import { Cluster } from './support/cluster';
 import { LIVENESS_MS, sleep, until } from './support/processes';
-import { type Conversation, expectNothingLost, openConversations, sendersOf, steadyTraffic, total } from './support/traffic';
+import type { TestClient } from './support/test-client';
+import { closeAll, type Conversation, expectNothingLost, openConversations, sendersOf, steadyTraffic, total } from './support/traffic';
 
 let cluster: Cluster;
 let conversations: Conversation[] = [];
 
 /** True once `client` has had a live broadcast, arrived after `since`, of a message its peer wrote. */
-function liveFromPeerSince(client: ChatClient, peer: 'visitor' | 'agent', since: number): boolean {
+function liveFromPeerSince(client: TestClient, peer: 'visitor' | 'agent', since: number): boolean {
   return client.received.created.some((m, i) => client.received.createdAt[i] >= since && m.authorType === peer);
 }
 
@@ -31,7 +31,7 @@ describe.each([
   }, 120_000);
 
   afterAll(async () => {
-    for (const c of conversations) [c.visitor, c.agent].forEach((x) => x.close());
+    await closeAll(conversations);
     await cluster?.stop();
   });
 

@@ -1,16 +1,16 @@
-import { ChatClient } from './chat-client';
 import type { Cluster } from './cluster';
 import type { TestDatabase } from './database';
 import { sleep } from './processes';
+import { TestClient } from './test-client';
 
 export interface Sender {
-  client: ChatClient;
+  client: TestClient;
   threadId: string;
 }
 
 /**
  * Every sender sends a message every `everyMs` until `stop()`, each send retried until acked (the
- * client's own rule). A send that is never acked rejects and fails the test through `stop()`.
+ * library's own rule). A send that is never stored rejects and fails the test through `stop()`.
  */
 export function steadyTraffic(senders: Sender[], everyMs: number): { stop(): Promise<number> } {
   let running = true;
@@ -34,8 +34,8 @@ export function steadyTraffic(senders: Sender[], everyMs: number): { stop(): Pro
 
 export interface Conversation {
   threadId: string;
-  visitor: ChatClient;
-  agent: ChatClient;
+  visitor: TestClient;
+  agent: TestClient;
 }
 
 /**
@@ -53,8 +53,8 @@ export async function openConversations(
       const where = urls(i);
       return {
         threadId: thread.id,
-        visitor: new ChatClient({ name: `visitor-${i}`, token: visitor.token, urls: where.visitor }),
-        agent: new ChatClient({ name: `agent-${i}`, token: agent.token, urls: where.agent }),
+        visitor: await TestClient.create({ name: `visitor-${i}`, token: visitor.token, urls: where.visitor }),
+        agent: await TestClient.create({ name: `agent-${i}`, token: agent.token, urls: where.agent }),
       };
     }),
   );
@@ -65,6 +65,11 @@ export async function openConversations(
     }
   }
   return conversations;
+}
+
+/** Closes both sides of every conversation. */
+export async function closeAll(conversations: Conversation[]): Promise<void> {
+  await Promise.all(conversations.flatMap((c) => [c.visitor.close(), c.agent.close()]));
 }
 
 /** Both sides of every conversation as senders. */
@@ -98,6 +103,6 @@ export async function expectNothingLost(db: TestDatabase, conversations: Convers
 }
 
 /** Sum of one stat over clients, for the measurement lines. */
-export function total(clients: ChatClient[], stat: keyof ChatClient['stats']): number {
+export function total(clients: TestClient[], stat: keyof TestClient['stats']): number {
   return clients.reduce((n, c) => n + c.stats[stat], 0);
 }

@@ -3,10 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { ClientEvent, type ClientToServerEvents, type Message, Rooms, ServerEvent, type ServerToClientEvents } from '@parley/contracts';
 import { Server } from 'socket.io';
 
+type Author = Pick<Message, 'authorType' | 'authorId' | 'authorName'>;
+
+export const FAKE_VISITOR: Author = { authorType: 'visitor', authorId: '00000000-0000-4000-8000-0000000000a1', authorName: 'V' };
+export const FAKE_AGENT: Author = { authorType: 'agent', authorId: '00000000-0000-4000-8000-0000000000a2', authorName: 'A' };
+
 /**
  * A stand-in for the API's socket endpoint with the same contract: seq per thread, idempotent
- * clientMsgId, sync after a seq. It lets the client's reconnect and retry logic be driven
- * deterministically (drop an ack, cut a connection) in a unit test.
+ * message.send keyed as the server keys it, (thread, author, clientMsgId), where the author comes
+ * from the token and never from the payload; sync after a seq. It lets the client's reconnect and
+ * retry logic be driven deterministically (drop an ack, cut a connection) in a unit test.
  */
 export class FakeServer {
   readonly messages: Message[] = [];
@@ -17,7 +23,11 @@ export class FakeServer {
   retryAfterMs = 150;
   /** Every message.send received, refused ones included, by clientMsgId. */
   readonly sendAttempts: string[] = [];
-  readonly validTokens = new Set(['good']);
+  /** The tokens the server accepts, and whom each one speaks for. */
+  readonly tokens = new Map<string, Author>([
+    ['good', FAKE_VISITOR],
+    ['agent', FAKE_AGENT],
+  ]);
   private http!: HttpServer;
   io!: Server<ClientToServerEvents, ServerToClientEvents>;
   url = '';
@@ -27,9 +37,13 @@ export class FakeServer {
     this.io = new Server(this.http);
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: string }).token ?? '';
-      next(this.validTokens.has(token) ? undefined : new Error('UNAUTHENTICATED'));
+      const author = this.tokens.get(token);
+      if (!author) return next(new Error('UNAUTHENTICATED'));
+      socket.data = { author };
+      next();
     });
     this.io.on('connection', (socket) => {
+      const { author } = socket.data as { author: Author };
       socket.on(ClientEvent.ThreadJoin, async ({ threadId }, ack) => {
         await socket.join(Rooms.thread(threadId));
         ack({ ok: true, thread: { id: threadId } as never });
@@ -46,8 +60,10 @@ export class FakeServer {
           return ack({ ok: false, error: { code: 'RATE_LIMITED', message: 'slow down', retryAfterMs: this.retryAfterMs } });
         }
         if (body === 'forbidden') return ack({ ok: false, error: { code: 'FORBIDDEN', message: 'no' } });
-        const existing = this.messages.find((m) => m.threadId === threadId && m.clientMsgId === clientMsgId);
-        const message = existing ?? this.store(threadId, body, clientMsgId);
+        const existing = this.messages.find(
+          (m) => m.threadId === threadId && m.authorType === author.authorType && m.authorId === author.authorId && m.clientMsgId === clientMsgId,
+        );
+        const message = existing ?? this.store(threadId, body, clientMsgId, true, author);
         if (this.dropAcks > 0) {
           this.dropAcks--;
           return;
@@ -59,16 +75,14 @@ export class FakeServer {
     this.url = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
   }
 
-  /** Stores a message as another participant would, and broadcasts it. */
-  store(threadId: string, body: string, clientMsgId: string | null = null, broadcast = true): Message {
+  /** Stores a message (by default as the other participant, the agent would), and broadcasts it. */
+  store(threadId: string, body: string, clientMsgId: string | null = null, broadcast = true, author: Author = FAKE_AGENT): Message {
     const seq = this.lastSeq(threadId) + 1;
     const message: Message = {
       id: `00000000-0000-4000-8000-${String(this.messages.length + 1).padStart(12, '0')}`,
       threadId,
       seq,
-      authorType: 'visitor',
-      authorId: null,
-      authorName: 'V',
+      ...author,
       body,
       clientMsgId,
       createdAt: new Date().toISOString(),

@@ -1,7 +1,9 @@
-import type { ConnectionState } from './realtime-client';
+import { ClientEvent, type Message, Rooms, ServerEvent } from '@parley/contracts';
+import type { ConnectionState, RealtimeTrace } from './realtime-client';
 import { RealtimeClient } from './realtime-client';
+import { RealtimeError } from './realtime-error';
 import type { FeedSnapshot } from './thread-feed';
-import { FakeServer } from './fake-server.spec-helper';
+import { FAKE_AGENT, FAKE_VISITOR, FakeServer } from './fake-server.spec-helper';
 
 const T = '11111111-1111-4111-8111-111111111111';
 
@@ -19,6 +21,15 @@ function until(client: RealtimeClient, threadId: string, predicate: (s: FeedSnap
       resolve(s);
     });
   });
+}
+
+/** Resolves when the condition holds, checked on a short poll; rejects after the timeout. */
+async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 function untilState(client: RealtimeClient, state: ConnectionState, ms = 5000): Promise<void> {
@@ -110,6 +121,27 @@ describe('RealtimeClient against a socket.io server', () => {
     expect(s.messages.map((m) => m.body)).toEqual(['a', 'b']);
   });
 
+  it('gives a gap its grace: one the late broadcast fills costs no sync, one that stays open is fetched', async () => {
+    // A grace far longer than two back-to-back events take to arrive, so the first gap surely closes in it.
+    client = new RealtimeClient({ url: server.url, getToken: () => token, ackTimeoutMs: 500, gapGraceMs: 1000 });
+    const traces: RealtimeTrace[] = [];
+    client.onTrace((t) => traces.push(t));
+    client.connect();
+    await untilState(client, 'connected');
+    await client.sync(T);
+    const late = server.store(T, 'a', null, false);
+    server.store(T, 'b');
+    server.io.to(Rooms.thread(T)).emit(ServerEvent.MessageCreated, late); // seq 1 after seq 2
+    await until(client, T, (x) => x.lastSeq === 2);
+    server.store(T, 'c', null, false);
+    server.store(T, 'd');
+    // Its grace ends after the first one's, which by then has found nothing to fetch.
+    await until(client, T, (x) => x.lastSeq === 4);
+    expect(traces.filter((t) => t.type === 'gap')).toEqual([{ type: 'gap', threadId: T, afterSeq: 2 }]);
+    const synced = traces.flatMap((t) => (t.type === 'messages' && t.source === 'sync' ? t.messages.map((m) => m.body) : []));
+    expect(synced).toEqual(['c', 'd']);
+  });
+
   it('marks a refused message failed with its code, and keeps later ones going', async () => {
     client.connect();
     await untilState(client, 'connected');
@@ -128,6 +160,98 @@ describe('RealtimeClient against a socket.io server', () => {
     client.connect();
     await untilState(client, 'unauthorized');
     expect(codes).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('keys a resend by (thread, author, clientMsgId) as the server does: the other party may use the same id', async () => {
+    const agent = new RealtimeClient({ url: server.url, getToken: () => 'agent', ackTimeoutMs: 500 });
+    try {
+      client.connect();
+      agent.connect();
+      await Promise.all([untilState(client, 'connected'), untilState(agent, 'connected')]);
+      const payload = { threadId: T, clientMsgId: 'shared-id', body: 'hi' };
+      const fromVisitor = await client.request(ClientEvent.MessageSend, payload);
+      const fromAgent = await agent.request(ClientEvent.MessageSend, { ...payload, body: 'hello' });
+      const resent = await client.request(ClientEvent.MessageSend, { ...payload, body: 'changed' });
+      expect([fromVisitor.duplicate, fromAgent.duplicate, resent.duplicate]).toEqual([false, false, true]);
+      expect(resent.message).toEqual(fromVisitor.message);
+      expect(server.messages.map((m) => [m.seq, m.authorId, m.body])).toEqual([
+        [1, FAKE_VISITOR.authorId, 'hi'],
+        [2, FAKE_AGENT.authorId, 'hello'],
+      ]);
+    } finally {
+      agent.disconnect();
+    }
+  });
+
+  it('traces every copy of every message (live, ack, sync), each request outcome and each gap', async () => {
+    const traces: RealtimeTrace[] = [];
+    client.onTrace((t) => traces.push(t));
+    client.connect();
+    client.feed(T);
+    await untilState(client, 'connected');
+    const out = client.send(T, 'mine');
+    await until(client, T, (x) => x.messages.length === 1 && x.outgoing.length === 0);
+    await client.sync(T); // no sync under way below: only the gap's fetches the unannounced one
+    server.store(T, 'unannounced', null, false);
+    server.store(T, 'announced');
+    await until(client, T, (x) => x.lastSeq === 3);
+    const copies = (source: string) =>
+      traces.flatMap((t) => (t.type === 'messages' && t.source === source ? t.messages.map((m) => m.body) : []));
+    expect(copies('ack')).toEqual(['mine']);
+    expect(copies('live')).toEqual(expect.arrayContaining(['announced']));
+    // The gap's sync from seq 1 fetches both stored after it.
+    expect(copies('sync')).toEqual(expect.arrayContaining(['unannounced', 'announced']));
+    expect(traces.filter((t) => t.type === 'gap')).toEqual([{ type: 'gap', threadId: T, afterSeq: 1 }]);
+    const sends = traces.filter((t) => t.type === 'request' && t.event === ClientEvent.MessageSend);
+    expect(sends).toEqual([{ type: 'request', event: ClientEvent.MessageSend }]);
+    expect(server.messages[0].clientMsgId).toBe(out.clientMsgId);
+  });
+
+  it('tells a lost connection (DISCONNECTED) from a server that did not answer in time (TIMEOUT)', async () => {
+    const errors: Array<string | undefined> = [];
+    client.onTrace((t) => t.type === 'request' && errors.push(t.error?.code));
+    client.connect();
+    await untilState(client, 'connected');
+    server.dropAcks = 1;
+    await expect(client.request(ClientEvent.MessageSend, { threadId: T, clientMsgId: 'silent', body: 'x' })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    server.dropAcks = 1;
+    const cut = client.request(ClientEvent.MessageSend, { threadId: T, clientMsgId: 'cut', body: 'y' });
+    await waitFor(() => server.messages.some((m) => m.clientMsgId === 'cut'));
+    server.disconnectAll();
+    const error = await cut.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RealtimeError);
+    expect(error).toMatchObject({ code: 'DISCONNECTED', permanent: false });
+    expect(errors).toEqual(['TIMEOUT', 'DISCONNECTED']);
+  });
+
+  it('keeps server-event listeners across reconnect(), each bound once, until they are removed', async () => {
+    const heard: Message[] = [];
+    const off = client.on(ServerEvent.MessageCreated, (m) => void heard.push(m));
+    client.connect();
+    client.feed(T);
+    await untilState(client, 'connected');
+    client.reconnect();
+    await untilState(client, 'connected');
+    await client.sync(T);
+    const first = server.store(T, 'one');
+    const second = server.store(T, 'two');
+    await waitFor(() => heard.some((m) => m.id === second.id));
+    expect(heard.map((m) => m.id)).toEqual([first.id, second.id]);
+    off();
+    server.store(T, 'three');
+    await until(client, T, (x) => x.lastSeq === 3);
+    expect(heard).toHaveLength(2);
+  });
+
+  it('sync() fetches now what nothing announced, and rejects when it cannot', async () => {
+    await expect(client.sync(T)).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    client.connect();
+    await untilState(client, 'connected');
+    await client.sync(T);
+    server.store(T, 'quiet', null, false);
+    expect(client.feed(T).lastSeq).toBe(0);
+    await client.sync(T);
+    expect(client.feed(T).snapshot().messages.map((m) => m.body)).toEqual(['quiet']);
   });
 
   it('keeps the outbox in the storage it is given', async () => {

@@ -17,6 +17,26 @@ type PayloadOf<E extends ClientEvents> = Parameters<ClientToServerEvents[E]>[0];
 type AckOf<E extends ClientEvents> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
 export type Success<E extends ClientEvents> = Omit<Extract<AckOf<E>, { ok: true }>, 'ok'>;
 type Listener<E extends keyof ServerToClientEvents> = ServerToClientEvents[E];
+type AnyListener = (...args: never[]) => void;
+interface Emitter {
+  on(event: string, listener: AnyListener): void;
+  off(event: string, listener: AnyListener): void;
+}
+
+/**
+ * What the client saw and did on the wire, before any of it is deduplicated: for diagnostics, and
+ * for tests that check delivery from the outside (every copy of every message, every answer).
+ */
+export type RealtimeTrace =
+  /** Messages as the server handed them over: a live event, the ack of a send, or a sync page. */
+  | { type: 'messages'; source: 'live' | 'ack' | 'sync'; messages: readonly Message[] }
+  /** A request settled: answered ok, or refused or left unanswered (`error`). */
+  | { type: 'request'; event: ClientEvents; error?: RealtimeError }
+  /** A seq skipped ahead of what the feed holds: the client fetches what lies after `afterSeq`. */
+  | { type: 'gap'; threadId: string; afterSeq: number };
+
+/** The default of RealtimeClientOptions.gapGraceMs. */
+const GAP_GRACE_MS = 150;
 
 /** Where the outbox survives a page reload (the widget uses localStorage). */
 export interface OutboxStorage {
@@ -37,7 +57,16 @@ export interface RealtimeClientOptions {
   connect?: (url: string | undefined, opts: Partial<ManagerOptions & SocketOptions>) => Socket;
   /** A stable id generator for clientMsgId (defaults to crypto.randomUUID). */
   newId?: () => string;
+  /**
+   * How long a seq that skipped ahead waits for the missing ones before they are fetched (default
+   * 150 ms). It is usually a broadcast relayed by another node overtaking one, or the ack of a send
+   * overtaking the broadcasts of the messages stored just before it: those arrive in a moment, and
+   * a busy thread would otherwise cost a sync per message.
+   */
+  gapGraceMs?: number;
 }
+
+const ignore = (): void => undefined;
 
 const AUTH_CODES: readonly string[] = [ErrorCode.Unauthenticated, ErrorCode.TokenExpired];
 /** When a RATE_LIMITED answer says nothing about when to come back. */
@@ -53,12 +82,17 @@ export class RealtimeClient {
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private currentState: ConnectionState = 'idle';
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
+  private readonly traceListeners = new Set<(t: RealtimeTrace) => void>();
+  /** Server-event listeners, bound again to each new socket (reconnect() makes a new one). */
+  private readonly eventListeners = new Set<{ event: string; listener: AnyListener }>();
   private slowingDown = false;
   private readonly slowDownListeners = new Set<(slowDown: boolean) => void>();
   private readonly feeds = new Map<string, ThreadFeed>();
   private outbox: OutgoingMessage[];
   private readonly flushing = new Set<string>();
   private readonly syncing = new Map<string, Promise<void>>();
+  /** Threads whose gap waits out its grace before a sync. */
+  private readonly gaps = new Set<string>();
   private readonly ackTimeoutMs: number;
   private readonly newId: () => string;
 
@@ -88,6 +122,12 @@ export class RealtimeClient {
     this.slowDownListeners.add(listener);
     listener(this.slowingDown);
     return () => this.slowDownListeners.delete(listener);
+  }
+
+  /** Told of every message copy, request outcome and gap (see RealtimeTrace); returns the function that stops it. */
+  onTrace(listener: (t: RealtimeTrace) => void): () => void {
+    this.traceListeners.add(listener);
+    return () => this.traceListeners.delete(listener);
   }
 
   connect(): void {
@@ -129,7 +169,11 @@ export class RealtimeClient {
       const delay = err.message === ErrorCode.RateLimited ? Math.max(2000, retryAfterMs ?? 0) : 2000;
       if (!socket.active) setTimeout(() => this.socket === socket && socket.connect(), delay);
     });
-    socket.on(ServerEvent.MessageCreated, (m) => this.receive([m]));
+    socket.on(ServerEvent.MessageCreated, (m) => {
+      this.trace({ type: 'messages', source: 'live', messages: [m] });
+      this.receive([m]);
+    });
+    for (const { event, listener } of this.eventListeners) this.bind(socket).on(event, listener);
   }
 
   /** Reconnect after the user signed in again (state `unauthorized`). */
@@ -145,29 +189,41 @@ export class RealtimeClient {
     this.setState('idle');
   }
 
+  /** Listens to a server event, on this connection and every later one; returns the function that stops listening. */
   on<E extends keyof ServerToClientEvents>(event: E, listener: Listener<E>): () => void {
-    if (!this.socket) this.connect();
-    const socket = this.socket as unknown as { on(e: string, l: unknown): void; off(e: string, l: unknown): void };
-    socket.on(event, listener);
-    return () => socket.off(event, listener);
+    const entry = { event, listener: listener as AnyListener };
+    this.eventListeners.add(entry);
+    if (this.socket) this.bind(this.socket).on(event, entry.listener);
+    return () => {
+      this.eventListeners.delete(entry);
+      if (this.socket) this.bind(this.socket).off(event, entry.listener);
+    };
   }
 
   /** Emits with an ack and resolves with its data, or rejects with a RealtimeError. */
   async request<E extends ClientEvents>(event: E, payload: PayloadOf<E>): Promise<Success<E>> {
-    const socket = this.socket;
-    if (!socket?.connected) throw new RealtimeError('DISCONNECTED', 'Not connected');
-    let res: AckOf<E>;
     try {
-      const timed = socket.timeout(this.ackTimeoutMs) as unknown as {
-        emitWithAck(e: E, p: PayloadOf<E>): Promise<AckOf<E>>;
-      };
-      res = await timed.emitWithAck(event, payload);
-    } catch {
-      throw new RealtimeError('TIMEOUT', 'The server did not answer in time');
+      const data = await this.ask(event, payload);
+      this.trace({ type: 'request', event });
+      return data;
+    } catch (err) {
+      const error = err instanceof RealtimeError ? err : new RealtimeError('INTERNAL', String(err));
+      this.trace({ type: 'request', event, error });
+      throw error;
     }
-    if (!res.ok) throw new RealtimeError(res.error.code, res.error.message, res.error.errors, res.error.retryAfterMs);
-    const { ok: _ok, ...data } = res as Extract<AckOf<E>, { ok: true }>;
-    return data as unknown as Success<E>;
+  }
+
+  /**
+   * Fetches everything stored after the feed's last seq, joining the thread's room first (both
+   * harmless to repeat), and resolves once the feed holds it all; rejects with a RealtimeError when
+   * it could not (disconnected, refused). Syncs already happen by themselves after every
+   * (re)connection and gap; this is for a caller that has a reason to ask now.
+   */
+  async sync(threadId: string): Promise<void> {
+    const feed = this.feed(threadId);
+    // A sync under way may have read its last page before this call: let it end, then go again.
+    await this.syncing.get(threadId)?.catch(ignore);
+    await this.syncFeed(feed, true);
   }
 
   /** The feed of a thread, created on first use and kept in sync from then on. */
@@ -177,7 +233,7 @@ export class RealtimeClient {
       feed = new ThreadFeed(threadId);
       feed.setOutgoing(this.outbox);
       this.feeds.set(threadId, feed);
-      if (this.currentState === 'connected') void this.syncFeed(feed, true);
+      if (this.currentState === 'connected') this.syncFeed(feed, true).catch(ignore);
     }
     return feed;
   }
@@ -216,6 +272,38 @@ export class RealtimeClient {
     return this.outbox;
   }
 
+  private async ask<E extends ClientEvents>(event: E, payload: PayloadOf<E>): Promise<Success<E>> {
+    const socket = this.socket;
+    if (!socket?.connected) throw new RealtimeError('DISCONNECTED', 'Not connected');
+    let res: AckOf<E>;
+    try {
+      const timed = socket.timeout(this.ackTimeoutMs) as unknown as {
+        emitWithAck(e: E, p: PayloadOf<E>): Promise<AckOf<E>>;
+      };
+      res = await timed.emitWithAck(event, payload);
+    } catch {
+      // socket.io gives up on an ack when the connection drops (the answer can no longer come) and
+      // when the time is over on a live connection (the server did not answer): not the same news.
+      if (!socket.connected) throw new RealtimeError('DISCONNECTED', 'The connection was lost before the server answered');
+      throw new RealtimeError('TIMEOUT', 'The server did not answer in time');
+    }
+    if (!res.ok) throw new RealtimeError(res.error.code, res.error.message, res.error.errors, res.error.retryAfterMs);
+    const { ok: _ok, ...rest } = res as Extract<AckOf<E>, { ok: true }>;
+    const data = rest as unknown as Success<E>;
+    if (event === ClientEvent.MessageSend) this.trace({ type: 'messages', source: 'ack', messages: [(data as Success<'message.send'>).message] });
+    if (event === ClientEvent.MessagesSync) this.trace({ type: 'messages', source: 'sync', messages: (data as Success<'messages.sync'>).items });
+    return data;
+  }
+
+  /** The socket seen as a plain event emitter, for listeners kept by event name. */
+  private bind(socket: object): Emitter {
+    return socket as Emitter;
+  }
+
+  private trace(t: RealtimeTrace): void {
+    for (const l of this.traceListeners) l(t);
+  }
+
   private setSlowDown(value: boolean): void {
     if (this.slowingDown === value) return;
     this.slowingDown = value;
@@ -236,16 +324,33 @@ export class RealtimeClient {
     for (const m of messages) byThread.set(m.threadId, [...(byThread.get(m.threadId) ?? []), m]);
     for (const [threadId, list] of byThread) {
       const feed = this.feeds.get(threadId);
-      if (feed?.add(list)) void this.syncFeed(feed, false);
+      if (feed?.add(list)) this.fillGap(feed);
     }
   }
 
+  /** After the grace, and after any sync under way (it may have read too early), fetches a gap still open. */
+  private fillGap(feed: ThreadFeed): void {
+    if (this.gaps.has(feed.threadId)) return;
+    this.gaps.add(feed.threadId);
+    setTimeout(async () => {
+      await this.syncing.get(feed.threadId)?.catch(ignore);
+      this.gaps.delete(feed.threadId);
+      if (!feed.gapped || this.feeds.get(feed.threadId) !== feed) return;
+      this.trace({ type: 'gap', threadId: feed.threadId, afterSeq: feed.lastSeq });
+      this.syncFeed(feed, false).catch(ignore);
+    }, this.options.gapGraceMs ?? GAP_GRACE_MS);
+  }
+
   private async resync(): Promise<void> {
-    await Promise.all([...this.feeds.values()].map((f) => this.syncFeed(f, true)));
+    await Promise.all([...this.feeds.values()].map((f) => this.syncFeed(f, true).catch(ignore)));
     for (const threadId of new Set(this.outbox.map((o) => o.threadId))) void this.flush(threadId);
   }
 
-  /** Fetches everything after the feed's last contiguous seq; joins the room first if asked. */
+  /**
+   * Fetches everything after the feed's last contiguous seq; joins the room first if asked. One at a
+   * time per thread. Rejects when it could not finish: the next connection syncs again from the
+   * same seq, so callers that only want it done eventually ignore that.
+   */
   private syncFeed(feed: ThreadFeed, join: boolean): Promise<void> {
     const running = this.syncing.get(feed.threadId);
     if (running) return running;
@@ -257,8 +362,6 @@ export class RealtimeClient {
           feed.add(page.items);
           if (!page.hasMore || page.items.length === 0) break;
         }
-      } catch {
-        // Disconnected or timed out: the next connection syncs again from the same seq.
       } finally {
         this.syncing.delete(feed.threadId);
       }

@@ -28,8 +28,12 @@ describe('ThreadFeed', () => {
     expect(feed.add([msg(1)])).toBe(false);
     expect(feed.add([msg(4)])).toBe(true);
     expect(feed.lastSeq).toBe(1);
-    expect(feed.add([msg(2), msg(3)])).toBe(false);
+    expect(feed.gapped).toBe(true);
+    expect(feed.add([msg(2)])).toBe(true);
+    expect(feed.add([msg(3)])).toBe(false);
     expect(feed.lastSeq).toBe(4);
+    expect(feed.gapped).toBe(false);
+    expect(feed.snapshot().messages.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
   });
 
   it('ignores messages of other threads', () => {

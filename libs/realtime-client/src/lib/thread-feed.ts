@@ -30,6 +30,8 @@ export interface FeedSnapshot {
 export class ThreadFeed {
   private readonly bySeq = new Map<number, Message>();
   private ordered: Message[] = [];
+  /** The clientMsgIds of the messages held, to drop their outgoing copies. */
+  private readonly storedIds = new Set<string>();
   private outgoingList: OutgoingMessage[] = [];
   private readonly listeners = new Set<(s: FeedSnapshot) => void>();
   /** Highest seq up to which every message is held: what to sync after. */
@@ -41,25 +43,35 @@ export class ThreadFeed {
     return this.contiguous;
   }
 
+  /** True while a message beyond a missing seq is held. */
+  get gapped(): boolean {
+    return (this.ordered.at(-1)?.seq ?? 0) > this.contiguous;
+  }
+
   /** Adds messages; returns true when one arrived beyond a gap (a seq is missing before it). */
   add(messages: readonly Message[]): boolean {
-    let changed = false;
+    const fresh: Message[] = [];
     for (const m of messages) {
       if (m.threadId !== this.threadId || this.bySeq.has(m.seq)) continue;
       this.bySeq.set(m.seq, m);
-      if (m.clientMsgId) this.outgoingList = this.outgoingList.filter((o) => o.clientMsgId !== m.clientMsgId);
-      changed = true;
+      if (m.clientMsgId) this.storedIds.add(m.clientMsgId);
+      fresh.push(m);
     }
-    if (!changed) return false;
+    if (fresh.length === 0) return false;
+    if (this.outgoingList.some((o) => this.storedIds.has(o.clientMsgId))) {
+      this.outgoingList = this.outgoingList.filter((o) => !this.storedIds.has(o.clientMsgId));
+    }
     while (this.bySeq.has(this.contiguous + 1)) this.contiguous++;
-    this.ordered = [...this.bySeq.values()].sort((a, b) => a.seq - b.seq);
+    // Mostly what comes is newer than all held: appended, so a long transcript is not sorted per message.
+    fresh.sort((a, b) => a.seq - b.seq);
+    const newest = this.ordered.at(-1)?.seq ?? 0;
+    this.ordered = fresh[0].seq > newest ? [...this.ordered, ...fresh] : [...this.bySeq.values()].sort((a, b) => a.seq - b.seq);
     this.emit();
-    return this.ordered[this.ordered.length - 1].seq > this.contiguous;
+    return this.gapped;
   }
 
   setOutgoing(outgoing: readonly OutgoingMessage[]): void {
-    const stored = new Set(this.ordered.map((m) => m.clientMsgId).filter(Boolean));
-    this.outgoingList = outgoing.filter((o) => o.threadId === this.threadId && !stored.has(o.clientMsgId));
+    this.outgoingList = outgoing.filter((o) => o.threadId === this.threadId && !this.storedIds.has(o.clientMsgId));
     this.emit();
   }
 

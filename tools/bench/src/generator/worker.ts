@@ -148,6 +148,7 @@ async function connectRealtime(c: Client): Promise<void> {
     storm.feedSeq = snap.lastSeq;
     if (droppedAt > 0) storm.timeline.push([performance.now(), snap.lastSeq]);
   });
+  rt.connect();
   // Ready once connected and the first sync has caught up with the thread.
   const deadline = performance.now() + 60_000;
   while (rt.state !== 'connected') {
