@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { sleep, until } from '@parley/test-support';
 import type { ChatClient } from './support/chat-client';
 import { Cluster } from './support/cluster';
-import { LIVENESS_MS, sleep, until } from './support/processes';
+import { LIVENESS_MS } from './support/processes';
 import { type Conversation, expectNothingLost, openConversations, sendersOf, steadyTraffic, total } from './support/traffic';
 
 let cluster: Cluster;

@@ -1,7 +1,7 @@
+import { sleep } from '@parley/test-support';
 import { ChatClient } from './chat-client';
 import type { Cluster } from './cluster';
 import type { TestDatabase } from './database';
-import { sleep } from './processes';
 
 export interface Sender {
   client: ChatClient;
