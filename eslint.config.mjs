@@ -21,7 +21,9 @@ export default [
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:data', 'type:contracts'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data', 'type:ui', 'type:contracts'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:data'] },
+            // Test helpers (processes, ports, databases, Chromium) for the e2e suites and the bench, never for what ships.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:data', 'type:test-support'] },
+            { sourceTag: 'type:test-support', onlyDependOnLibsWithTags: [] },
           ],
         },
       ],

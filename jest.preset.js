@@ -1,6 +1,12 @@
 // Shared jest settings: SWC transpiles TypeScript (with decorator metadata, which NestJS DI needs)
-// and the workspace path alias maps to the library sources, as tsconfig.base.json does.
-const path = require('node:path');
+// and the workspace path aliases map to the library sources, as tsconfig.base.json does.
+const { workspaceAliases, registerWorkspaceAliases } = require('./tools/scripts/workspace-aliases.cjs');
+
+// Jest loads global setup and teardown files with Node's require, outside its module mapper: they
+// resolve the aliases (e.g. @parley/test-support) this way.
+registerWorkspaceAliases();
+
+const escape = (name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 module.exports = {
   testEnvironment: 'node',
@@ -20,12 +26,6 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: {
-    '^@parley/contracts$': path.join(__dirname, 'libs/contracts/src/index.ts'),
-    '^@parley/contracts/constants$': path.join(__dirname, 'libs/contracts/src/lib/constants.ts'),
-    '^@parley/realtime-client$': path.join(__dirname, 'libs/realtime-client/src/index.ts'),
-    '^@parley/rest-client$': path.join(__dirname, 'libs/rest-client/src/index.ts'),
-    '^@parley/widget-protocol$': path.join(__dirname, 'libs/widget-protocol/src/index.ts'),
-  },
+  moduleNameMapper: Object.fromEntries(Object.entries(workspaceAliases()).map(([name, file]) => [`^${escape(name)}$`, file])),
   testMatch: ['**/?(*.)+(spec|test).ts'],
 };

@@ -1,4 +1,5 @@
 import { ClientEvent, ServerEvent, ThreadSchema } from '@parley/contracts';
+import { sleep } from '@parley/test-support';
 import {
   activeConversation,
   claimThread,
@@ -17,7 +18,6 @@ import {
   expectNoEvent,
   QUIET_MS,
   record,
-  sleep,
   waitFor,
 } from './support/sockets';
 

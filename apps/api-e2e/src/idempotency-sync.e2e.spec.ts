@@ -1,4 +1,5 @@
 import { ClientEvent, MessagePageSchema, MessageSchema, ServerEvent } from '@parley/contracts';
+import { sleep } from '@parley/test-support';
 import { activeConversation, listMessages, postMessage, unique } from './support/actors';
 import { api, expectStatus } from './support/http';
 import {
@@ -9,7 +10,6 @@ import {
   QUIET_MS,
   reconnect,
   record,
-  sleep,
   waitFor,
   waitForDisconnect,
 } from './support/sockets';

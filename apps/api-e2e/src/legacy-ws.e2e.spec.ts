@@ -1,3 +1,4 @@
+import { sleep } from '@parley/test-support';
 import { ClientEvent, ErrorCode, LegacyCloseCode, type LegacyErrorFrame, LIMITS, ServerEvent } from '@parley/contracts';
 import {
   activeConversation,
@@ -11,7 +12,7 @@ import {
 } from './support/actors';
 import { call, expectProblem, expectStatus, http } from './support/http';
 import { closeAllRaw, openRaw, rawRefused } from './support/raw';
-import { closeAllSockets, connect, emitAck, expectAckOk, QUIET_MS, sleep, waitFor } from './support/sockets';
+import { closeAllSockets, connect, emitAck, expectAckOk, QUIET_MS, waitFor } from './support/sockets';
 import { e2e } from './support/state';
 
 afterEach(async () => {

@@ -2,11 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ClientEvent, ErrorCode, LegacyCloseCode, ServerEvent, type Thread } from '@parley/contracts';
+import {
+  type ApiServer,
+  createDatabase,
+  dropDatabase,
+  eventually,
+  freePort,
+  startApiServer,
+  type TestDatabase,
+  WORKSPACE_ROOT,
+} from '@parley/test-support';
 import { newVisitor, unique } from './support/actors';
+import { DATABASE_PREFIX, PG } from './support/database';
 import { api, expectStatus } from './support/http';
-import { createDatabase, dropDatabase, type TestDatabase } from './support/database';
 import { closeAllRaw, openRaw } from './support/raw';
-import { freePort, type ServerHandle, startServer, stopServer, WORKSPACE_ROOT } from './support/server';
 import {
   closeAllSockets,
   connect,
@@ -16,7 +25,6 @@ import {
   expectAckOk,
   EVENT_MS,
   record,
-  sleep,
   waitForDisconnect,
 } from './support/sockets';
 import { e2e, useServer } from './support/state';
@@ -30,7 +38,7 @@ import { e2e, useServer } from './support/state';
 const REFUSALS_BEFORE_CLOSE = 2500;
 const DEFAULTS = { messageSend: 20, threadStart: 5, handshakeFailed: 30 };
 
-let server: ServerHandle | undefined;
+let server: ApiServer | undefined;
 let database: TestDatabase | undefined;
 let tempDir = '';
 let adminToken = '';
@@ -38,7 +46,7 @@ let adminToken = '';
 beforeAll(async () => {
   const shared = e2e();
   tempDir = mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-limits-'));
-  if (shared.backend === 'postgres') database = await createDatabase();
+  if (shared.backend === 'postgres') database = await createDatabase(DATABASE_PREFIX, PG);
   const env: Record<string, string> = {
     PORT: String(await freePort()),
     PGLITE_DATA_DIR: path.join(tempDir, 'pglite'),
@@ -50,21 +58,26 @@ beforeAll(async () => {
     SOCKET_RATE_REFUSALS: `${REFUSALS_BEFORE_CLOSE}/1m`,
     ...(database ? { DATABASE_URL: database.url } : {}),
   };
-  server = await startServer({ env, logFile: path.join(WORKSPACE_ROOT, 'tmp/api-e2e', `server-limits-${shared.backend}.log`) });
+  server = await startApiServer({
+    env,
+    unset: ['DATABASE_URL', 'REDIS_URL'],
+    logFile: path.join(WORKSPACE_ROOT, 'tmp/api-e2e', `server-limits-${shared.backend}.log`),
+    tailChars: 20_000,
+  });
   const admin = { email: 'limits@e2e.test', name: 'Limits Admin', password: 'e2e-admin-password-1' };
-  useServer(server.baseUrl, shared.admin);
+  useServer(server.url, shared.admin);
   const setup = await api('post', '/setup', { body: admin });
   expectStatus(setup, 201);
   const body = setup.body as { token: string; agent: { id: string } };
   adminToken = body.token;
-  useServer(server.baseUrl, { ...admin, id: body.agent.id, token: body.token });
+  useServer(server.url, { ...admin, id: body.agent.id, token: body.token });
 });
 
 afterAll(async () => {
   await closeAllSockets();
   await closeAllRaw();
-  if (server) await stopServer(server.child);
-  if (database) await dropDatabase(database.name).catch(() => undefined);
+  if (server) await server.proc.stop();
+  if (database) await dropDatabase(database.name, PG).catch(() => undefined);
   rmSync(tempDir, { recursive: true, force: true });
 });
 
@@ -164,9 +177,7 @@ describe('socket rate limits', () => {
     expect({ started, limited }).toEqual({ started: DEFAULTS.threadStart, limited: 50 - DEFAULTS.threadStart });
     // Each accepted start is broadcast; the store is the record of how many there were.
     const ofVisitor = () => created.events.filter((t) => t.visitor.id === visitor.visitor.id);
-    const deadline = Date.now() + EVENT_MS;
-    while (ofVisitor().length < DEFAULTS.threadStart && Date.now() < deadline) await sleep(20);
-    expect(ofVisitor()).toHaveLength(DEFAULTS.threadStart);
+    await eventually(() => expect(ofVisitor()).toHaveLength(DEFAULTS.threadStart), EVENT_MS, 20);
     const threads = await api('get', '/threads', { token: adminToken, query: { q: visitor.visitor.email, limit: 100 } });
     expectStatus(threads, 200);
     expect((threads.body as { items: Thread[] }).items).toHaveLength(DEFAULTS.threadStart);

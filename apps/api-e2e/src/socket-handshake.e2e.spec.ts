@@ -1,4 +1,5 @@
 import { ClientEvent, ErrorCode, VisitorSchema } from '@parley/contracts';
+import { eventually } from '@parley/test-support';
 import { newAgent, newVisitor } from './support/actors';
 import { api, expectServerAlive, expectStatus } from './support/http';
 import { closeAllSockets, connect, connectRefused, emitAck, expectAckOk } from './support/sockets';
@@ -6,16 +7,6 @@ import { e2e } from './support/state';
 import { expiredToken, forgedToken, signToken } from './support/tokens';
 
 afterEach(closeAllSockets);
-
-/** Reads until `done` holds for what was read, for at most `ms`; returns the last reading. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('socket handshake', () => {
   it('connects an agent and a visitor from the allowed origin', async () => {
@@ -35,10 +26,13 @@ describe('socket handshake', () => {
     };
     const created = await lastSeen();
     const socket = await connect(visitor.token);
-    const connected = await until(lastSeen, (t) => t > created);
-    expect(connected).toBeGreaterThan(created);
+    const connected = await eventually(async () => {
+      const seen = await lastSeen();
+      expect(seen).toBeGreaterThan(created);
+      return seen;
+    }, 5000, 25);
     socket.disconnect();
-    expect(await until(lastSeen, (t) => t > connected)).toBeGreaterThan(connected);
+    await eventually(async () => expect(await lastSeen()).toBeGreaterThan(connected), 5000, 25);
   });
 
   it('refuses a handshake without a token: UNAUTHENTICATED', async () => {

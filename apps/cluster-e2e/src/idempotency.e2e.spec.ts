@@ -1,8 +1,9 @@
 import { ClientEvent, type Message } from '@parley/contracts';
 import { RealtimeClient } from '@parley/realtime-client';
 import fc from 'fast-check';
+import { sleep, until } from '@parley/test-support';
 import { Cluster } from './support/cluster';
-import { LIVENESS_MS, sleep, until } from './support/processes';
+import { LIVENESS_MS } from './support/processes';
 
 type Author = 'visitor' | 'agent';
 /**

@@ -1,5 +1,6 @@
+import { sleep, until } from '@parley/test-support';
 import { Cluster } from './support/cluster';
-import { LIVENESS_MS, sleep, until } from './support/processes';
+import { LIVENESS_MS } from './support/processes';
 import { closeAll, type Conversation, expectNothingLost, openConversations, sendersOf, steadyTraffic, total } from './support/traffic';
 
 let cluster: Cluster;

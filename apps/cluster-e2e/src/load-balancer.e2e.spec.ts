@@ -1,7 +1,8 @@
 import path from 'node:path';
+import { freePort, NODE_BIN, type Proc, until, WORKSPACE_ROOT } from '@parley/test-support';
 import { TestDatabase } from './support/database';
 import { Actors, request } from './support/http';
-import { freePort, LIVENESS_MS, NODE_BIN, Proc, ROOT, until } from './support/processes';
+import { LIVENESS_MS, spawnLogged } from './support/processes';
 import { RedisServer } from './support/redis';
 import { TestClient } from './support/test-client';
 
@@ -22,8 +23,8 @@ const clients: TestClient[] = [];
 beforeAll(async () => {
   db = await TestDatabase.create();
   redis = await RedisServer.start();
-  const args = [path.join(ROOT, 'tools/cluster/cluster.mjs'), '--nodes', '2', '--port', String(await freePort())];
-  tool = Proc.spawn(NODE_BIN, [...args, '--database-url', db.url, '--redis-url', redis.url, '--json'], { logName: 'cluster-tool' });
+  const args = [path.join(WORKSPACE_ROOT, 'tools/cluster/cluster.mjs'), '--nodes', '2', '--port', String(await freePort())];
+  tool = spawnLogged(NODE_BIN, [...args, '--database-url', db.url, '--redis-url', redis.url, '--json'], { logName: 'cluster-tool' });
   const line = await until(
     'the cluster tool to report its URLs',
     () => {

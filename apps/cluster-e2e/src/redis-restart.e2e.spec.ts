@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { sleep, until } from '@parley/test-support';
 import { Cluster } from './support/cluster';
-import { LIVENESS_MS, sleep, until } from './support/processes';
+import { LIVENESS_MS } from './support/processes';
 import type { TestClient } from './support/test-client';
 import { closeAll, type Conversation, expectNothingLost, openConversations, sendersOf, steadyTraffic, total } from './support/traffic';
 

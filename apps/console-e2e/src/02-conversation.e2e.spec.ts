@@ -1,8 +1,8 @@
 import type { Message } from '@parley/contracts';
+import { eventually } from '@parley/test-support';
 import type { Browser, Page } from 'playwright-core';
 import { ensureAgent, login, ok } from './support/api';
 import { type AgentPage, launch, openAgentPage, screenshot, signIn } from './support/browser';
-import { eventually } from './support/eventually';
 import { ADMIN, AGENT_BO } from './support/state';
 import { Visitor } from './support/visitor';
 

@@ -1,7 +1,7 @@
+import { eventually } from '@parley/test-support';
 import type { Browser } from 'playwright-core';
 import { call, login, ok } from './support/api';
 import { type AgentPage, launch, openAgentPage, signIn } from './support/browser';
-import { eventually } from './support/eventually';
 import { ADMIN } from './support/state';
 
 describe('admin pages', () => {

@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { eventually, freePort, WORKSPACE_ROOT } from '@parley/test-support';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { login, ok } from './support/api';
 import { type AgentPage, launch, openAgentPage, signIn, UI_MS } from './support/browser';
-import { eventually } from './support/eventually';
 import { type LegacySite, startLegacySite } from './support/legacy-site';
-import { freePort, WORKSPACE_ROOT } from './support/server';
 import { ADMIN, e2e } from './support/state';
 
 /**

@@ -1,42 +1,25 @@
 import { ServerEvent } from '@parley/contracts';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { Agent } from './support/agent';
-import { eventually, launch, visitor, visitorContext, WAIT, Widget } from './support/browser';
+import { until } from '@parley/test-support';
+import { visitor, WAIT, Widget } from './support/browser';
 import { stack } from './support/state';
+import { widgetSuite } from './support/suite';
 
 /** Reloads, new pages and a dropped network: the conversation carries on, nothing lost or doubled. */
 describe('continuity', () => {
   const s = stack();
-  let browser: Browser;
-  let context: BrowserContext;
-  let agent: Agent;
-
-  beforeAll(async () => {
-    browser = await launch();
-    agent = await Agent.connect(s.api, s.admin.token);
-  });
-  afterAll(async () => {
-    agent?.close();
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    context = await visitorContext(browser);
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
+  const suite = widgetSuite();
 
   /** The bodies the server stored for the thread, system messages left out, in seq order. */
-  const stored = async (threadId: string) => (await agent.messages(threadId)).filter((m) => m.authorType !== 'system').map((m) => m.body);
+  const stored = async (threadId: string) => (await suite.agent.messages(threadId)).filter((m) => m.authorType !== 'system').map((m) => m.body);
 
   it('brings the conversation back after a reload and on another page of the site', async () => {
     const me = visitor('Rita');
-    const w = await Widget.open(context, `${s.host}/`);
+    const w = await Widget.open(suite.context, `${s.host}/`);
     await w.startChat(me.name, me.email);
-    const thread = await agent.threadOf(me.email);
-    await agent.claim(thread.id);
+    const thread = await suite.agent.threadOf(me.email);
+    await suite.agent.claim(thread.id);
     await w.send('Do you ship to Norway?');
-    await agent.send(thread.id, 'We do, in 3 to 5 days.');
+    await suite.agent.send(thread.id, 'We do, in 3 to 5 days.');
     await w.message('We do, in 3 to 5 days.').waitFor(WAIT);
 
     await w.page.reload({ waitUntil: 'load' });
@@ -52,11 +35,8 @@ describe('continuity', () => {
     expect(await w.popup.isHidden()).toBe(true);
     // Hidden, but the conversation is live on this page too: a new agent message shows on the button.
     await w.page.locator('parley-widget iframe').waitFor({ state: 'attached', ...WAIT });
-    await eventually(
-      () => w.frame.locator('.log li.msg').count(),
-      (n) => n === 2,
-    );
-    await agent.send(thread.id, 'Anything else?');
+    await until('both messages in the transcript', async () => (await w.frame.locator('.log li.msg').count()) === 2, WAIT.timeout, 100);
+    await suite.agent.send(thread.id, 'Anything else?');
     await w.page.locator('parley-widget .n', { hasText: '1' }).waitFor(WAIT);
     await w.button.click(WAIT);
     await w.message('Anything else?').waitFor(WAIT);
@@ -65,14 +45,14 @@ describe('continuity', () => {
 
   it('reconnects after the network drops, sends what was written offline once and in order, and fills the gap', async () => {
     const me = visitor('Nils');
-    const w = await Widget.open(context, `${s.host}/`);
+    const w = await Widget.open(suite.context, `${s.host}/`);
     await w.startChat(me.name, me.email);
-    const thread = await agent.threadOf(me.email);
-    await agent.claim(thread.id);
+    const thread = await suite.agent.threadOf(me.email);
+    await suite.agent.claim(thread.id);
     await w.send('Before the tunnel');
-    await agent.waitFor(ServerEvent.MessageCreated, (m) => m.threadId === thread.id && m.body === 'Before the tunnel');
+    await suite.agent.waitFor(ServerEvent.MessageCreated, (m) => m.threadId === thread.id && m.body === 'Before the tunnel');
 
-    await context.setOffline(true);
+    await suite.context.setOffline(true);
     await w.frame.locator('.banner.offline').waitFor(WAIT);
     await w.send('Written offline, first');
     await w.send('Written offline, second');
@@ -80,16 +60,20 @@ describe('continuity', () => {
     await w.frame.locator('li.out', { hasText: 'Written offline, third' }).waitFor(WAIT);
     expect(await w.frame.locator('li.out .state').allTextContents()).toEqual(['Sending…', 'Sending…', 'Sending…']);
     // Meanwhile the agent writes: the visitor's socket is down, so this can only arrive by the resync.
-    await agent.post(thread.id, 'Written by the agent during the outage', 'agent-outage-1');
+    await suite.agent.post(thread.id, 'Written by the agent during the outage', 'agent-outage-1');
     expect(await stored(thread.id)).toEqual(['Before the tunnel', 'Written by the agent during the outage']);
 
-    await context.setOffline(false);
+    await suite.context.setOffline(false);
     await w.frame.locator('.banner.offline').waitFor({ state: 'detached', ...WAIT });
     await w.message('Written by the agent during the outage').waitFor(WAIT);
     await w.frame.locator('li.out').first().waitFor({ state: 'detached', ...WAIT });
 
     const expected = ['Before the tunnel', 'Written by the agent during the outage', 'Written offline, first', 'Written offline, second', 'Written offline, third'];
-    expect(await eventually(() => stored(thread.id), (b) => b.length >= expected.length)).toEqual(expected);
+    const all = await until('every message to be stored', async () => {
+      const bodies = await stored(thread.id);
+      return bodies.length >= expected.length && bodies;
+    }, WAIT.timeout, 100);
+    expect(all).toEqual(expected);
     expect(await w.bodies()).toEqual(expected);
     // After another reload nothing is sent again.
     await w.page.reload({ waitUntil: 'load' });

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { Agent } from './support/agent';
-import { launch, visitor, visitorContext, WAIT, Widget } from './support/browser';
-import { WORKSPACE_ROOT } from './support/processes';
+import { WORKSPACE_ROOT } from '@parley/test-support';
+import { visitor, WAIT, Widget } from './support/browser';
 import { stack } from './support/state';
+import { widgetSuite } from './support/suite';
 
 /** What the page saw while it loaded, recorded by a script that runs before any of the page's own. */
 interface LoadProbe {
@@ -26,27 +25,10 @@ interface LoadProbe {
  */
 describe('the demo page', () => {
   const s = stack();
-  let browser: Browser;
-  let context: BrowserContext;
-  let agent: Agent;
-
-  beforeAll(async () => {
-    browser = await launch();
-    agent = await Agent.connect(s.api, s.admin.token);
-  });
-  afterAll(async () => {
-    agent?.close();
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    context = await visitorContext(browser);
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
+  const suite = widgetSuite();
 
   it('keeps the loader off the page\'s critical path: nothing before the load event, no script added, within its byte budget', async () => {
-    await context.addInitScript((parley: string) => {
+    await suite.context.addInitScript((parley: string) => {
       const w = window as unknown as { __probe: Omit<LoadProbe, 'loadEventEnd'> };
       w.__probe = { atLoad: null, readyAt: null, settingsRequestedAt: null, addedScripts: [], parserScripts: [] };
       let parsing = true;
@@ -72,7 +54,7 @@ describe('the demo page', () => {
         w.__probe.settingsRequestedAt = settings?.startTime ?? null;
       });
     }, s.api);
-    const page = await context.newPage();
+    const page = await suite.context.newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     const loader = page.waitForResponse((r) => r.url() === `${s.api}/widget.js`, WAIT);
@@ -110,11 +92,11 @@ describe('the demo page', () => {
 
   it('lets a visitor chat from /demo, and keeps the conversation in first-party storage across a reload', async () => {
     const me = visitor('Dora');
-    const w = await Widget.open(context, `${s.api}/demo`);
+    const w = await Widget.open(suite.context, `${s.api}/demo`);
     expect(new URL(w.page.url()).pathname).toBe('/demo/');
     await w.startChat(me.name, me.email);
-    const thread = await agent.threadOf(me.email);
-    await agent.claim(thread.id);
+    const thread = await suite.agent.threadOf(me.email);
+    await suite.agent.claim(thread.id);
     await w.send('Hi from the demo page');
     await w.message('Hi from the demo page').locator('time').waitFor(WAIT);
     const frame = w.page.frames().find((f) => f.url().startsWith(`${s.api}/widget/`));

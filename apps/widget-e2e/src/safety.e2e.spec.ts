@@ -1,38 +1,22 @@
 import { PROTOCOL } from '@parley/widget-protocol';
-import type { Browser, BrowserContext, Frame } from 'playwright-core';
-import { Agent } from './support/agent';
-import { launch, visitor, visitorContext, WAIT, Widget } from './support/browser';
+import { until } from '@parley/test-support';
+import type { Frame } from 'playwright-core';
+import { visitor, WAIT, Widget } from './support/browser';
 import { stack } from './support/state';
+import { widgetSuite } from './support/suite';
 
 describe('safety', () => {
   const s = stack();
-  let browser: Browser;
-  let context: BrowserContext;
-  let agent: Agent;
-
-  beforeAll(async () => {
-    browser = await launch();
-    agent = await Agent.connect(s.api, s.admin.token);
-  });
-  afterAll(async () => {
-    agent?.close();
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    context = await visitorContext(browser);
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
+  const suite = widgetSuite();
 
   const forged = (message: object) => ({ protocol: PROTOCOL, message });
 
   it('ignores postMessage forged by another origin, and by the host page itself', async () => {
     const me = visitor('Faye');
-    const w = await Widget.open(context, `${s.host}/?evil=${encodeURIComponent(s.blocked)}`);
+    const w = await Widget.open(suite.context, `${s.host}/?evil=${encodeURIComponent(s.blocked)}`);
     await w.startChat(me.name, me.email);
-    const thread = await agent.threadOf(me.email);
-    await agent.claim(thread.id);
+    const thread = await suite.agent.threadOf(me.email);
+    await suite.agent.claim(thread.id);
     await w.frame.locator('.agent-name').waitFor(WAIT);
 
     const evil = await waitForFrame(w.page.frames.bind(w.page), `${s.blocked}/blank`);
@@ -54,17 +38,17 @@ describe('safety', () => {
 
     // A real message after the forged ones: when it has shown, the forged ones were handled (and ignored).
     await w.minimizeButton.click(WAIT);
-    await agent.send(thread.id, 'One real message');
+    await suite.agent.send(thread.id, 'One real message');
     await w.page.locator('parley-widget .n', { hasText: '1' }).waitFor(WAIT);
     await w.button.click(WAIT);
     await w.message('One real message').waitFor(WAIT);
     expect(await w.frame.locator('[role=alertdialog]').count()).toBe(0);
-    expect((await agent.thread(thread.id)).status).toBe('active');
+    expect((await suite.agent.thread(thread.id)).status).toBe('active');
   });
 
   it('keeps the visitor token inside the iframe', async () => {
     const me = visitor('Tess');
-    const context2 = context;
+    const context2 = suite.context;
     await context2.addInitScript(() => {
       const seen: unknown[] = [];
       (window as unknown as { __seen: unknown[] }).__seen = seen;
@@ -95,7 +79,7 @@ describe('safety', () => {
   });
 
   it('gives a page on an origin that is not allowed no chat', async () => {
-    const page = await context.newPage();
+    const page = await suite.context.newPage();
     // The loader tells the page when it gives up (parley:unavailable): wait for that refusal itself.
     await page.addInitScript(() => {
       const w = window as unknown as { __unavailable: Promise<void> };
@@ -115,7 +99,7 @@ describe('safety', () => {
   });
 
   it('refuses to be framed by an origin that is not allowed (frame-ancestors), and lets the allowed site frame it', async () => {
-    const blocked = await context.newPage();
+    const blocked = await suite.context.newPage();
     // Chromium fails the frame's request and says why on the page's console: wait for the refusal
     // itself, not for a guessed time.
     const refusal = blocked.waitForEvent('console', { predicate: (m) => m.type() === 'error' && m.text().includes('"frame-ancestors '), ...WAIT });
@@ -130,18 +114,12 @@ describe('safety', () => {
     expect((await failed).failure()?.errorText).toBe('net::ERR_BLOCKED_BY_RESPONSE');
     expect(await blocked.frameLocator('#direct').locator('pw-root').count()).toBe(0);
 
-    const allowed = await context.newPage();
+    const allowed = await suite.context.newPage();
     await allowed.goto(`${s.host}/frame-widget`, { waitUntil: 'load', ...WAIT });
     await allowed.frameLocator('#direct').locator('#pw-name').waitFor(WAIT);
   });
 });
 
-async function waitForFrame(frames: () => Frame[], urlStart: string): Promise<Frame> {
-  const deadline = Date.now() + WAIT.timeout;
-  for (;;) {
-    const f = frames().find((x) => x.url().startsWith(urlStart));
-    if (f) return f;
-    if (Date.now() > deadline) throw new Error(`no frame at ${urlStart}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function waitForFrame(frames: () => Frame[], urlStart: string): Promise<Frame> {
+  return until(`a frame at ${urlStart}`, () => frames().find((x) => x.url().startsWith(urlStart)), WAIT.timeout, 100);
 }

@@ -2,10 +2,10 @@
 // See docs/benchmarks.md for the scenarios and their options.
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { SERVER_ENTRY } from '@parley/test-support';
 import { flag, parseArgs } from './lib/args';
 import { pinProcess, ROOT, TMP, waitForQuiet } from './lib/proc';
 import { num } from './lib/args';
-import { DEFAULT_SERVER_ENTRY } from './targets/parley';
 import { context } from './scenarios/common';
 import { conversation } from './scenarios/conversation';
 import { fanout } from './scenarios/fanout';
@@ -27,12 +27,12 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
  */
 function snapshotBuild(): string {
   const dist = path.join(ROOT, 'dist/apps/api');
-  if (!existsSync(DEFAULT_SERVER_ENTRY)) throw new Error(`${DEFAULT_SERVER_ENTRY} is missing: run \`npm run nx -- run api:build\` first`);
+  if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`npm run nx -- run api:build\` first`);
   const copy = path.join(TMP, 'build', `api-${process.pid}`);
   mkdirSync(copy, { recursive: true });
   cpSync(dist, copy, { recursive: true });
   process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
-  return path.join(copy, path.relative(dist, DEFAULT_SERVER_ENTRY));
+  return path.join(copy, path.relative(dist, SERVER_ENTRY));
 }
 
 async function main(): Promise<number> {

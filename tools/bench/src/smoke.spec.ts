@@ -1,13 +1,13 @@
+import { SERVER_ENTRY } from '@parley/test-support';
 import { parseArgs } from './lib/args';
 import { context } from './scenarios/common';
 import { smoke, smokeProblems } from './scenarios/smoke';
-import { DEFAULT_SERVER_ENTRY } from './targets/parley';
 
 describe('load generator smoke run against Parley', () => {
   it('acks, delivers once and stores every message it sends', async () => {
     const lines: string[] = [];
     const ctx = context(parseArgs([]).args, (line) => lines.push(line));
-    ctx.serverEntry = DEFAULT_SERVER_ENTRY;
+    ctx.serverEntry = SERVER_ENTRY;
     const result = await smoke(ctx);
     const m = result.run;
     expect(m.sent).toBeGreaterThan(100);

@@ -2,9 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createDatabase, dropDatabase, postgresReachable, type TestDatabase } from './database';
+import {
+  createDatabase,
+  dropDatabase,
+  freePort,
+  postgresProblem,
+  startApiServer,
+  type TestDatabase,
+  WORKSPACE_ROOT,
+} from '@parley/test-support';
+import { DATABASE_PREFIX, PG } from './database';
 import { type RuntimeHandles, RUNTIME_KEY } from './runtime';
-import { freePort, startServer, stopServer, WORKSPACE_ROOT } from './server';
 import {
   ALLOWED_ORIGIN,
   API_V1,
@@ -46,11 +54,11 @@ async function jsonRequest(url: string, method: string, body?: unknown): Promise
 
 async function chooseDatabase(requested: Backend): Promise<{ backend: Backend; database?: TestDatabase }> {
   if (requested === 'pglite') return { backend: 'pglite' };
-  const reach = await postgresReachable();
+  const problem = await postgresProblem(PG);
   // Never a silent fallback to PGlite: that would report a postgres run that did not happen.
   // run-e2e.cjs probes first and runs an unreachable back end as skipped (E2E_SKIPPED).
-  if (!reach.ok) throw new Error(`E2E_DB=postgres but PostgreSQL is not reachable: ${reach.reason}`);
-  return { backend: 'postgres', database: await createDatabase() };
+  if (problem) throw new Error(`E2E_DB=postgres but PostgreSQL is not reachable: ${problem}`);
+  return { backend: 'postgres', database: await createDatabase(DATABASE_PREFIX, PG) };
 }
 
 /** Creates the first admin on the fresh database, or logs in if one already exists. */
@@ -104,16 +112,16 @@ export default async function globalSetup(): Promise<void> {
     };
     if (database) env.DATABASE_URL = database.url;
     const logFile = path.join(WORKSPACE_ROOT, 'tmp/api-e2e', `server-${requested}.log`);
-    const server = await startServer({ env, logFile });
+    // The run decides the back end: DATABASE_URL and REDIS_URL from the caller's shell do not reach the server.
+    // killOnExit: if jest dies without running the teardown, the server must not outlive it.
+    const server = await startApiServer({ env, unset: ['DATABASE_URL', 'REDIS_URL'], logFile, tailChars: 20_000, killOnExit: true });
     runtime.server = server;
-    // If jest dies without running the teardown, the server must not outlive it.
-    process.once('exit', () => server.child.kill('SIGKILL'));
 
-    const { firstRun: recorded, admin } = await firstRun(server.baseUrl);
+    const { firstRun: recorded, admin } = await firstRun(server.url);
     const state: E2eState = {
       backend,
       requestedBackend: requested,
-      baseUrl: server.baseUrl,
+      baseUrl: server.url,
       jwtSecret,
       allowedOrigin: ALLOWED_ORIGIN,
       admin,
@@ -121,12 +129,12 @@ export default async function globalSetup(): Promise<void> {
     };
     process.env[STATE_ENV] = JSON.stringify(state);
     console.log(
-      `\n[api-e2e] server on ${server.baseUrl}, back end ${backend}${database ? ` (${database.name})` : ''}, log ${logFile}`,
+      `\n[api-e2e] server on ${server.url}, back end ${backend}${database ? ` (${database.name})` : ''}, log ${logFile}`,
     );
   } catch (err) {
     // jest skips globalTeardown when globalSetup throws: clean up here.
-    if (runtime.server) await stopServer(runtime.server.child);
-    if (database) await dropDatabase(database.name).catch(() => undefined);
+    if (runtime.server) await runtime.server.proc.stop();
+    if (database) await dropDatabase(database.name, PG).catch(() => undefined);
     rmSync(tempDir, { recursive: true, force: true });
     throw err;
   }

@@ -1,23 +1,21 @@
 import { rmSync } from 'node:fs';
-import { dropDatabase } from './database';
+import { dropDatabase } from '@parley/test-support';
+import { PG } from './database';
 import { type RuntimeHandles, RUNTIME_KEY } from './runtime';
-import { stopServer } from './server';
 
 export default async function globalTeardown(): Promise<void> {
   const runtime = (globalThis as Record<string, unknown>)[RUNTIME_KEY] as RuntimeHandles | undefined;
   if (!runtime) return;
   const server = runtime.server;
   if (server) {
-    const { exitCode, signalCode } = server.child;
-    if (exitCode !== null || signalCode !== null) {
-      console.warn(
-        `[api-e2e] the API server died during the run (${exitCode ?? signalCode}); see ${server.logFile}`,
-      );
+    if (!server.proc.running) {
+      const { code, signal } = await server.proc.exited;
+      console.warn(`[api-e2e] the API server died during the run (${code ?? signal}); see ${server.logFile}`);
     }
-    await stopServer(server.child);
+    await server.proc.stop();
   }
   try {
-    if (runtime.database) await dropDatabase(runtime.database.name);
+    if (runtime.database) await dropDatabase(runtime.database.name, PG);
   } finally {
     rmSync(runtime.tempDir, { recursive: true, force: true });
   }

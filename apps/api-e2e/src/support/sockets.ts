@@ -5,6 +5,7 @@ import type {
   ErrorCode,
   ServerToClientEvents,
 } from '@parley/contracts';
+import { sleep } from '@parley/test-support';
 import { io, type Socket } from 'socket.io-client';
 import { e2e } from './state';
 
@@ -161,10 +162,6 @@ export function record<E extends ServerEventName>(socket: ClientSocket, event: E
   const listener = (arg: EventArg<E>) => void events.push(arg);
   s.on(name, listener);
   return { events, stop: () => void s.off(name, listener) };
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Watches for QUIET_MS and fails if a matching `event` arrives. */

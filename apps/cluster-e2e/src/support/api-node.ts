@@ -1,5 +1,7 @@
-import { freePort, NODE_BIN, Proc, SERVER_ENTRY, until } from './processes';
+import path from 'node:path';
+import { freePort, type Proc, startApiServer } from '@parley/test-support';
 import { request, type Reply } from './http';
+import { RUN_DIR } from './processes';
 
 export const TEST_JWT_SECRET = 'cluster-e2e-secret-cluster-e2e-secret-0123456789';
 
@@ -33,41 +35,39 @@ export class ApiNode {
 
   async start(extraEnv: Record<string, string> = {}): Promise<void> {
     this.starts += 1;
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
-      PORT: String(this.port),
-      PUBLIC_URL: this.url,
-      JWT_SECRET: TEST_JWT_SECRET,
-      AUTH_RATE_LIMIT_PER_MINUTE: '100000',
-      // The fault and order specs send thousands of messages from one principal and reconnect
-      // every client at once from one address: limits raised here, not skipped.
-      SOCKET_RATE_MESSAGE_SEND: '1000000/1m',
-      SOCKET_RATE_THREAD_START: '1000000/1m',
-      SOCKET_RATE_TYPING: '1000000/1m',
-      SOCKET_RATE_OTHER: '1000000/1m',
-      SOCKET_RATE_HANDSHAKE: '1000000/1m',
-      SOCKET_RATE_HANDSHAKE_FAILED: '1000000/1m',
-      SOCKET_RATE_REFUSALS: '1000000/1m',
-      DATABASE_POOL_SIZE: '8',
-      ...this.env,
-      ...extraEnv,
-    };
-    const proc = Proc.spawn(NODE_BIN, [SERVER_ENTRY], { env, logName: `${this.name}-${this.starts}` });
-    this.proc = proc;
-    await until(
-      `${this.name} to be ready`,
-      async () => {
-        if (!proc.running) throw new Error(`${this.name} exited before it was ready: ${proc.tail()}`);
-        return (await this.ready()).status === 200;
+    const server = await startApiServer({
+      // Nothing from the caller's shell but PATH: each node is configured here alone.
+      baseEnv: { PATH: process.env.PATH },
+      env: {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        HOST: '127.0.0.1',
+        PORT: String(this.port),
+        PUBLIC_URL: this.url,
+        JWT_SECRET: TEST_JWT_SECRET,
+        AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+        // The fault and order specs send thousands of messages from one principal and reconnect
+        // every client at once from one address: limits raised here, not skipped.
+        SOCKET_RATE_MESSAGE_SEND: '1000000/1m',
+        SOCKET_RATE_THREAD_START: '1000000/1m',
+        SOCKET_RATE_TYPING: '1000000/1m',
+        SOCKET_RATE_OTHER: '1000000/1m',
+        SOCKET_RATE_HANDSHAKE: '1000000/1m',
+        SOCKET_RATE_HANDSHAKE_FAILED: '1000000/1m',
+        SOCKET_RATE_REFUSALS: '1000000/1m',
+        DATABASE_POOL_SIZE: '8',
+        ...this.env,
+        ...extraEnv,
       },
-      30_000,
-      100,
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}\n--- ${this.name} output ---\n${proc.tail()}`);
+      logFile: path.join(RUN_DIR, `${this.name}-${this.starts}.log`),
+      appendLog: true,
+      tailChars: 8000,
+      name: this.name,
+      readyTimeoutMs: 30_000,
+      readyIntervalMs: 100,
+      requestTimeoutMs: 4000,
     });
+    this.proc = server.proc;
   }
 
   ready(): Promise<Reply> {
@@ -75,6 +75,6 @@ export class ApiNode {
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM') {
-    return this.proc?.stop(signal);
+    return this.proc?.stop(signal, 12_000);
   }
 }

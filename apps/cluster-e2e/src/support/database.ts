@@ -1,18 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { createDatabase, DEFAULT_POSTGRES_URL, dropDatabase, type PostgresOptions, withClient } from '@parley/test-support';
 
-function adminUrl(): string {
-  return process.env.CLUSTER_E2E_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The machine's PostgreSQL (run.cjs and the global setup pass on TEST_POSTGRES_URL, or the default, as CLUSTER_E2E_PG_URL). */
+function postgres(): PostgresOptions {
+  return { adminUrl: adminUrl(), connectTimeoutMs: 5000, queryTimeoutMs: 20_000 };
 }
 
-async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000, query_timeout: 20_000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+function adminUrl(): string {
+  return process.env.CLUSTER_E2E_PG_URL || DEFAULT_POSTGRES_URL;
 }
 
 /** Where the machine's PostgreSQL listens, for a proxy to point at. */
@@ -46,20 +40,16 @@ export class TestDatabase {
   ) {}
 
   static async create(): Promise<TestDatabase> {
-    const name = `parley_cluster_${randomBytes(6).toString('hex')}`;
-    await withClient(adminUrl(), (c) => c.query(`CREATE DATABASE "${name}"`));
-    const url = new URL(adminUrl());
-    url.pathname = `/${name}`;
-    return new TestDatabase(name, url.toString());
+    const { name, url } = await createDatabase('parley_cluster', postgres());
+    return new TestDatabase(name, url);
   }
 
   async drop(): Promise<void> {
-    // WITH (FORCE) ends the connections a killed node left behind.
-    await withClient(adminUrl(), (c) => c.query(`DROP DATABASE IF EXISTS "${this.name}" WITH (FORCE)`));
+    await dropDatabase(this.name, postgres());
   }
 
   query<R>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return withClient(this.url, async (c) => (await c.query(sql, params)).rows as R[]);
+    return withClient(this.url, async (c) => (await c.query(sql, params)).rows as R[], postgres());
   }
 
   /** The record: every message of the thread in seq order. */

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
-import { freePort, Proc, until } from './processes';
+import { freePort, type Proc, until } from '@parley/test-support';
+import { spawnLogged } from './processes';
 
 /** One PING over a raw connection: true when a Redis answers on the port. */
 function pingRedis(port: number): Promise<boolean> {
@@ -40,7 +41,7 @@ export class RedisServer {
   async up(): Promise<void> {
     const bin = process.env.CLUSTER_E2E_REDIS_SERVER || 'redis-server';
     this.starts += 1;
-    this.proc = Proc.spawn(bin, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    this.proc = spawnLogged(bin, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       logName: `redis-${this.port}-${this.starts}`,
     });
     const proc = this.proc;

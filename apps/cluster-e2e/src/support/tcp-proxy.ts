@@ -1,5 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { freePort } from './processes';
+import { freePort } from '@parley/test-support';
 
 /**
  * A loopback TCP proxy a test controls: `cut()` makes the target unreachable (listener closed, every

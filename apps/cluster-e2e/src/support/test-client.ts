@@ -2,7 +2,8 @@ import { ClientEvent, type Message, ServerEvent, type Thread, type TypingEvent }
 import { type ConnectionState, type OutgoingMessage, RealtimeClient, type RealtimeTrace } from '@parley/realtime-client';
 import { io } from 'socket.io-client';
 import { Failover } from './failover';
-import { LIVENESS_MS, until } from './processes';
+import { until } from '@parley/test-support';
+import { LIVENESS_MS } from './processes';
 
 /** The bound on one ack, as the tests have always used: a slower answer counts as not answered. */
 const ACK_MS = 3000;

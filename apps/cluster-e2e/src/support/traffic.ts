@@ -1,6 +1,6 @@
+import { sleep } from '@parley/test-support';
 import type { Cluster } from './cluster';
 import type { TestDatabase } from './database';
-import { sleep } from './processes';
 import { TestClient } from './test-client';
 
 export interface Sender {

@@ -1,19 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { WORKSPACE_ROOT } from './server';
+import { launchChromium, WORKSPACE_ROOT } from '@parley/test-support';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { e2e } from './state';
-
-export const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * Screenshots go under tmp/ on every run, so a test run writes no tracked file; `SCREENSHOTS=docs`
@@ -24,7 +13,7 @@ export const SCREENSHOTS_DIR = path.join(WORKSPACE_ROOT, process.env['SCREENSHOT
 export const UI_MS = 10_000;
 
 export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: e2e().chromiumPath, args: LAUNCH_ARGS, timeout: 30_000 });
+  return launchChromium({ executablePath: e2e().chromiumPath, timeoutMs: 30_000 });
 }
 
 export interface AgentPage {

@@ -1,25 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, SERVER_ENTRY, startApiServer, waitForChromium, WORKSPACE_ROOT } from '@parley/test-support';
 import { type RuntimeHandles, RUNTIME_KEY } from './runtime';
-import { freePort, startServer, stopServer, WORKSPACE_ROOT } from './server';
 import { type E2eState, STATE_ENV } from './state';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Debian's Chromium may still be installing when the run starts (.ci/run installs it). */
-const CHROMIUM_WAIT_MS = 180_000;
-
-async function waitForChromium(): Promise<void> {
-  const deadline = Date.now() + CHROMIUM_WAIT_MS;
-  while (!existsSync(CHROMIUM)) {
-    if (Date.now() > deadline) throw new Error(`${CHROMIUM} not found: install Debian's chromium package`);
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-}
+const CONSOLE_INDEX = path.join(WORKSPACE_ROOT, 'dist/apps/console/browser/index.html');
 
 export default async function globalSetup(): Promise<void> {
-  await waitForChromium();
+  const chromiumPath = await waitForChromium({ timeoutMs: 180_000 });
   const tempDir = mkdtempSync(path.join(os.tmpdir(), 'parley-console-e2e-'));
   const runtime: RuntimeHandles = { tempDir };
   (globalThis as Record<string, unknown>)[RUNTIME_KEY] = runtime;
@@ -30,8 +20,11 @@ export default async function globalSetup(): Promise<void> {
     const jwtSecret = `console-e2e-${randomBytes(24).toString('hex')}`;
     const baseUrl = `http://127.0.0.1:${port}`;
     const logFile = path.join(WORKSPACE_ROOT, 'tmp/console-e2e/server.log');
-    const server = await startServer(
-      {
+    // The server (which serves the built console at `/`) runs on the embedded database and the
+    // in-memory adapter, whatever the caller's shell says. killOnExit: if jest dies without its
+    // teardown, the server must not outlive it.
+    const server = await startApiServer({
+      env: {
         PORT: String(port),
         HOST: '127.0.0.1',
         PUBLIC_URL: baseUrl,
@@ -45,17 +38,18 @@ export default async function globalSetup(): Promise<void> {
         SOCKET_RATE_HANDSHAKE_FAILED: '100000/1m',
         NODE_ENV: 'test',
       },
+      unset: ['DATABASE_URL', 'REDIS_URL'],
+      requires: { [SERVER_ENTRY]: 'api', [CONSOLE_INDEX]: 'console' },
       logFile,
-    );
+      killOnExit: true,
+    });
     runtime.server = server;
-    // If jest dies without its teardown, the server must not outlive it.
-    process.once('exit', () => server.child.kill('SIGKILL'));
-    const state: E2eState = { baseUrl, jwtSecret, chromiumPath: CHROMIUM };
+    const state: E2eState = { baseUrl, jwtSecret, chromiumPath };
     process.env[STATE_ENV] = JSON.stringify(state);
     console.log(`\n[console-e2e] server on ${baseUrl} (embedded database), log ${logFile}`);
   } catch (err) {
     // jest skips globalTeardown when globalSetup throws.
-    if (runtime.server) await stopServer(runtime.server.child);
+    if (runtime.server) await runtime.server.proc.stop();
     rmSync(tempDir, { recursive: true, force: true });
     throw err;
   }

@@ -8,6 +8,7 @@ import {
   type VisitorSessionResponse,
 } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
+import { until } from '@parley/test-support';
 import { io, type Socket } from 'socket.io-client';
 import { ok } from './api';
 import { e2e } from './state';
@@ -72,22 +73,13 @@ export class Visitor {
 
   /** Waits (bounded) until a message matching `match` has arrived over the socket. */
   async waitForMessage(match: (m: Message) => boolean, timeoutMs = 10_000): Promise<Message> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.received.find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`visitor ${this.name} did not receive the message within ${timeoutMs} ms; got ${JSON.stringify(this.received.map((m) => m.body))}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    return until(`the message to reach visitor ${this.name}`, () => this.received.find(match), timeoutMs).catch((err: Error) => {
+      throw new Error(`${err.message}; got ${JSON.stringify(this.received.map((m) => m.body))}`);
+    });
   }
 
   async waitForStatus(status: Thread['status'], timeoutMs = 10_000): Promise<Thread> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.thread.status !== status) {
-      if (Date.now() > deadline) throw new Error(`thread of ${this.name} did not become ${status} within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return this.thread;
+    return until(`the thread of ${this.name} to become ${status}`, () => this.thread.status === status && this.thread, timeoutMs);
   }
 
   close(): void {

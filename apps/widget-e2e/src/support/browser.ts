@@ -1,24 +1,13 @@
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type FrameLocator, type Locator, type Page } from 'playwright-core';
-import { chromiumPath, WORKSPACE_ROOT } from './processes';
+import { launchChromium, waitForChromium, WORKSPACE_ROOT } from '@parley/test-support';
+import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { stack } from './state';
 
 /** Short enough to fail fast, long enough for a loaded CI machine. */
 export const WAIT = { timeout: 15_000 } as const;
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: await chromiumPath(), args: ARGS, headless: true, timeout: 60_000 });
+  return launchChromium({ executablePath: await waitForChromium() });
 }
 
 /** A visitor's browser profile: storage starts empty, and dies with the context. */
@@ -98,18 +87,6 @@ export class Widget {
   async screenshot(name: string): Promise<void> {
     await this.page.screenshot({ path: path.join(stack().screenshots, name), animations: 'disabled' });
   }
-}
-
-/** Polls `read` until `ok` holds (or fails with the last value). */
-export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number = WAIT.timeout): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (!ok(last)) {
-    if (Date.now() > deadline) throw new Error(`still not there after ${timeoutMs} ms: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    last = await read();
-  }
-  return last;
 }
 
 let n = 0;

@@ -4,15 +4,24 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AuthResponse, UpdateWidgetSettingsRequest } from '@parley/contracts';
+import { type ApiServer, freePort, SERVER_ENTRY, startApiServer, waitForChromium, WORKSPACE_ROOT } from '@parley/test-support';
 import { startHostSite } from './host-server';
-import { BUILDS, chromiumPath, freePort, startApi, WORKSPACE_ROOT } from './processes';
 import { RUNTIME_KEY, type Stack, STATE_ENV } from './state';
 
 export interface Runtime {
   tempDir: string;
-  api?: Awaited<ReturnType<typeof startApi>>;
+  api?: ApiServer;
   sites: Server[];
 }
+
+const DEMO_DIR = path.join(WORKSPACE_ROOT, 'dist/apps/widget-loader/demo');
+/** What the run serves, each with the project that builds it (`widget-e2e:test` builds them all). */
+const BUILDS = {
+  [SERVER_ENTRY]: 'api',
+  [path.join(WORKSPACE_ROOT, 'dist/apps/widget/browser/index.html')]: 'widget',
+  [path.join(WORKSPACE_ROOT, 'dist/apps/widget-loader/widget.js')]: 'widget-loader',
+  [DEMO_DIR]: 'widget-loader',
+};
 
 async function call<T>(url: string, method: string, body: unknown, token?: string): Promise<T> {
   const res = await fetch(url, {
@@ -32,15 +41,17 @@ async function call<T>(url: string, method: string, body: unknown, token?: strin
  * two sites. A third port serves a site that is not allowed.
  */
 export default async function globalSetup(): Promise<void> {
-  await chromiumPath();
+  await waitForChromium();
   const tempDir = mkdtempSync(path.join(os.tmpdir(), 'parley-widget-e2e-'));
   const runtime: Runtime = { tempDir, sites: [] };
   (globalThis as Record<string, unknown>)[RUNTIME_KEY] = runtime;
 
   const [apiPort, hostPort, blockedPort] = [await freePort(), await freePort(), await freePort()];
   const serverLog = path.join(WORKSPACE_ROOT, 'tmp/widget-e2e/server.log');
-  runtime.api = await startApi(
-    {
+  // The embedded database, the in-memory adapter and only the origins the admin allows below,
+  // whatever the caller's shell says. killOnExit: the server must not outlive jest.
+  runtime.api = await startApiServer({
+    env: {
       PORT: String(apiPort),
       HOST: '127.0.0.1',
       PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
@@ -54,15 +65,16 @@ export default async function globalSetup(): Promise<void> {
       SOCKET_RATE_HANDSHAKE_FAILED: '100000/1m',
       NODE_ENV: 'test',
     },
-    serverLog,
-  );
+    unset: ['DATABASE_URL', 'REDIS_URL', 'ALLOWED_ORIGINS'],
+    requires: BUILDS,
+    logFile: serverLog,
+    killOnExit: true,
+  });
   const api = runtime.api.url;
-  const child = runtime.api.child;
-  process.once('exit', () => child.kill('SIGKILL'));
 
   const admin = await call<AuthResponse>(`${api}/api/v1/setup`, 'POST', { email: 'ada@parley.test', name: 'Ada', password: 'correct-horse-battery' });
-  const host = await startHostSite({ port: hostPort, hostname: 'localhost', api, demoDir: BUILDS.demo });
-  const blocked = await startHostSite({ port: blockedPort, hostname: 'localhost', api, demoDir: BUILDS.demo });
+  const host = await startHostSite({ port: hostPort, hostname: 'localhost', api, demoDir: DEMO_DIR });
+  const blocked = await startHostSite({ port: blockedPort, hostname: 'localhost', api, demoDir: DEMO_DIR });
   runtime.sites.push(host.server, blocked.server);
 
   const settings: UpdateWidgetSettingsRequest = {

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { killOnExit } from '@parley/test-support';
 import { type LatencySummary, mergeEncoded, summarize } from '../lib/hist';
-import { NODE_BIN, REGISTER, ROOT, track } from '../lib/proc';
+import { NODE_BIN, REGISTER, ROOT } from '../lib/proc';
 import type { Population, Role, WireProtocol } from '../targets/types';
 import type { FromWorker, RunParams, StormResult, ToWorker, WorkerClient, WorkerResult, WorkerRoom } from './protocol';
 
@@ -111,7 +112,7 @@ export class Generator {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' },
       });
-      track(child);
+      killOnExit(child);
       return new WorkerHandle(child);
     });
     const started = performance.now();

@@ -1,45 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { DEFAULT_POSTGRES_URL, type PostgresOptions, withClient } from '@parley/test-support';
 
 /** The machine's PostgreSQL (trust auth); BENCH_PG_URL overrides it. */
-export function adminUrl(): string {
-  return process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+function adminUrl(): string {
+  return process.env.BENCH_PG_URL ?? DEFAULT_POSTGRES_URL;
 }
 
-export function databaseUrl(name: string): string {
-  const url = new URL(adminUrl());
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-export async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-export async function postgresReachable(): Promise<boolean> {
-  try {
-    await withClient(adminUrl(), (c) => c.query('SELECT 1'));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A fresh database for one run; the random name keeps parallel runs apart. */
-export async function createDatabase(prefix: string): Promise<{ name: string; url: string }> {
-  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
-  await withClient(adminUrl(), (c) => c.query(`CREATE DATABASE "${name}"`));
-  return { name, url: databaseUrl(name) };
-}
-
-export async function dropDatabase(name: string): Promise<void> {
-  await withClient(adminUrl(), (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+/** Where the bench makes and drops its databases. */
+export function postgres(): PostgresOptions {
+  return { adminUrl: adminUrl() };
 }
 
 /** Messages written by people (visitors and agents), leaving out the system notes of claims. */

@@ -1,14 +1,12 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type ApiServer, NODE_BIN, sleep, startApiServer, WORKSPACE_ROOT } from '@parley/test-support';
 
-export const ROOT = path.resolve(__dirname, '../../../..');
-/** The project's Node 24 (the machine's global node is older). */
-export const NODE_BIN = path.join(ROOT, 'node_modules/.bin/node');
-export const REGISTER = path.join(ROOT, 'tools/bench/bin/register.cjs');
-export const TMP = path.join(ROOT, 'tmp/bench');
+export { NODE_BIN, WORKSPACE_ROOT as ROOT };
+export const REGISTER = path.join(WORKSPACE_ROOT, 'tools/bench/bin/register.cjs');
+export const TMP = path.join(WORKSPACE_ROOT, 'tmp/bench');
 
 let clockTicks = 100;
 try {
@@ -37,90 +35,69 @@ export function pinProcess(pid: number, cpus: string | undefined): boolean {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      if (address === null || typeof address === 'string') return reject(new Error('no port'));
-      srv.close(() => resolve(address.port));
-    });
-  });
-}
-
-const children = new Set<ChildProcess>();
-let exitHook = false;
-/** Nothing this tool starts may outlive it. */
-export function track(child: ChildProcess): void {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  if (exitHook) return;
-  exitHook = true;
-  process.once('exit', () => {
-    for (const c of children) c.kill('SIGKILL');
-  });
-}
-
+/** A server the bench started and waited for. */
 export interface Spawned {
-  child: ChildProcess;
+  server: ApiServer;
   pid: number;
-  logFile: string;
-  tail(): string;
   /** Sends a command to the server's probe (started with PROBE_ARGS) and returns its answer. */
   probe(command: ProbeCommand): Promise<Record<string, unknown>>;
   /** The live heap after a full GC (needs PROBE_ARGS). */
   heap(): Promise<NodeJS.MemoryUsage>;
+  /** SIGTERM, then SIGKILL after 8 s. */
+  stop(): Promise<void>;
 }
 
 export type ProbeCommand = 'heap' | 'prof-start' | 'prof-stop' | 'alloc-start' | 'alloc-stop';
 
 /** Node flags that load bin/probe.cjs into a server: heap after GC, CPU profile and loop delay on demand. */
-export const PROBE_ARGS = ['--expose-gc', '-r', path.join(ROOT, 'tools/bench/bin/probe.cjs')];
+export const PROBE_ARGS = ['--expose-gc', '-r', path.join(WORKSPACE_ROOT, 'tools/bench/bin/probe.cjs')];
 
-/** Starts a Node process pinned to `cpus` (when taskset exists), its output kept in a log file. */
-export function spawnNode(opts: {
-  args: string[];
+/**
+ * Starts a Node server (`entry`, on env.PORT) pinned to `cpus` (when taskset exists), with nothing
+ * of this process's environment but what `env` gives it, its output kept in a log file, and waits
+ * (90 s at most) until /api/health/ready answers.
+ */
+export async function startNode(opts: {
+  entry: string;
   env: NodeJS.ProcessEnv;
   cpus?: string;
   logFile: string;
   nodeArgs?: string[];
-}): Spawned {
-  mkdirSync(path.dirname(opts.logFile), { recursive: true });
-  const log = createWriteStream(opts.logFile);
-  const nodeArgv = [...(opts.nodeArgs ?? []), ...opts.args];
+}): Promise<Spawned> {
   mkdirSync(path.join(TMP, 'probe'), { recursive: true });
   mkdirSync(path.join(TMP, 'profiles'), { recursive: true });
-  const pinned = opts.cpus && hasTaskset();
   const env = probeEnv(opts.env);
-  // taskset execs node, so the child's pid is the server's pid.
-  const child = pinned
-    ? spawn('taskset', ['-c', opts.cpus as string, NODE_BIN, ...nodeArgv], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(NODE_BIN, nodeArgv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let tail = '';
   const probeWaiters: Array<(m: Record<string, unknown>) => void> = [];
-  const record = (chunk: Buffer) => {
-    log.write(chunk);
-    tail = (tail + chunk.toString()).slice(-8000);
-    for (const m of chunk.toString().matchAll(/^PROBE (\{.*\})$/gm)) probeWaiters.shift()?.(JSON.parse(m[1]) as Record<string, unknown>);
-  };
-  child.stdout?.on('data', record);
-  child.stderr?.on('data', record);
-  child.once('exit', () => log.end());
-  track(child);
-  if (child.pid === undefined) throw new Error(`could not start ${nodeArgv.join(' ')}`);
+  const server = await startApiServer({
+    entry: opts.entry,
+    baseEnv: {},
+    env,
+    nodeArgs: opts.nodeArgs,
+    // taskset execs node, so the child's pid is the server's pid.
+    launcher: opts.cpus && hasTaskset() ? ['taskset', '-c', opts.cpus] : undefined,
+    logFile: opts.logFile,
+    tailChars: 8000,
+    killOnExit: true,
+    name: 'server',
+    readyTimeoutMs: 90_000,
+    readyIntervalMs: 200,
+    onOutput: (text) => {
+      for (const m of text.matchAll(/^PROBE (\{.*\})$/gm)) probeWaiters.shift()?.(JSON.parse(m[1]) as Record<string, unknown>);
+    },
+  });
+  const { proc } = server;
   const commandFile = env.PROBE_CMD_FILE as string;
+  void proc.exited.then(() => rmSync(commandFile, { force: true }));
   const probe = (command: ProbeCommand) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no answer from the probe: was the server started with PROBE_ARGS?')), 60_000);
       probeWaiters.push((m) => (clearTimeout(timer), resolve(m)));
       writeFileSync(commandFile, command);
-      child.kill('SIGUSR2');
+      proc.child.kill('SIGUSR2');
     });
   const heap = async () => (await probe('heap')).heap as NodeJS.MemoryUsage;
-  child.once('exit', () => rmSync(commandFile, { force: true }));
-  return { child, pid: child.pid, logFile: opts.logFile, tail: () => tail, probe, heap };
+  const stop = async () => void (await proc.stop('SIGTERM', 8000));
+  return { server, pid: proc.pid as number, probe, heap, stop };
 }
 
 /** Where a server's probe reads its command: one file per process, named by the pid it will have. */
@@ -129,42 +106,6 @@ function probeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   probeSeq++;
   return { ...env, PROBE_DIR: path.join(TMP, 'profiles'), PROBE_CMD_FILE: path.join(TMP, 'probe', `${process.pid}-${probeSeq}.cmd`) };
 }
-
-export async function waitReady(url: string, proc: Spawned, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-      throw new Error(`server exited (${proc.child.exitCode ?? proc.child.signalCode}) before it was ready:\n${proc.tail()}`);
-    }
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return;
-      last = `${res.status} ${(await res.text()).slice(0, 300)}`;
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    }
-    await sleep(200);
-  }
-  throw new Error(`server not ready after ${timeoutMs / 1000}s (${last}); log ${proc.logFile}:\n${proc.tail()}`);
-}
-
-export async function stopProcess(child: ChildProcess, graceMs = 8000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = (ms: number) =>
-    new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), ms);
-      child.once('exit', () => (clearTimeout(timer), resolve(true)));
-    });
-  const done = exited(graceMs);
-  child.kill('SIGTERM');
-  if (await done) return;
-  const killed = exited(2000);
-  child.kill('SIGKILL');
-  await killed;
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** CPU time (user + system, seconds) and resident memory (bytes) of a process, from /proc. */
 export function procStat(pid: number): { cpuSeconds: number; rssBytes: number } | null {

@@ -1,6 +1,7 @@
 import os from 'node:os';
+import { sleep } from '@parley/test-support';
 import { type Args, flag, list, num, str } from '../lib/args';
-import { type MachineSample, MachineSampler, machineInfo, type ProcSample, ProcSampler, sleep, TMP } from '../lib/proc';
+import { type MachineSample, MachineSampler, machineInfo, type ProcSample, ProcSampler, TMP } from '../lib/proc';
 import { serverVersion, settings } from '../lib/postgres';
 import { Generator, type RunResult } from '../generator/coordinator';
 import type { RunParams } from '../generator/protocol';

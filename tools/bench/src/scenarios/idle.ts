@@ -1,5 +1,6 @@
+import { sleep } from '@parley/test-support';
 import { list, num } from '../lib/args';
-import { PROBE_ARGS, ProcSampler, sleep } from '../lib/proc';
+import { PROBE_ARGS, ProcSampler } from '../lib/proc';
 import { table, writeResult } from '../lib/report';
 import { Generator } from '../generator/coordinator';
 import { createTarget, type Population, TARGET_LABEL, type Target, type TargetKind } from '../targets';

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { chromiumPath, launchChromium, waitForChromium } from '@parley/test-support';
+import type { Browser } from 'playwright-core';
 import { numList, num, str } from '../lib/args';
-import { machineInfo, ROOT, sleep } from '../lib/proc';
+import { machineInfo, ROOT } from '../lib/proc';
 import { fmt, table, writeResult } from '../lib/report';
 import { createTarget, type Target } from '../targets';
 import { type Context, targetOptions } from './common';
@@ -29,21 +30,6 @@ import { type Context, targetOptions } from './common';
 
 /** Over this a task (or frame) is "long", by the browser's definition. */
 const LONG_MS = 50;
-
-/**
- * The widget-e2e suite's Chromium flags (apps/widget-e2e/src/support/browser.ts), so that the
- * browser measured here is the one the browser tests drive.
- */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const PAGE_TIMEOUT_MS = 30_000;
 
@@ -195,20 +181,6 @@ function median(values: number[]): number {
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-async function chromiumPath(args: Context['args'], log: (s: string) => void): Promise<string> {
-  const file = str(args, 'chromium', process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
-  // The package may still be being installed when a run starts: wait a little, not forever.
-  const deadline = Date.now() + 120_000;
-  let told = false;
-  while (!existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`${file} not found: install Chromium (Debian: apt-get install chromium) or pass --chromium`);
-    if (!told) log(`waiting for ${file} to appear`);
-    told = true;
-    await sleep(2000);
-  }
-  return file;
-}
-
 /** One load of /demo in a fresh context at `throttle`, then the probe in the same page. */
 async function loadOnce(browser: Browser, base: string, throttle: number): Promise<LoadSample & { checksum: number }> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
@@ -278,7 +250,8 @@ export async function loader(ctx: Context): Promise<{ summary: ThrottleSummary[]
   const runs = num(args, 'runs', 7);
   const throttles = numList(args, 'throttle', [1, 4]);
   const warmup = num(args, 'warmup', 1);
-  const executable = await chromiumPath(args, log);
+  // The browser the widget-e2e suite drives (test-support's CHROMIUM_ARGS), so that what is measured here is what the tests see.
+  const executable = await waitForChromium({ file: str(args, 'chromium', chromiumPath()), log });
   const loadavgAtStart = os.loadavg().map((l) => round(l, 2));
   if (!existsSync(path.join(ROOT, 'dist/apps/widget-loader/widget.js'))) {
     throw new Error('dist/apps/widget-loader/widget.js is missing: run `npm run nx -- run widget-loader:build` first');
@@ -293,7 +266,7 @@ export async function loader(ctx: Context): Promise<{ summary: ThrottleSummary[]
   try {
     await target.start();
     const base = target.urls[0];
-    browser = await chromium.launch({ executablePath: executable, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+    browser = await launchChromium({ executablePath: executable });
     chromiumVersion = browser.version();
     log(`Chromium ${chromiumVersion}; ${runs} loads of /demo per throttle (${throttles.map((t) => `${t}x`).join(', ')}), ${warmup} warm-up`);
     for (let i = 0; i < warmup; i++) await loadOnce(browser, base, throttles[0]);

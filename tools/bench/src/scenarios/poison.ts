@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type AckFailure, ClientEvent, ErrorCode, type MessageAck } from '@parley/contracts';
 import { io, type Socket } from 'socket.io-client';
+import { sleep } from '@parley/test-support';
 import { num, str } from '../lib/args';
 import { api } from '../lib/http';
 import { median } from '../lib/hist';
-import { sleep } from '../lib/proc';
 import { pct, table, writeResult } from '../lib/report';
 import { conditions, type Context, describeRun, type Measured, measure, runParams, settle, withTarget } from './common';
 

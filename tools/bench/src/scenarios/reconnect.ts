@@ -1,6 +1,7 @@
+import { sleep } from '@parley/test-support';
 import { list, num } from '../lib/args';
 import { median } from '../lib/hist';
-import { MachineSampler, ProcSampler, sleep } from '../lib/proc';
+import { MachineSampler, ProcSampler } from '../lib/proc';
 import { table, writeResult } from '../lib/report';
 import { TARGET_LABEL, type TargetKind } from '../targets';
 import { conditions, type Context, describeRun, measure, runParams, settle, withTarget } from './common';

@@ -1,5 +1,6 @@
+import { postgresProblem } from '@parley/test-support';
 import { num } from '../lib/args';
-import { postgresReachable } from '../lib/postgres';
+import { postgres } from '../lib/postgres';
 import { type Context, describeRun, type Measured, measure, runParams, withTarget } from './common';
 
 export interface SmokeResult {
@@ -13,7 +14,7 @@ export interface SmokeResult {
  * PostgreSQL must be there: a fallback would report the PostgreSQL run as passed without running it.
  */
 export async function smoke(ctx: Context): Promise<SmokeResult> {
-  const reachable = ctx.embedded || (await postgresReachable());
+  const reachable = ctx.embedded || (await postgresProblem(postgres())) === null;
   if (!reachable && process.env.CI === 'true') throw new Error('PostgreSQL is not reachable, and under CI=true the smoke run must use it');
   const backend = ctx.embedded || !reachable ? 'pglite' : 'postgres';
   if (backend === 'pglite' && !ctx.embedded) ctx.log('SKIPPED PostgreSQL (not reachable): the smoke run uses the embedded PGlite');

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { backendPids, countMessages, createDatabase, dropDatabase, withClient } from '../lib/postgres';
-import { freePort, NODE_BIN, REGISTER, ROOT, type Spawned, spawnNode, stopProcess, TMP, waitReady } from '../lib/proc';
-import { DEFAULT_SERVER_ENTRY } from './parley';
+import { createDatabase, dropDatabase, freePort, SERVER_ENTRY, withClient } from '@parley/test-support';
+import { backendPids, countMessages, postgres } from '../lib/postgres';
+import { NODE_BIN, REGISTER, ROOT, type Spawned, startNode, TMP } from '../lib/proc';
 import { agentCount, agentOf, layout } from './layout';
 import type { Population, PopulationSpec, Target, TargetKind, TargetOptions } from './types';
 
@@ -28,8 +28,8 @@ export class CeilingTarget implements Target {
   async start(): Promise<void> {
     const { opts } = this;
     if (this.kind !== 'relay') {
-      this.db = await createDatabase('ceiling_bench');
-      const migrate = path.join(path.dirname(opts.serverEntry ?? DEFAULT_SERVER_ENTRY), 'database/migrate.js');
+      this.db = await createDatabase('ceiling_bench', postgres());
+      const migrate = path.join(path.dirname(opts.serverEntry ?? SERVER_ENTRY), 'database/migrate.js');
       execFileSync(NODE_BIN, [migrate], {
         cwd: ROOT,
         env: { PATH: process.env.PATH, DATABASE_URL: this.db.url, LOG_LEVEL: 'warn', JWT_SECRET: 'x'.repeat(32) },
@@ -46,8 +46,8 @@ export class CeilingTarget implements Target {
     this.urls = [];
     for (let n = 0; n < opts.nodes; n++) {
       const port = this.ports[n];
-      const proc = spawnNode({
-        args: [SERVER],
+      const proc = await startNode({
+        entry: SERVER,
         nodeArgs: ['-r', REGISTER, ...(opts.nodeArgs ?? [])],
         env: {
           PATH: process.env.PATH,
@@ -64,14 +64,12 @@ export class CeilingTarget implements Target {
         logFile: path.join(TMP, 'logs', `${this.kind}-${port}.log`),
       });
       this.procs.push(proc);
-      const url = `http://127.0.0.1:${port}`;
-      await waitReady(`${url}/api/health/ready`, proc);
-      this.urls.push(url);
+      this.urls.push(proc.server.url);
     }
   }
 
   async restart(): Promise<void> {
-    await Promise.all(this.procs.map((p) => stopProcess(p.child)));
+    await Promise.all(this.procs.map((p) => p.stop()));
     this.procs = [];
     await this.startNodes();
   }
@@ -126,8 +124,8 @@ export class CeilingTarget implements Target {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.procs.map((p) => stopProcess(p.child)));
+    await Promise.all(this.procs.map((p) => p.stop()));
     this.procs = [];
-    if (this.db) await dropDatabase(this.db.name).catch((err: Error) => this.opts.log(`drop ${this.db?.name}: ${err.message}`));
+    if (this.db) await dropDatabase(this.db.name, postgres()).catch((err: Error) => this.opts.log(`drop ${this.db?.name}: ${err.message}`));
   }
 }

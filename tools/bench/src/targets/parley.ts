@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { createDatabase, dropDatabase, freePort, SERVER_ENTRY } from '@parley/test-support';
 import { api, mapLimit } from '../lib/http';
-import { backendPids, countMessages, createDatabase, dropDatabase } from '../lib/postgres';
-import { freePort, ROOT, type Spawned, spawnNode, stopProcess, TMP, waitReady } from '../lib/proc';
+import { backendPids, countMessages, postgres } from '../lib/postgres';
+import { type Spawned, startNode, TMP } from '../lib/proc';
 import { agentCount, agentOf, layout } from './layout';
 import type { Population, PopulationSpec, Target, TargetOptions, WireProtocol } from './types';
 
-export const DEFAULT_SERVER_ENTRY = path.join(ROOT, 'dist/apps/api/apps/api/src/main.js');
 const ADMIN = { email: 'admin@bench.test', name: 'Bench Admin', password: 'bench-admin-password-1' };
 
 /**
@@ -61,22 +61,20 @@ export class ParleyTarget implements Target {
         ...(opts.nodes > 1 && opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
         ...opts.extraEnv,
       };
-      const proc = spawnNode({
-        args: [opts.serverEntry ?? DEFAULT_SERVER_ENTRY],
+      const proc = await startNode({
+        entry: opts.serverEntry ?? SERVER_ENTRY,
         env,
         cpus: opts.serverCpus[n] ?? opts.serverCpus[0],
         logFile: path.join(TMP, 'logs', `parley-${port}.log`),
         nodeArgs: opts.nodeArgs,
       });
       this.procs.push(proc);
-      const url = `http://127.0.0.1:${port}`;
-      await waitReady(`${url}/api/health/ready`, proc);
-      this.urls.push(url);
+      this.urls.push(proc.server.url);
     }
   }
 
   async restart(): Promise<void> {
-    await Promise.all(this.procs.map((p) => stopProcess(p.child)));
+    await Promise.all(this.procs.map((p) => p.stop()));
     this.procs = [];
     await this.startNodes();
   }
@@ -88,7 +86,7 @@ export class ParleyTarget implements Target {
       this.pgliteDir = path.join(TMP, `pglite-${randomBytes(4).toString('hex')}`);
       mkdirSync(this.pgliteDir, { recursive: true });
     } else {
-      this.db = await createDatabase('parley_bench');
+      this.db = await createDatabase('parley_bench', postgres());
     }
     this.jwtSecret = `bench-${randomBytes(24).toString('hex')}`;
     // Node 0 first: it runs the migrations; the others start on a migrated database.
@@ -177,9 +175,9 @@ export class ParleyTarget implements Target {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.procs.map((p) => stopProcess(p.child)));
+    await Promise.all(this.procs.map((p) => p.stop()));
     this.procs = [];
-    if (this.db) await dropDatabase(this.db.name).catch((err: Error) => this.opts.log(`drop ${this.db?.name}: ${err.message}`));
+    if (this.db) await dropDatabase(this.db.name, postgres()).catch((err: Error) => this.opts.log(`drop ${this.db?.name}: ${err.message}`));
     if (this.pgliteDir) rmSync(this.pgliteDir, { recursive: true, force: true });
   }
 }
