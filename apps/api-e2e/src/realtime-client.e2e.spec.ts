@@ -9,7 +9,7 @@ import {
 } from '@parley/realtime-client';
 import { io } from 'socket.io-client';
 import { activeConversation, listMessages, newVisitor, unique } from './support/actors';
-import { Link } from './support/link';
+import { TcpProxy } from '@parley/test-support';
 import { EVENT_MS } from './support/sockets';
 import { e2e } from './support/state';
 
@@ -112,7 +112,7 @@ describe('the realtime client against the server', () => {
 
   it('a send whose ack was lost goes again with the same clientMsgId after reconnecting: one stored message, with its first seq', async () => {
     const { visitor, agent, thread } = await activeConversation();
-    const link = await Link.start(e2e().baseUrl);
+    const link = await TcpProxy.start(e2e().baseUrl);
     cleanups.push(() => link.cut());
     // No TIMEOUT within the test's bounds, so the only failure is the lost connection's.
     const v = client(visitor.token, link.url, { ackTimeoutMs: 60_000 });
@@ -145,7 +145,7 @@ describe('the realtime client against the server', () => {
 
   it('after a forced disconnect the resync fetches exactly what was missed, each message once and in order', async () => {
     const { visitor, agent, thread } = await activeConversation();
-    const link = await Link.start(e2e().baseUrl);
+    const link = await TcpProxy.start(e2e().baseUrl);
     cleanups.push(() => link.cut());
     const v = client(visitor.token, link.url);
     const a = client(agent.token);

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { API_PREFIX, ClientEvent, type Message } from '@parley/contracts';
 import { RealtimeError } from '@parley/realtime-client';
-import { sleep, until } from '@parley/test-support';
+import { sleep, TcpProxy, until } from '@parley/test-support';
 import { Cluster } from './support/cluster';
 import { postgresAddress, throughProxy } from './support/database';
 import { request } from './support/http';
 import { LIVENESS_MS } from './support/processes';
-import { TcpProxy } from './support/tcp-proxy';
+
 import { closeAll, type Conversation, expectNothingLost, openConversations, sendersOf, steadyTraffic, total } from './support/traffic';
 
 let cluster: Cluster;

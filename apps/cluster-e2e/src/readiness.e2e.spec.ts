@@ -1,9 +1,9 @@
-import { until } from '@parley/test-support';
+import { TcpProxy, until } from '@parley/test-support';
 import { Cluster } from './support/cluster';
 import { postgresAddress, throughProxy } from './support/database';
 import { request } from './support/http';
 import { LIVENESS_MS } from './support/processes';
-import { TcpProxy } from './support/tcp-proxy';
+
 import { TestClient } from './support/test-client';
 
 let cluster: Cluster;

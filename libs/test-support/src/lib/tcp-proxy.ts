@@ -1,15 +1,17 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { freePort } from '@parley/test-support';
+import { freePort } from './ports';
 
 /**
- * A loopback TCP proxy a test controls: `cut()` makes the target unreachable (listener closed, every
- * connection reset), `restore()` brings it back on the same port, and `delayMs` makes it slow. It
- * stands between one node and PostgreSQL, so a test can take the database away from that node
- * without touching the machine's server.
+ * A loopback TCP proxy a test controls, standing between a client and a server (a node and
+ * PostgreSQL, a socket client and the API): `cut()` makes the target unreachable (listener closed,
+ * every connection reset), `restore()` brings it back on the same port, `delayMs` makes it slow,
+ * `mute()` drops what the target answers (a reply lost on its way), and `sent(text)` resolves once
+ * a text went towards the target.
  */
 export class TcpProxy {
   /** Added to every chunk sent towards the target. */
   delayMs = 0;
+  private muted = false;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   /** Texts a test waits to see go towards the target (see `sent`). */
@@ -20,13 +22,27 @@ export class TcpProxy {
     private readonly target: { host: string; port: number },
   ) {}
 
-  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
-    const proxy = new TcpProxy(await freePort(), target);
+  /** `target` as host and port, or as the URL of an HTTP server (then `url` is the proxy's). */
+  static async start(target: { host: string; port: number } | string): Promise<TcpProxy> {
+    const to = typeof target === 'string' ? { host: new URL(target).hostname, port: Number(new URL(target).port) } : target;
+    const proxy = new TcpProxy(await freePort(), to);
     await proxy.restore();
     return proxy;
   }
 
+  /** The proxy as an HTTP base URL. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** From now until `restore()`, nothing the target sends reaches the client. */
+  mute(): void {
+    this.muted = true;
+  }
+
+  /** Listens again (after `cut()`) and lets answers through again (after `mute()`). */
   async restore(): Promise<void> {
+    this.muted = false;
     if (this.server) return;
     const server = createServer((client) => this.pipe(client));
     await new Promise<void>((resolve, reject) => {
@@ -81,6 +97,8 @@ export class TcpProxy {
       next = Math.max(Date.now() + this.delayMs, next);
       setTimeout(() => upstream.writable && upstream.write(chunk), next - Date.now());
     });
-    upstream.on('data', (chunk) => client.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      if (!this.muted) client.write(chunk);
+    });
   }
 }
