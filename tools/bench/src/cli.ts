@@ -16,7 +16,7 @@ import { profile } from './scenarios/profile';
 import { reconnect } from './scenarios/reconnect';
 import { smoke, smokeProblems } from './scenarios/smoke';
 
-const SCENARIOS = ['conversation', 'fanout', 'idle', 'reconnect', 'two-nodes', 'profile', 'smoke', 'loader', 'poison'] as const;
+const SCENARIOS = ['conversation', 'legacy', 'fanout', 'idle', 'reconnect', 'two-nodes', 'profile', 'smoke', 'loader', 'poison'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -54,6 +54,12 @@ async function main(): Promise<number> {
   switch (scenario) {
     case 'conversation':
       await conversation(ctx, { nodes: 1, name: 'conversation' });
+      return 0;
+    case 'legacy':
+      // The conversation ladder over both protocols of the same server: socket.io, then the old
+      // system's raw WebSocket frames (docs/legacy-protocol.md).
+      if (args['targets'] === undefined) args['targets'] = 'parley,parley-raw';
+      await conversation(ctx, { nodes: 1, name: 'legacy' });
       return 0;
     case 'two-nodes':
       await conversation(ctx, { nodes: 2, name: 'two-nodes' });
