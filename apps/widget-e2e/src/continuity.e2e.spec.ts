@@ -51,6 +51,9 @@ describe('continuity', () => {
     await suite.agent.claim(thread.id);
     await w.send('Before the tunnel');
     await suite.agent.waitFor(ServerEvent.MessageCreated, (m) => m.threadId === thread.id && m.body === 'Before the tunnel');
+    // The agent hearing it is not the widget holding its ack: that can still be on its way when the
+    // network drops, and the bubble would then wait with the offline ones. Wait for the ack itself.
+    await w.frame.locator('li.out', { hasText: 'Before the tunnel' }).waitFor({ state: 'detached', ...WAIT });
 
     await suite.context.setOffline(true);
     await w.frame.locator('.banner.offline').waitFor(WAIT);
