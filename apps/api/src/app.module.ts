@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
+import { redactUrl } from './common/redact';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
@@ -26,7 +27,9 @@ export class AppModule {
             level: config.logLevel,
             // Readable lines for a person at a terminal; JSON lines for production log shippers.
             ...(config.env === 'production' ? {} : { transport: { target: 'pino-pretty', options: { singleLine: true } } }),
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]', 'req.query.token'],
+            // The raw WebSocket endpoint takes `?token=`: a plain GET of that URL must not log it.
+            serializers: { req: (req: { url?: string }) => Object.assign(req, { url: redactUrl(req.url) }) },
             autoLogging: { ignore: (req) => req.url?.startsWith('/api/health') ?? false },
           },
         }),
