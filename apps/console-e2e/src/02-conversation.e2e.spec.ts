@@ -180,7 +180,7 @@ describe('working a conversation', () => {
       await box.fill(text);
       await box.press('Enter');
     }
-    await page.getByTestId('outgoing').filter({ hasText: 'Offline reply two' }).getByText('Sending…').waitFor();
+    await page.getByTestId('outgoing').filter({ hasText: 'Offline reply two' }).getByText('Waiting for the connection…').waitFor();
     await page.getByTestId('connection-banner').getByText('2 unsent messages will be sent when it is back.', { exact: false }).waitFor();
     // The visitor keeps writing meanwhile.
     await vera.send('Hello? Did I lose you?');
