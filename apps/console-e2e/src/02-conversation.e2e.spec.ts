@@ -160,13 +160,14 @@ describe('working a conversation', () => {
     await page.waitForURL(/\/queue$/);
     await vera.send('Are you still there?');
     await page.getByTestId('unread-total').filter({ hasText: '1' }).waitFor();
-    await eventually(async () => expect(await page.title()).toBe('(1) Parley Console'));
+    await eventually(async () => expect(await page.title()).toBe('(1) 2 waiting · Parley Console'));
     await page.getByRole('link', { name: /^My threads/ }).click();
     await page.getByTestId('thread-item').filter({ hasText: 'Vera Visitor' }).locator('.unread').filter({ hasText: '1' }).waitFor();
     await page.getByTestId('thread-item').filter({ hasText: 'Vera Visitor' }).getByRole('link').click();
     await bubbles(page, 'Are you still there?').waitFor();
     await page.getByTestId('unread-total').waitFor({ state: 'detached' });
-    await eventually(async () => expect(await page.title()).toBe('Parley Console'));
+    // Walt and Quinn still wait: the title counts them too.
+    await eventually(async () => expect(await page.title()).toBe('2 waiting · Parley Console'));
   });
 
   it('survives the connection dropping: messages from both sides arrive once, in order, after it is back', async () => {

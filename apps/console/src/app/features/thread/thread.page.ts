@@ -13,7 +13,8 @@ import {
   viewChild,
 } from '@angular/core';
 import { Router } from '@angular/router';
-import { Clock, formatElapsed } from '../../core/time/clock';
+import { Clock, formatDateTime, formatElapsed } from '../../core/time/clock';
+import { closedByName } from '../../shared/closed-by';
 import { SessionStore } from '../../core/session/session.store';
 import { DraftStore } from '../../core/storage/drafts';
 import { ToastStore } from '../../core/ui/toast.store';
@@ -52,6 +53,11 @@ export class ThreadPage {
   private readonly confirmCloseButton = viewChild<ElementRef<HTMLButtonElement>>('confirmClose');
   /** The details panel sits beside the transcript on wide screens and over it below 1280 px. */
   protected readonly showDetails = signal(globalThis.matchMedia?.('(min-width: 1280px)').matches ?? true);
+  protected readonly dateTime = formatDateTime;
+  protected readonly closedBy = computed(() => {
+    const t = this.store.thread();
+    return t ? closedByName(t) : null;
+  });
   protected readonly waited = computed(() => {
     const t = this.store.thread();
     return t ? formatElapsed(t.createdAt, this.now()) : '';
