@@ -170,7 +170,7 @@ ${servers}
       proxy_set_header Host $host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;
-      # Longer than socket.io's ping interval plus timeout (25 s + 20 s), so idle sockets stay up.
+      # Longer than socket.io's ping interval plus timeout (10 s + 5 s, apps/api/src/gateway/io.adapter.ts), so idle sockets stay up.
       proxy_read_timeout 75s;
       # A node that refuses connections (stopped, draining) is skipped for the next one.
       proxy_next_upstream error timeout;

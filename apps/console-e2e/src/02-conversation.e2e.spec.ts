@@ -1,6 +1,6 @@
 import type { Message } from '@parley/contracts';
-import { eventually } from '@parley/test-support';
-import type { Browser, Page } from 'playwright-core';
+import { eventually, until } from '@parley/test-support';
+import type { Browser, Page, Route } from 'playwright-core';
 import { ensureAgent, login, ok } from './support/api';
 import { type AgentPage, launch, openAgentPage, screenshot, signIn } from './support/browser';
 import { ADMIN, AGENT_BO } from './support/state';
@@ -74,8 +74,20 @@ describe('working a conversation', () => {
   });
 
   it('lets two agents race to claim: one wins, the other is told who won', async () => {
+    // Both clicks must land while both buttons are there: the first claim to reach the server
+    // takes the thread off the other agent's queue, live, and under load that used to happen
+    // before the second click (its button gone, the click timed out). So each page's claim request
+    // is held until both pages have sent theirs, then both go on together: the race is still
+    // decided by the server, and the loser still clicked and must be told who won.
+    const held: Route[] = [];
+    const hold = (route: Route) => void held.push(route);
+    const CLAIM = /\/api\/v1\/threads\/[^/]+\/claim$/;
+    await Promise.all([ada.page.route(CLAIM, hold), bo.page.route(CLAIM, hold)]);
     const claim = (a: AgentPage) => queueItem(a.page, 'Vera Visitor').getByRole('button', { name: /Claim conversation with Vera/ }).click();
     await Promise.all([claim(ada), claim(bo)]);
+    await until('both agents’ claim requests to be sent', () => held.length === 2, 10_000);
+    await Promise.all(held.map((route) => route.continue()));
+    await Promise.all([ada.page.unroute(CLAIM, hold), bo.page.unroute(CLAIM, hold)]);
 
     const thread = await eventually(async () => {
       const t = await ok('get /threads/{id}', { params: { id: vera.thread.id }, token: adminToken });
@@ -148,13 +160,14 @@ describe('working a conversation', () => {
     await page.waitForURL(/\/queue$/);
     await vera.send('Are you still there?');
     await page.getByTestId('unread-total').filter({ hasText: '1' }).waitFor();
-    await eventually(async () => expect(await page.title()).toBe('(1) Parley Console'));
+    await eventually(async () => expect(await page.title()).toBe('(1) 2 waiting · Parley Console'));
     await page.getByRole('link', { name: /^My threads/ }).click();
     await page.getByTestId('thread-item').filter({ hasText: 'Vera Visitor' }).locator('.unread').filter({ hasText: '1' }).waitFor();
     await page.getByTestId('thread-item').filter({ hasText: 'Vera Visitor' }).getByRole('link').click();
     await bubbles(page, 'Are you still there?').waitFor();
     await page.getByTestId('unread-total').waitFor({ state: 'detached' });
-    await eventually(async () => expect(await page.title()).toBe('Parley Console'));
+    // Walt and Quinn still wait: the title counts them too.
+    await eventually(async () => expect(await page.title()).toBe('2 waiting · Parley Console'));
   });
 
   it('survives the connection dropping: messages from both sides arrive once, in order, after it is back', async () => {
@@ -168,7 +181,7 @@ describe('working a conversation', () => {
       await box.fill(text);
       await box.press('Enter');
     }
-    await page.getByTestId('outgoing').filter({ hasText: 'Offline reply two' }).getByText('Sending…').waitFor();
+    await page.getByTestId('outgoing').filter({ hasText: 'Offline reply two' }).getByText('Waiting for the connection…').waitFor();
     await page.getByTestId('connection-banner').getByText('2 unsent messages will be sent when it is back.', { exact: false }).waitFor();
     // The visitor keeps writing meanwhile.
     await vera.send('Hello? Did I lose you?');

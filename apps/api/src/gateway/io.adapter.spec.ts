@@ -16,7 +16,7 @@ import { Socket as ServerSocket } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import { OriginPolicy } from '../common/origin-policy';
 import { AppConfig } from '../config/app-config';
-import { ParleyIoAdapter } from './io.adapter';
+import { PING_INTERVAL_MS, PING_TIMEOUT_MS, ParleyIoAdapter } from './io.adapter';
 import { RedisBus } from './redis.bus';
 import { SocketDrain } from './socket.drain';
 
@@ -181,6 +181,22 @@ describe('ParleyIoAdapter.bindMessageHandlers: answers as Nest would', () => {
     } finally {
       a.close();
       b.close();
+      await app.close();
+    }
+  });
+});
+
+describe('ParleyIoAdapter: how fast a dead connection is noticed', () => {
+  it('tells clients in the handshake to expect a ping every 10 s and to give up 5 s after a missed one', async () => {
+    const { app, url } = await start(parley);
+    try {
+      // Engine.IO's open packet: "0" then the handshake as JSON (what every client reads its timers from).
+      const res = await fetch(`${url}/socket.io/?EIO=4&transport=polling`, { signal: AbortSignal.timeout(5000) });
+      const open = await res.text();
+      expect(open.startsWith('0')).toBe(true);
+      expect(JSON.parse(open.slice(1))).toMatchObject({ pingInterval: PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS });
+      expect([PING_INTERVAL_MS, PING_TIMEOUT_MS]).toEqual([10_000, 5_000]);
+    } finally {
       await app.close();
     }
   });

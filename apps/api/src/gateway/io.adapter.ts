@@ -9,6 +9,15 @@ import { within } from '../common/within';
 import type { RedisBus } from './redis.bus';
 import type { SocketDrain } from './socket.drain';
 
+/**
+ * A connection whose network died (no close ever arrives) is noticed by both ends within
+ * interval + timeout: 15 s, where socket.io's defaults (25 s + 20 s) left an agent unaware for
+ * about 45 s. A ping every 10 s is a few bytes per socket; proxies in front (docker/nginx.conf,
+ * tools/cluster) keep idle sockets for longer than 15 s (proxy_read_timeout 75s).
+ */
+export const PING_INTERVAL_MS = 10_000;
+export const PING_TIMEOUT_MS = 5_000;
+
 /** A socket.io close stuck on Redis must not hold the shutdown up; the clients are closed after it anyway. */
 const SERVER_CLOSE_MS = 3000;
 
@@ -43,6 +52,8 @@ export class ParleyIoAdapter extends IoAdapter {
       ...options,
       path: options?.path ?? '/socket.io',
       serveClient: false,
+      pingInterval: PING_INTERVAL_MS,
+      pingTimeout: PING_TIMEOUT_MS,
       maxHttpBufferSize: LIMITS.socketFrameMaxBytes,
       // Browsers always send Origin cross-origin; a request without one is same-origin or not a browser.
       allowRequest: (req, done) => {

@@ -26,8 +26,8 @@ export interface AgentPage {
 }
 
 /** A fresh context (own storage, as another browser would have) with one page, watched for problems. */
-export async function openAgentPage(browser: Browser, viewport = { width: 1440, height: 900 }): Promise<AgentPage> {
-  const context = await browser.newContext({ viewport, baseURL: e2e().baseUrl });
+export async function openAgentPage(browser: Browser, viewport = { width: 1440, height: 900 }, baseURL = e2e().baseUrl): Promise<AgentPage> {
+  const context = await browser.newContext({ viewport, baseURL });
   context.setDefaultTimeout(UI_MS);
   const page = await context.newPage();
   const problems: string[] = [];

@@ -1,4 +1,4 @@
-import { signal } from '@angular/core';
+import { computed, signal } from '@angular/core';
 import type { ClientEventName, ServerToClientEvents } from '@parley/contracts';
 import type { BannerState } from '../app/core/realtime/realtime.service';
 import type { FeedSnapshot, OutgoingMessage } from '@parley/realtime-client';
@@ -14,6 +14,7 @@ export class FakeRealtime {
   readonly watchers = new Map<string, (s: FeedSnapshot) => void>();
   readonly connectionCount = signal(0);
   readonly banner = signal<BannerState>(null);
+  readonly down = computed(() => this.banner() === 'offline' || this.banner() === 'reconnecting');
   readonly unsent = signal(0);
   readonly slowDown = signal(false);
   readonly state = signal<'idle' | 'connecting' | 'connected' | 'reconnecting' | 'unauthorized'>('connected');

@@ -60,6 +60,11 @@ describe('TranscriptComponent', () => {
     discard.click();
     expect(retried).toEqual(['b']);
     expect(discarded).toEqual(['b']);
+
+    // With the connection down, a message on its way says it waits for the connection.
+    fixture.componentRef.setInput('connectionDown', true);
+    fixture.detectChanges();
+    expect(pending.textContent).toContain('Waiting for the connection…');
   });
 
   it('lays out names and bodies in their own direction, isolated, so U+202E cannot reorder the page', () => {

@@ -58,7 +58,7 @@ const STICK_PX = 120;
             <div class="meta">
               <span class="author">You</span>
               @if (o.state === 'pending') {
-                <span class="state pending"><app-icon name="clock" [size]="12" /> Sending…</span>
+                <span class="state pending"><app-icon name="clock" [size]="12" /> {{ connectionDown() ? 'Waiting for the connection…' : 'Sending…' }}</span>
               } @else {
                 <span class="state failed"><app-icon name="alert" [size]="12" /> Not sent{{ o.error ? ': ' + o.error.message : '' }}</span>
               }
@@ -84,6 +84,8 @@ export class TranscriptComponent {
   readonly meId = input<string | null>(null);
   readonly visitorName = input('Visitor');
   readonly loading = input(false);
+  /** The connection is down: unsent messages say they wait for it rather than "Sending…". */
+  readonly connectionDown = input(false);
   readonly retry = output<string>();
   readonly discard = output<string>();
 

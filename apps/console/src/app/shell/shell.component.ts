@@ -1,3 +1,4 @@
+import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { type AgentStatus, ServerEvent } from '@parley/contracts';
@@ -33,6 +34,7 @@ export class ShellComponent {
   private readonly api = inject(ApiClient);
   private readonly toasts = inject(ToastStore);
   protected readonly savingPresence = signal(false);
+  private readonly document = inject(DOCUMENT);
 
   constructor() {
     const off = this.realtime.on(ServerEvent.AgentUpdated, (agent) => this.session.update(agent));
@@ -49,6 +51,15 @@ export class ShellComponent {
     } finally {
       this.savingPresence.set(false);
     }
+  }
+
+  /**
+   * The skip link moves the focus to the page's content. Its `#main` alone would resolve against
+   * `<base href="/">` and load `/#main`, leaving (and reloading) the page the agent was on.
+   */
+  protected skipToMain(event: Event): void {
+    event.preventDefault();
+    this.document.getElementById('main')?.focus();
   }
 
   protected signOut(): void {

@@ -16,7 +16,7 @@ import { IconComponent } from '../shared/icon.component';
     </div>
   `,
   styles: `
-    .toasts { position: fixed; right: 20px; bottom: 20px; display: flex; flex-direction: column; gap: 8px; z-index: 50; max-width: 380px; }
+    .toasts { position: fixed; right: 20px; bottom: calc(20px + var(--composer-clearance, 0px)); display: flex; flex-direction: column; gap: 8px; z-index: 50; max-width: 380px; }
     .toast { display: flex; align-items: flex-start; gap: 10px; padding: 12px 14px; border-radius: 10px; background: #0f172a; color: #f8fafc;
       font-size: 14px; box-shadow: 0 10px 30px rgb(15 23 42 / 25%); line-height: 1.4; }
     .toast.error { background: #7f1d1d; }

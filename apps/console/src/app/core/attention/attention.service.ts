@@ -26,6 +26,7 @@ export class AttentionService {
   private readonly router = inject(Router);
   private readonly document = inject(DOCUMENT);
   private readonly unreadTotal = signal(0);
+  private readonly waitingTotal = signal(0);
   private audio: AudioContext | null = null;
   private readonly visible = signal(this.document.visibilityState !== 'hidden');
 
@@ -34,8 +35,11 @@ export class AttentionService {
 
   constructor() {
     effect(() => {
-      const n = this.unreadTotal();
-      this.title.setTitle(this.prefs.preferences().titleCount && n > 0 ? `(${n}) ${APP_TITLE}` : APP_TITLE);
+      const counting = this.prefs.preferences().titleCount;
+      const unread = counting ? this.unreadTotal() : 0;
+      const waiting = counting ? this.waitingTotal() : 0;
+      this.title.setTitle([unread > 0 ? `(${unread})` : '', waiting > 0 ? `${waiting} waiting ·` : '', APP_TITLE].filter(Boolean).join(' '));
+      this.setFavicon(unread + waiting);
     });
     const onVisibility = () => this.visible.set(this.document.visibilityState !== 'hidden');
     this.document.addEventListener('visibilitychange', onVisibility);
@@ -47,6 +51,28 @@ export class AttentionService {
 
   setUnreadTotal(n: number): void {
     this.unreadTotal.set(n);
+  }
+
+  /** Visitors waiting in the queue: counted in the title and on the favicon with the unread messages. */
+  setWaitingTotal(n: number): void {
+    this.waitingTotal.set(n);
+  }
+
+  /**
+   * The favicon with a red badge holding the count (unread + waiting, "9+" past nine), so a pinned
+   * or background tab shows that someone needs an answer. A data: URL, which the CSP allows for images.
+   */
+  private setFavicon(count: number): void {
+    const link = this.document.querySelector<HTMLLinkElement>('link[rel="icon"]');
+    if (!link) return;
+    const label = count > 9 ? '9+' : String(count);
+    const badge =
+      count > 0
+        ? `<circle cx="23" cy="9" r="9" fill="#dc2626"/><text x="23" y="13" font-family="Arial, sans-serif" font-size="${label.length > 1 ? 10 : 13}" font-weight="700" fill="#fff" text-anchor="middle">${label}</text>`
+        : '';
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#3056d3"/><text x="${count > 0 ? 12 : 16}" y="22" font-family="Arial, sans-serif" font-size="18" font-weight="700" fill="#fff" text-anchor="middle">P</text>${badge}</svg>`;
+    link.href = count > 0 ? `data:image/svg+xml,${encodeURIComponent(svg)}` : 'favicon.svg';
+    link.dataset['count'] = String(count);
   }
 
   /** A new waiting visitor or a new message: chime, and a desktop notification if the tab is hidden. */

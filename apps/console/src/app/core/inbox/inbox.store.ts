@@ -86,6 +86,7 @@ export class InboxStore {
       untracked(() => void this.refresh());
     });
     effect(() => this.attention.setUnreadTotal(this.unreadTotal()));
+    effect(() => this.attention.setWaitingTotal(this.queue().length));
     // Looking at a thread reads it.
     effect(() => {
       const id = this.openThread();
@@ -96,6 +97,7 @@ export class InboxStore {
     inject(DestroyRef).onDestroy(() => {
       for (const off of offs) off();
       this.attention.setUnreadTotal(0);
+      this.attention.setWaitingTotal(0);
     });
   }
 

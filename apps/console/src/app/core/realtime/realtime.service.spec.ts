@@ -78,6 +78,17 @@ describe('RealtimeService', () => {
     expect(service.connectionCount()).toBe(2);
   });
 
+  it('says the agent is offline as soon as the browser does, while the socket still looks connected', async () => {
+    const { service, client } = await setup();
+    client().stateListener('connected');
+    globalThis.dispatchEvent(new Event('offline'));
+    expect(service.banner()).toBe('offline');
+    expect(service.down()).toBe(true);
+    globalThis.dispatchEvent(new Event('online'));
+    expect(service.banner()).toBeNull();
+    expect(service.down()).toBe(false);
+  });
+
   it('keeps unsent messages in sessionStorage, per agent', async () => {
     const { bed, service, client } = await setup();
     const item: OutgoingMessage = { threadId: 't', clientMsgId: 'c1', body: 'hi', state: 'pending', createdAt: new Date().toISOString() };

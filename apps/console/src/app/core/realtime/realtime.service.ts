@@ -49,14 +49,18 @@ export class RealtimeService {
   readonly state = this.connection.asReadonly();
   /** Goes up at every (re)connection: lists refetch what they may have missed while away. */
   readonly connectionCount = this.connections.asReadonly();
+  /** The agent cannot reach the server now: what they send waits for the connection. */
+  readonly down = computed(() => this.banner() === 'offline' || this.banner() === 'reconnecting');
   /** Messages written here that the server has not stored yet. */
   readonly unsent = computed(() => this.outbox().length);
   /** The server is refusing this agent's messages for a moment (rate limit); the client sends them again by itself. */
   readonly slowDown = this.slowingDown.asReadonly();
   readonly banner = computed<BannerState>(() => {
     const state = this.connection();
-    if (state === 'connected') return this.restored() ? 'restored' : null;
+    // The browser knows at once; a socket over a network that died silently only learns it from
+    // missed pings (up to the server's ping interval + timeout), and looks connected meanwhile.
     if (!this.browserOnline()) return 'offline';
+    if (state === 'connected') return this.restored() ? 'restored' : null;
     if (state === 'reconnecting') return 'reconnecting';
     if (state === 'connecting' && (this.connections() > 0 || this.slowStart())) return 'connecting';
     return null;

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, untracked } from '@angular/core';
 import { SessionStore } from '../../core/session/session.store';
-import { Clock } from '../../core/time/clock';
+import { Clock, formatDateTime } from '../../core/time/clock';
+import { closedByName } from '../../shared/closed-by';
 import { IconComponent } from '../../shared/icon.component';
 import { StatusChipComponent } from '../../shared/status-chip.component';
 import { TranscriptComponent } from '../../shared/transcript.component';
@@ -17,7 +18,12 @@ import { HistoryStore } from './history.store';
         <header class="thread-header">
           <div>
             <h1 id="closed-thread-title" class="title" dir="auto">{{ t.visitor.name }}</h1>
-            <p class="subtitle"><span dir="auto">{{ t.visitor.email }}</span> <app-status-chip [status]="t.status" /></p>
+            <p class="subtitle"><span class="email" dir="auto">{{ t.visitor.email }}</span> <app-status-chip [status]="t.status" />
+              @if (t.closedAt) {
+                <span class="closed-by" data-testid="closed-by">Closed by <span class="agent-name" dir="auto">{{ closedBy() }}</span>
+                  · <time [attr.datetime]="t.closedAt">{{ dateTime(t.closedAt) }}</time></span>
+              }
+            </p>
           </div>
         </header>
         <div class="thread-body">
@@ -49,6 +55,11 @@ export class HistoryThreadPage {
   protected readonly now = inject(Clock).now;
   private readonly session = inject(SessionStore);
   protected readonly meId = computed(() => this.session.agent()?.id ?? null);
+  protected readonly dateTime = formatDateTime;
+  protected readonly closedBy = computed(() => {
+    const t = this.store.thread();
+    return t ? closedByName(t) : null;
+  });
 
   constructor() {
     effect(() => {

@@ -1,4 +1,18 @@
-import { ChangeDetectionStrategy, Component, computed, type ElementRef, input, output, signal, viewChild, effect } from '@angular/core';
+import { DOCUMENT } from '@angular/common';
+import {
+  afterNextRender,
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  ElementRef,
+  inject,
+  input,
+  output,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { LIMITS } from '@parley/contracts';
 import { isolated } from '../../shared/bidi';
 import { IconComponent } from '../../shared/icon.component';
@@ -63,6 +77,35 @@ export class ComposerComponent {
     effect(() => this.text.set(this.draft()));
     effect(() => {
       if (this.focusKey() !== null) this.box().nativeElement.focus();
+    });
+    this.keepToastsClear();
+  }
+
+  /**
+   * Toasts sit at the bottom right, where the composer is: while it is on screen they stand above
+   * it (`--composer-clearance`, the distance from its top to the bottom of the window), so a toast
+   * never covers the reply box or the Send button.
+   */
+  private keepToastsClear(): void {
+    const root = inject(DOCUMENT).documentElement;
+    const host = inject<ElementRef<HTMLElement>>(ElementRef);
+    let observer: ResizeObserver | undefined;
+    const update = () => {
+      const top = host.nativeElement.getBoundingClientRect().top;
+      root.style.setProperty('--composer-clearance', `${Math.max(0, Math.ceil(globalThis.innerHeight - top))}px`);
+    };
+    afterNextRender({
+      write: () => {
+        update();
+        if (typeof ResizeObserver === 'undefined') return;
+        observer = new ResizeObserver(update);
+        observer.observe(host.nativeElement);
+        observer.observe(root);
+      },
+    });
+    inject(DestroyRef).onDestroy(() => {
+      observer?.disconnect();
+      root.style.removeProperty('--composer-clearance');
     });
   }
 

@@ -1,6 +1,20 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import {
+  afterNextRender,
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  type ElementRef,
+  inject,
+  Injector,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
 import { Router } from '@angular/router';
-import { Clock, formatElapsed } from '../../core/time/clock';
+import { Clock, formatDateTime, formatElapsed } from '../../core/time/clock';
+import { closedByName } from '../../shared/closed-by';
 import { SessionStore } from '../../core/session/session.store';
 import { DraftStore } from '../../core/storage/drafts';
 import { ToastStore } from '../../core/ui/toast.store';
@@ -33,8 +47,17 @@ export class ThreadPage {
   protected readonly meId = computed(() => this.session.agent()?.id ?? null);
   protected readonly draft = signal('');
   protected readonly confirmingClose = signal(false);
+  private readonly injector = inject(Injector);
+  private readonly askCloseButton = viewChild<ElementRef<HTMLButtonElement>>('askClose');
+  private readonly titleHeading = viewChild<ElementRef<HTMLElement>>('title');
+  private readonly confirmCloseButton = viewChild<ElementRef<HTMLButtonElement>>('confirmClose');
   /** The details panel sits beside the transcript on wide screens and over it below 1280 px. */
   protected readonly showDetails = signal(globalThis.matchMedia?.('(min-width: 1280px)').matches ?? true);
+  protected readonly dateTime = formatDateTime;
+  protected readonly closedBy = computed(() => {
+    const t = this.store.thread();
+    return t ? closedByName(t) : null;
+  });
   protected readonly waited = computed(() => {
     const t = this.store.thread();
     return t ? formatElapsed(t.createdAt, this.now()) : '';
@@ -69,8 +92,24 @@ export class ThreadPage {
     }
   }
 
+  /** "Close conversation": the confirmation takes the focus, so Enter closes and Escape cancels. */
+  protected askToClose(): void {
+    this.confirmingClose.set(true);
+    afterNextRender({ write: () => this.confirmCloseButton()?.nativeElement.focus() }, { injector: this.injector });
+  }
+
+  /** Cancel or Escape: the focus goes back to the button that asked. */
+  protected cancelClose(): void {
+    this.confirmingClose.set(false);
+    afterNextRender({ write: () => this.askCloseButton()?.nativeElement.focus() }, { injector: this.injector });
+  }
+
   protected async close(): Promise<void> {
     this.confirmingClose.set(false);
-    if (await this.store.close()) this.toasts.show('Conversation closed.', 'success', 3000);
+    const closed = await this.store.close();
+    if (closed) this.toasts.show('Conversation closed.', 'success', 3000);
+    // The buttons are gone once it is closed: the focus stays in the thread, on its title.
+    const target = closed ? this.titleHeading : this.askCloseButton;
+    afterNextRender({ write: () => target()?.nativeElement.focus() }, { injector: this.injector });
   }
 }

@@ -56,6 +56,8 @@ export class ThreadStore {
   readonly isMine = computed(() => this.threadState()?.assignedAgent?.id === this.session.agent()?.id);
   /** Messages are held back by the server's rate limit and go out by themselves shortly. */
   readonly slowDown = computed(() => this.realtime.slowDown());
+  /** The connection is down: messages on their way wait for it. */
+  readonly connectionDown = computed(() => this.realtime.down());
   readonly canWrite = computed(() => this.threadState()?.status === 'active' && this.isMine());
 
   constructor() {

@@ -49,12 +49,15 @@ export class AgentsPage {
     }
   }
 
-  protected async setRole(id: string, role: AgentRole): Promise<void> {
-    const problem = await this.store.setRole(id, role);
+  protected async setRole(id: string, select: HTMLSelectElement): Promise<void> {
+    const problem = await this.store.setRole(id, select.value as AgentRole);
     if (problem) {
       this.toasts.show(problem, 'error');
-      // Put the select back to what the server has.
+      // Put the select back to what the server has. The binding alone would not: the role it is
+      // bound to never changed, so Angular writes nothing and the refused choice stays on screen.
       await this.store.load();
+      const role = this.store.agents().find((a) => a.id === id)?.role;
+      if (role) select.value = role;
     }
   }
 
