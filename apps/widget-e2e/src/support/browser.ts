@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { launchChromium, waitForChromium, WORKSPACE_ROOT } from '@parley/test-support';
+import { launchChromium, until, waitForChromium, WORKSPACE_ROOT } from '@parley/test-support';
 import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { stack } from './state';
 
@@ -10,9 +10,10 @@ export async function launch(): Promise<Browser> {
   return launchChromium({ executablePath: await waitForChromium() });
 }
 
-/** A visitor's browser profile: storage starts empty, and dies with the context. */
-export function visitorContext(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'UTC', reducedMotion: 'no-preference' });
+/** A visitor's browser profile: storage starts empty, and dies with the context. `phone`: a 390x844 touch screen. */
+export function visitorContext(browser: Browser, { phone = false }: { phone?: boolean } = {}): Promise<BrowserContext> {
+  const screen = phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 } : { viewport: { width: 1100, height: 760 } };
+  return browser.newContext({ ...screen, locale: 'en-GB', timezoneId: 'UTC', reducedMotion: 'no-preference' });
 }
 
 /** The widget on a page, as a visitor sees it: the loader's shadow DOM, then the iframe's document. */
@@ -56,6 +57,35 @@ export class Widget {
   }
   get frame(): FrameLocator {
     return this.page.frameLocator('parley-widget iframe');
+  }
+  /** The transcript's scrolling pane. */
+  get scroller(): Locator {
+    return this.frame.locator('.scroll');
+  }
+  /** Waits until the pane is scrolled to its end: its last message fully inside it. */
+  async showsTheEnd(what: string): Promise<void> {
+    await until(`${what}: the transcript scrolled to its end`, () =>
+      this.scroller.evaluate((pane) => {
+        const last = [...pane.querySelectorAll('.log li')].pop();
+        if (!last) return false;
+        const box = pane.getBoundingClientRect();
+        const item = last.getBoundingClientRect();
+        return pane.clientHeight > 0 && pane.scrollHeight - pane.scrollTop - pane.clientHeight < 2 && item.top >= box.top && item.bottom <= box.bottom;
+      }),
+      WAIT.timeout,
+      100,
+    );
+  }
+  /** Scrolls the transcript to its top, as a reader going back would; resolves once the pane's scroll listeners ran. */
+  async scrollToTop(): Promise<void> {
+    await this.scroller.evaluate(
+      (pane) =>
+        new Promise<void>((resolve) => {
+          if (pane.scrollTop === 0) throw new Error('the transcript is already at its top');
+          pane.addEventListener('scroll', () => resolve(), { once: true });
+          pane.scrollTo({ top: 0 });
+        }),
+    );
   }
   /** Texts of the transcript's message bodies, stored and on their way, in order. */
   async bodies(): Promise<string[]> {

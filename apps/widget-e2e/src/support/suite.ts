@@ -12,10 +12,10 @@ export interface WidgetSuite {
 
 /**
  * The hooks every widget spec shares: one browser and one connected agent for the file, a fresh
- * visitor context for each test, all closed afterwards. Call it at the top of the spec's `describe`
+ * visitor context for each test (a phone's with `phone`), all closed afterwards. Call it at the top of the spec's `describe`
  * and read `context` and `agent` inside the tests.
  */
-export function widgetSuite(): WidgetSuite {
+export function widgetSuite({ phone = false }: { phone?: boolean } = {}): WidgetSuite {
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let agent: Agent | undefined;
@@ -30,7 +30,7 @@ export function widgetSuite(): WidgetSuite {
   });
   beforeEach(async () => {
     if (!browser) throw new Error('no browser: the suite did not start');
-    context = await visitorContext(browser);
+    context = await visitorContext(browser, { phone });
   });
   afterEach(async () => {
     await context?.close();

@@ -52,9 +52,13 @@ import { SessionStore } from './session.store';
             [connection]="conversation.connection()"
             (end)="host.requestEnd()"
           />
-          <div class="scroll">
-            <pw-transcript [messages]="conversation.messages()" [outgoing]="conversation.outgoing()" [typing]="conversation.agentTyping()" (retry)="conversation.retry($event)" />
-          </div>
+          <pw-transcript
+            [messages]="conversation.messages()"
+            [outgoing]="conversation.outgoing()"
+            [typing]="conversation.agentTyping()"
+            [shown]="host.visible()"
+            (retry)="conversation.retry($event)"
+          />
           @if (conversation.closedNotice(); as notice) {
             <div class="closed" role="status">
               <p>{{ notice }}</p>

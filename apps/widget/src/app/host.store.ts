@@ -28,6 +28,8 @@ export class HostStore {
   });
 
   readonly confirming = this._confirming.asReadonly();
+  /** Whether the popup shows (always, when the app is opened on its own). */
+  readonly visible = this._visible.asReadonly();
   /** Support messages after the last one the visitor saw; nothing is unread while the popup shows. */
   readonly unread = computed(() => {
     if (this._visible()) return 0;

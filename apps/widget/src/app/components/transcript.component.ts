@@ -1,4 +1,4 @@
-import { afterRenderEffect, ChangeDetectionStrategy, Component, type ElementRef, input, output, viewChild } from '@angular/core';
+import { afterNextRender, afterRenderEffect, ChangeDetectionStrategy, Component, DestroyRef, ElementRef, inject, input, output, signal, viewChild } from '@angular/core';
 import type { Message } from '@parley/contracts';
 import type { OutgoingMessage } from '@parley/realtime-client';
 
@@ -9,10 +9,15 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
  * Every text is interpolated, so Angular writes it as text: an agent's `<b>` stays visible as `<b>`.
  * Names and bodies take their direction from their own text (`dir="auto"`) and are isolated, so
  * right-to-left text or a stray U+202E in them cannot reorder the words around them.
+ *
+ * It is its own scrolling pane. While the reader is at the bottom it stays there as messages come
+ * (and as the pane changes size: the popup shown again, a phone's keyboard); once they scrolled up
+ * it leaves them there and offers "New messages". What the visitor sends always brings it down.
  */
 @Component({
   selector: 'pw-transcript',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { class: 'scroll', '(scroll)': 'scrolled()' },
   template: `
     <ol class="log" #log aria-live="polite" aria-label="Conversation">
       @for (m of messages(); track m.seq) {
@@ -42,6 +47,9 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
     @if (typing()) {
       <p class="typing" role="status"><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span><span class="name" dir="auto">{{ typing() }}</span> is typing…</p>
     }
+    @if (unseen()) {
+      <button type="button" class="jump" (click)="toEnd()">New messages ↓</button>
+    }
   `,
 })
 export class TranscriptComponent {
@@ -49,19 +57,56 @@ export class TranscriptComponent {
   readonly outgoing = input<readonly OutgoingMessage[]>([]);
   /** The agent's name while it types. */
   readonly typing = input<string | null>(null);
+
+  /** Whether the popup shows: each time it opens, the pane starts at the end. */
+  readonly shown = input(true);
   readonly retry = output<string>();
 
+  /** Messages from others arrived below while the reader was scrolled up. */
+  protected readonly unseen = signal(false);
+  private readonly pane = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
   private readonly log = viewChild.required<ElementRef<HTMLElement>>('log');
+  /** The reader is at the bottom (or has not scrolled yet). */
+  private stuck = true;
+  private othersSeen = 0;
+  private sentSeen = 0;
 
   constructor() {
-    // Keep the newest line in view as messages arrive.
     afterRenderEffect(() => {
-      this.messages();
-      this.outgoing();
-      this.typing();
-      const el = this.log().nativeElement.parentElement;
-      if (el) el.scrollTop = el.scrollHeight;
+      if (this.shown()) this.toEnd();
     });
+    afterRenderEffect(() => {
+      const others = this.messages().filter((m) => m.authorType !== 'visitor').length;
+      const sent = this.outgoing().length;
+      this.typing();
+      const arrived = others > this.othersSeen;
+      const sending = sent > this.sentSeen;
+      this.othersSeen = others;
+      this.sentSeen = sent;
+      if (this.stuck || sending) this.toEnd();
+      else if (arrived) this.unseen.set(true);
+    });
+    if (typeof ResizeObserver === 'undefined') return;
+    const resized = new ResizeObserver(() => {
+      if (this.stuck) this.toEnd();
+    });
+    afterNextRender(() => {
+      resized.observe(this.pane);
+      resized.observe(this.log().nativeElement);
+    });
+    inject(DestroyRef).onDestroy(() => resized.disconnect());
+  }
+
+  protected toEnd(): void {
+    this.pane.scrollTop = this.pane.scrollHeight;
+    this.stuck = true;
+    this.unseen.set(false);
+  }
+
+  protected scrolled(): void {
+    const p = this.pane;
+    this.stuck = p.scrollHeight - p.scrollTop - p.clientHeight < 24;
+    if (this.stuck) this.unseen.set(false);
   }
 
   protected time(iso: string): string {
