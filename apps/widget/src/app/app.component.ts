@@ -50,6 +50,7 @@ import { SessionStore } from './session.store';
             [agentName]="conversation.agentName()"
             [waiting]="conversation.waiting()"
             [connection]="conversation.connection()"
+            [online]="conversation.online()"
             (end)="host.requestEnd()"
           />
           <pw-transcript
@@ -57,6 +58,7 @@ import { SessionStore } from './session.store';
             [outgoing]="conversation.outgoing()"
             [typing]="conversation.agentTyping()"
             [shown]="host.visible()"
+            [cut]="conversation.cut()"
             (retry)="conversation.retry($event)"
           />
           @if (conversation.closedNotice(); as notice) {

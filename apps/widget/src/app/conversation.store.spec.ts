@@ -109,4 +109,21 @@ describe('ConversationStore', () => {
     expect(t.session.view()).toBe('details');
     expect(t.saved.threadId()).toBeNull();
   });
+
+  it('is cut off as soon as the browser says it is offline, and connects again at once when it is back', async () => {
+    const t = setup();
+    returning(t);
+    await t.session.init();
+    expect(t.conversation.cut()).toBe(false);
+    t.frame.network(false);
+    // The socket has noticed nothing yet: the browser's word is enough.
+    expect(t.realtime.state).toBe('connected');
+    expect(t.conversation.online()).toBe(false);
+    expect(t.conversation.cut()).toBe(true);
+    t.frame.network(true);
+    expect(t.conversation.cut()).toBe(false);
+    expect(t.realtime.reconnect).toHaveBeenCalledTimes(1);
+    t.realtime.setState('reconnecting');
+    expect(t.conversation.cut()).toBe(true);
+  });
 });

@@ -1,6 +1,7 @@
 import { computed, DestroyRef, effect, Injectable, inject, signal } from '@angular/core';
 import { ClientEvent, type Message, ServerEvent, type Thread } from '@parley/contracts';
 import type { ConnectionState, FeedSnapshot } from '@parley/realtime-client';
+import { WIDGET_WINDOW } from './host-bridge';
 import { type Realtime, REALTIME_FACTORY } from './realtime';
 import { VisitorStorage } from './visitor-storage';
 import { VisitorTyping } from './visitor-typing';
@@ -24,6 +25,7 @@ export class ConversationStore {
   private readonly api = inject(WidgetApi);
   private readonly storage = inject(VisitorStorage);
   private readonly createClient = inject(REALTIME_FACTORY);
+  private readonly win = inject(WIDGET_WINDOW);
 
   private readonly _thread = signal<Thread | null>(null);
   private readonly _feed = signal<FeedSnapshot | null>(null);
@@ -31,10 +33,15 @@ export class ConversationStore {
   private readonly _connection = signal<ConnectionState>('idle');
   private readonly _slowDown = signal(false);
   private readonly _now = signal(Date.now());
+  private readonly _online = signal(this.win.navigator?.onLine !== false);
 
   readonly thread = this._thread.asReadonly();
   readonly agentTyping = this._agentTyping.asReadonly();
   readonly connection = this._connection.asReadonly();
+  /** What the browser says, at once, when the network goes (the socket may take half a minute to notice). */
+  readonly online = this._online.asReadonly();
+  /** Messages cannot go out now: the browser is offline, or the socket is trying to get back. */
+  readonly cut = computed(() => !this._online() || this._connection() === 'reconnecting');
   /** The server is holding the visitor's messages back for a moment (rate limit); they go out by themselves. */
   readonly slowDown = this._slowDown.asReadonly();
 
@@ -68,7 +75,19 @@ export class ConversationStore {
   private readonly supportHandlers = new Set<() => void>();
 
   constructor() {
+    const offline = () => this._online.set(false);
+    // Back online: the old socket may be open but dead (socket.io would wait for its ping to time
+    // out); a new one resyncs from the last seq and sends the outbox again, by clientMsgId.
+    const online = () => {
+      this._online.set(true);
+      const state = this._connection();
+      if (state === 'connected' || state === 'connecting' || state === 'reconnecting') this.client?.reconnect();
+    };
+    this.win.addEventListener('offline', offline);
+    this.win.addEventListener('online', online);
     inject(DestroyRef).onDestroy(() => {
+      this.win.removeEventListener('offline', offline);
+      this.win.removeEventListener('online', online);
       this.unwatch?.();
       this.client?.disconnect();
       this.typing.stop();

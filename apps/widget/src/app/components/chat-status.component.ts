@@ -2,12 +2,14 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
 import type { ThreadStatus } from '@parley/contracts';
 import type { ConnectionState } from '@parley/realtime-client';
 
-/** Above the transcript: who the visitor talks to, or how long it has waited; and the connection when it is lost. */
+/** Above the transcript: who the visitor talks to, or how long it has waited; and the connection when it is lost (the browser offline, or the socket gone). */
 @Component({
   selector: 'pw-chat-status',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    @if (connection() === 'reconnecting') {
+    @if (!online()) {
+      <p class="banner offline" role="status">You're offline. Messages you write now are sent once you're back online.</p>
+    } @else if (connection() === 'reconnecting') {
       <p class="banner offline" role="status">Connection lost. Reconnecting… Messages you write now are sent once it is back.</p>
     }
     @switch (status()) {
@@ -34,5 +36,7 @@ export class ChatStatusComponent {
   readonly agentName = input<string | null>(null);
   readonly waiting = input<string | null>(null);
   readonly connection = input<ConnectionState>('idle');
+  /** The browser's own word on the network, which comes at once. */
+  readonly online = input(true);
   readonly end = output<void>();
 }

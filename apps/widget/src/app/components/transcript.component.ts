@@ -38,6 +38,8 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
           <p class="body" dir="auto">{{ o.body }}</p>
           @if (o.state === 'failed') {
             <span class="state">Not sent. <button type="button" class="link" (click)="retry.emit(o.clientMsgId)">Try again</button></span>
+          } @else if (cut()) {
+            <span class="state">Waiting for the connection…</span>
           } @else {
             <span class="state">Sending…</span>
           }
@@ -58,6 +60,8 @@ export class TranscriptComponent {
   /** The agent's name while it types. */
   readonly typing = input<string | null>(null);
 
+  /** No connection now: messages on their way wait for it. */
+  readonly cut = input(false);
   /** Whether the popup shows: each time it opens, the pane starts at the end. */
   readonly shown = input(true);
   readonly retry = output<string>();

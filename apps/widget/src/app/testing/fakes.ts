@@ -144,6 +144,7 @@ export function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeIt
 export function framedWindow(opts: { host?: string | null; ancestor?: string } = {}) {
   const parent = { postMessage: jest.fn() };
   const handlers: ((e: MessageEvent) => void)[] = [];
+  const network = new Map<string, Set<() => void>>();
   const host = opts.host === undefined ? HOST : opts.host;
   const win = {
     parent,
@@ -151,8 +152,12 @@ export function framedWindow(opts: { host?: string | null; ancestor?: string } =
       search: host ? `?host=${encodeURIComponent(host)}` : '',
       ancestorOrigins: Object.assign([opts.ancestor ?? HOST], { contains: () => true, item: () => null }),
     },
-    addEventListener: (type: string, h: (e: MessageEvent) => void) => type === 'message' && handlers.push(h),
-    removeEventListener: jest.fn(),
+    navigator: { onLine: true },
+    addEventListener: (type: string, h: (e: MessageEvent) => void) => {
+      if (type === 'message') handlers.push(h);
+      else network.set(type, (network.get(type) ?? new Set()).add(h as () => void));
+    },
+    removeEventListener: jest.fn((type: string, h: () => void) => network.get(type)?.delete(h)),
   };
   return {
     win: win as unknown as Window,
@@ -161,6 +166,11 @@ export function framedWindow(opts: { host?: string | null; ancestor?: string } =
     hostSends(message: HostToFrame | object, from: { origin?: string; source?: unknown } = {}) {
       const event = { data: { protocol: PROTOCOL, message }, origin: from.origin ?? HOST, source: from.source === undefined ? parent : from.source };
       for (const h of handlers) h(event as MessageEvent);
+    },
+    /** The browser says the network went or came back (the `offline` and `online` events). */
+    network(online: boolean) {
+      win.navigator.onLine = online;
+      for (const h of network.get(online ? 'online' : 'offline') ?? []) h();
     },
     /** Messages the iframe posted to the host, and the target origins it used. */
     posted: () => parent.postMessage.mock.calls.map(([data]) => (data as ReturnType<typeof envelope>).message),
