@@ -92,7 +92,7 @@ describe('the widget on a customer site', () => {
     expect(w.problems).toEqual([]);
   });
 
-  it('counts unread agent messages on the button while the popup is hidden', async () => {
+  it('counts unread agent messages on the button and previews the newest while the popup is hidden', async () => {
     const me = visitor('Uma');
     const w = await Widget.open(suite.context, `${s.host}/`);
     await w.startChat(me.name, me.email);
@@ -100,17 +100,21 @@ describe('the widget on a customer site', () => {
     await suite.agent.claim(thread.id);
     await w.frame.locator('.agent-name').waitFor(WAIT);
 
-    await w.minimizeButton.click(WAIT);
+    await w.closeButton.click(WAIT);
     await w.popup.waitFor({ state: 'hidden', ...WAIT });
     expect(await w.badge.isHidden()).toBe(true);
     await suite.agent.send(thread.id, 'Are you still there?');
     await suite.agent.send(thread.id, 'Your parcel left the depot.');
     await w.page.locator('parley-widget .n', { hasText: '2' }).waitFor(WAIT);
     expect(await w.button.getAttribute('aria-label')).toBe('Open chat (2 unread)');
+    // A preview of the newest one above the button, as text; pressing it opens the chat.
+    await w.preview.filter({ hasText: 'Your parcel left the depot.' }).waitFor(WAIT);
+    expect(await w.preview.locator('b').textContent()).toBe('Ada');
 
-    await w.button.click(WAIT);
+    await w.preview.click(WAIT);
     await w.message('Your parcel left the depot.').waitFor(WAIT);
-    await w.minimizeButton.click(WAIT);
+    expect(await w.preview.isHidden()).toBe(true);
+    await w.closeButton.click(WAIT);
     await w.button.waitFor(WAIT);
     expect(await w.badge.isHidden()).toBe(true);
   });

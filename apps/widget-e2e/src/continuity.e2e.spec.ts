@@ -29,7 +29,7 @@ describe('continuity', () => {
     expect(await w.frame.locator('#pw-name').count()).toBe(0);
     expect(await w.frame.locator('.agent-name').textContent()).toBe('Ada');
 
-    await w.minimizeButton.click(WAIT);
+    await w.closeButton.click(WAIT);
     await w.page.goto(`${s.host}/?page=orders`, { waitUntil: 'load' });
     await w.button.waitFor(WAIT);
     expect(await w.popup.isHidden()).toBe(true);

@@ -37,7 +37,7 @@ describe('safety', () => {
     await w.page.evaluate((close) => window.postMessage(close, '*'), forged({ type: 'close.result', closed: true }));
 
     // A real message after the forged ones: when it has shown, the forged ones were handled (and ignored).
-    await w.minimizeButton.click(WAIT);
+    await w.closeButton.click(WAIT);
     await suite.agent.send(thread.id, 'One real message');
     await w.page.locator('parley-widget .n', { hasText: '1' }).waitFor(WAIT);
     await w.button.click(WAIT);

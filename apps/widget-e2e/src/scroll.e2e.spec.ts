@@ -45,7 +45,7 @@ describe.each([
 
     // Hidden, then opened again: at the end, with what came meanwhile.
     await w.scrollToTop();
-    await w.minimizeButton.click(WAIT);
+    await w.closeButton.click(WAIT);
     await w.popup.waitFor({ state: 'hidden', ...WAIT });
     await suite.agent.send(thread.id, 'Written while the popup was closed');
     await w.page.locator('parley-widget .n', { hasText: '1' }).waitFor(WAIT);

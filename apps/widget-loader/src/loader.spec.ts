@@ -25,7 +25,6 @@ function parts() {
     iframe: root?.querySelector('iframe'),
     title: root?.querySelector('.h span'),
     close: root?.querySelector<HTMLButtonElement>('.x'),
-    minimize: root?.querySelector<HTMLButtonElement>('.m'),
     lines: [...(root?.querySelectorAll('.i div > span > span:last-child') ?? [])].map((s) => s.textContent),
   };
 }
@@ -118,7 +117,7 @@ describe('ParleyWidget', () => {
     const { widget } = await started();
     widget.open();
     const post = jest.spyOn(must(must(parts().iframe, 'iframe').contentWindow, 'iframe window'), 'postMessage').mockImplementation(() => undefined);
-    must(parts().minimize, 'minimize').click();
+    must(parts().close, 'close').click();
     expect(post).not.toHaveBeenCalled();
     fromFrame({ type: FrameMessage.Ready });
     expect(post).toHaveBeenLastCalledWith(envelope({ type: HostMessage.Visibility, open: false }), PARLEY);
@@ -148,31 +147,48 @@ describe('ParleyWidget', () => {
     expect(parts().badge?.textContent).toBe('9+');
   });
 
-  it('asks the iframe to end the conversation and closes only when it did', async () => {
+  it('hides on ✖ and on Escape, the conversation going on; tells the page when the visitor ended it', async () => {
     const { widget } = await started();
     widget.open();
-    const post = jest.spyOn(must(must(parts().iframe, 'iframe').contentWindow, 'iframe window'), 'postMessage').mockImplementation(() => undefined);
     fromFrame({ type: FrameMessage.Ready });
     fromFrame({ type: FrameMessage.Conversation, active: true });
     const ended = jest.fn();
     widget.api.on('end', ended);
     must(parts().close, 'close').click();
-    expect(post).toHaveBeenLastCalledWith(envelope({ type: HostMessage.CloseRequest }), PARLEY);
-    fromFrame({ type: FrameMessage.CloseResult, closed: false });
-    expect(parts().popup?.hidden).toBe(false);
-    must(parts().close, 'close').click();
-    fromFrame({ type: FrameMessage.CloseResult, closed: true });
     expect(parts().popup?.hidden).toBe(true);
     expect(parts().button?.hidden).toBe(false);
+    expect(parts().root?.activeElement).toBe(parts().button);
+    widget.open();
+    must(parts().popup, 'popup').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(parts().popup?.hidden).toBe(true);
+    widget.open();
+    fromFrame({ type: FrameMessage.Hide });
+    expect(parts().popup?.hidden).toBe(true);
+    expect(ended).not.toHaveBeenCalled();
+    expect(JSON.parse(must(localStorage.getItem(STATE_KEY), 'saved state'))).toEqual({ active: true, open: false });
+    widget.open();
+    fromFrame({ type: FrameMessage.Ended });
     expect(ended).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(must(localStorage.getItem(STATE_KEY), 'saved state'))).toEqual({ active: false, open: false });
+    expect(parts().popup?.hidden).toBe(false);
+    expect(JSON.parse(must(localStorage.getItem(STATE_KEY), 'saved state'))).toEqual({ active: false, open: true });
   });
 
-  it('just hides when the iframe has not answered yet', async () => {
+  it('previews an agent message above the button while hidden, as text, and opens on it', async () => {
     const { widget } = await started();
     widget.open();
-    must(parts().close, 'close').click();
-    expect(parts().popup?.hidden).toBe(true);
+    fromFrame({ type: FrameMessage.Ready });
+    const preview = must(parts().root?.querySelector<HTMLButtonElement>('.v'), 'preview');
+    fromFrame({ type: FrameMessage.AgentMessage, author: 'Ada', preview: 'shown?' });
+    expect(preview.hidden).toBe(true);
+    widget.api.close();
+    fromFrame({ type: FrameMessage.AgentMessage, author: 'Ada <b>', preview: '<img src=x onerror=alert(1)>Your parcel' });
+    expect(preview.hidden).toBe(false);
+    expect(preview.querySelector('b')?.textContent).toBe('Ada <b>');
+    expect(preview.querySelector('span')?.textContent).toBe('<img src=x onerror=alert(1)>Your parcel');
+    expect(preview.querySelector('img')).toBeNull();
+    preview.click();
+    expect(parts().popup?.hidden).toBe(false);
+    expect(preview.hidden).toBe(true);
   });
 
   it('remembers a conversation in progress (never the token) and loads the iframe at once on the next page', async () => {
@@ -223,10 +239,10 @@ describe('ParleyWidget', () => {
     const heard = jest.fn();
     widget.api.on('message', heard);
     widget.open();
-    fromFrame({ type: FrameMessage.AgentMessage });
+    fromFrame({ type: FrameMessage.AgentMessage, author: 'Ada', preview: 'Hi' });
     expect(chime.start).not.toHaveBeenCalled();
     widget.api.close();
-    fromFrame({ type: FrameMessage.AgentMessage });
+    fromFrame({ type: FrameMessage.AgentMessage, author: 'Ada', preview: 'Hi' });
     expect(chime.start).toHaveBeenCalledTimes(1);
     expect(heard).toHaveBeenCalledTimes(2);
   });

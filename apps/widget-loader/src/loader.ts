@@ -30,7 +30,7 @@ export const STATE_KEY = 'parley-widget';
  */
 export class ParleyWidget {
   readonly api: ParleyApi = {
-    open: () => this.open(),
+    open: () => this.open(true),
     close: () => this.hide(),
     on: (event, listener) => this.on(event, listener),
   };
@@ -40,6 +40,7 @@ export class ParleyWidget {
   private root!: ShadowRoot;
   private button!: HTMLButtonElement;
   private badge!: HTMLElement;
+  private preview!: HTMLElement;
   private popup: HTMLElement | undefined;
   private iframe: HTMLIFrameElement | undefined;
   private intro!: HTMLElement;
@@ -49,6 +50,8 @@ export class ParleyWidget {
   private wantOpen = false;
   private active = false;
   private unread = 0;
+  /** The visitor opened the popup: the widget takes the keyboard once it is ready. */
+  private focusFrame = false;
   private stopTyping: () => void = () => undefined;
   private audio: AudioContext | undefined;
 
@@ -88,17 +91,29 @@ export class ParleyWidget {
     return false;
   }
 
-  open(): void {
+  /** `byVisitor`: a click or the page's own call, so the widget takes the keyboard (never on a page load). */
+  open(byVisitor = false): void {
     const look = this.look;
     if (!look) {
       this.wantOpen = true;
       return;
     }
     const popup = this.ensurePopup(look);
-    if (this.shown) return;
-    this.shown = true;
-    popup.hidden = false;
-    this.button.hidden = true;
+    if (!this.shown) {
+      this.shown = true;
+      popup.hidden = false;
+      this.button.hidden = true;
+      this.preview.hidden = true;
+      this.showPopup(look);
+    }
+    if (byVisitor) {
+      this.focusFrame = true;
+      // A frame focused before its page loaded loses it to the load: Ready focuses it then.
+      if (this.frameReady) this.iframe?.focus();
+    }
+  }
+
+  private showPopup(look: Look): void {
     this.button.setAttribute('aria-expanded', 'true');
     this.unlockAudio();
     this.post({ type: HostMessage.Visibility, open: true });
@@ -107,13 +122,16 @@ export class ParleyWidget {
     this.emit('open');
   }
 
-  hide(): void {
+  /** `byVisitor`: closed from inside the popup, so the keyboard goes back to the button. */
+  hide(byVisitor = false): void {
     this.wantOpen = false;
     if (!this.shown) return;
     this.shown = false;
+    this.focusFrame = false;
     this.stopTyping();
     if (this.popup) this.popup.hidden = true;
     this.button.hidden = false;
+    if (byVisitor) this.button.focus();
     this.button.setAttribute('aria-expanded', 'false');
     this.button.classList.add('f');
     setTimeout(() => this.button.classList.remove('f'), 500);
@@ -151,13 +169,15 @@ export class ParleyWidget {
       '<button class="b" type="button" aria-label="Open chat" aria-expanded="false">' +
       // A speech bubble (the original's 💬), drawn: not every system has an emoji font.
       '<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2zM6 9h12v2H6zm8 5H6v-2h8zm4-6H6V6h12z"/></svg>' +
-      '<span class="n" hidden></span></button></div>';
+      '<span class="n" hidden></span></button><button class="v" type="button" hidden><b></b><span></span></button></div>';
     const box = el(this.root, '.w');
     box.style.setProperty('--c', look.color);
     box.style.setProperty('--t', textColor(look.color));
     this.button = el<HTMLButtonElement>(this.root, '.b');
     this.badge = el(this.root, '.n');
-    this.button.addEventListener('click', () => this.open());
+    this.preview = el(this.root, '.v');
+    this.button.addEventListener('click', () => this.open(true));
+    this.preview.addEventListener('click', () => this.open(true));
     doc.body.appendChild(host);
   }
 
@@ -170,8 +190,7 @@ export class ParleyWidget {
     popup.setAttribute('role', 'dialog');
     popup.setAttribute('aria-label', look.title);
     popup.innerHTML =
-      '<div class="h"><span></span><button class="m" type="button" aria-label="Minimize chat" title="Minimize">&#8212;</button>' +
-      '<button class="x" type="button" aria-label="End chat" title="End chat">&#10006;</button></div><div class="i"><div></div></div>';
+      '<div class="h"><span></span><button class="x" type="button" aria-label="Close chat" title="Close">&#10006;</button></div><div class="i"><div></div></div>';
     el(popup, 'span').textContent = look.title;
     this.intro = el(popup, '.i');
     const bubble = el(this.intro, 'div');
@@ -183,8 +202,9 @@ export class ParleyWidget {
       return line.appendChild(doc.createElement('span'));
     });
     this.intro.hidden = this.lines.length === 0;
-    el(popup, '.m').addEventListener('click', () => this.hide());
-    el(popup, '.x').addEventListener('click', () => this.requestEnd());
+    // Closing hides the popup; the conversation goes on (ending it is its own button in the chat).
+    el(popup, '.x').addEventListener('click', () => this.hide(true));
+    popup.addEventListener('keydown', (e) => e.key === 'Escape' && this.hide(true));
     const iframe = doc.createElement('iframe');
     iframe.title = look.title;
     iframe.src = widgetUrl(this.config.parley, this.win.location.origin);
@@ -203,12 +223,6 @@ export class ParleyWidget {
     this.stopTyping = typeLines(this.lines, look.greetingLines, reduced);
   }
 
-  /** The close button: the iframe asks the visitor to confirm, ends the thread with its own token, then answers. */
-  private requestEnd(): void {
-    if (!this.frameReady) return this.hide();
-    this.post({ type: HostMessage.CloseRequest });
-  }
-
   private readonly onMessage = (event: MessageEvent): void => {
     // Only Parley's iframe, from Parley's origin: any other window's message is ignored.
     const frame = this.iframe?.contentWindow;
@@ -218,6 +232,7 @@ export class ParleyWidget {
     switch (m.type) {
       case FrameMessage.Ready:
         this.frameReady = true;
+        if (this.shown && this.focusFrame) this.iframe?.focus();
         this.post({ type: HostMessage.Visibility, open: this.shown });
         return;
       case FrameMessage.Conversation:
@@ -234,13 +249,21 @@ export class ParleyWidget {
         this.emit('unread', m.count);
         return;
       case FrameMessage.AgentMessage:
-        if (!this.shown && this.config.sound && this.audio) chime(this.audio);
+        if (!this.shown) {
+          // Text only: the preview's words are the agent's.
+          el(this.preview, 'b').textContent = m.author;
+          el(this.preview, 'span').textContent = m.preview;
+          this.preview.hidden = false;
+          if (this.config.sound && this.audio) chime(this.audio);
+        }
         this.emit('message');
         return;
-      case FrameMessage.CloseResult:
-        if (!m.closed) return;
+      case FrameMessage.Hide:
+        this.hide(true);
+        return;
+      case FrameMessage.Ended:
         this.active = false;
-        this.hide();
+        this.saveState();
         this.emit('end');
         return;
     }

@@ -49,11 +49,13 @@ export class Widget {
   get introLines(): Locator {
     return this.page.locator('parley-widget .i div > span > span:last-child');
   }
-  get endButton(): Locator {
+  /** The header's ✖: hides the popup, the conversation goes on. */
+  get closeButton(): Locator {
     return this.page.locator('parley-widget .h .x');
   }
-  get minimizeButton(): Locator {
-    return this.page.locator('parley-widget .h .m');
+  /** The preview bubble above the button, while the popup is hidden. */
+  get preview(): Locator {
+    return this.page.locator('parley-widget .v');
   }
   get frame(): FrameLocator {
     return this.page.frameLocator('parley-widget iframe');

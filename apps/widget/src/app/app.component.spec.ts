@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { ServerEvent } from '@parley/contracts';
-import { FrameMessage, HostMessage } from '@parley/widget-protocol';
+import { FrameMessage } from '@parley/widget-protocol';
 import { AppComponent } from './app.component';
 import { WIDGET_WINDOW } from './host-bridge';
 import { aMessage, aSession, aThread, FakeRealtime, framedWindow, memoryStorage, must } from './testing/fakes';
@@ -56,7 +56,7 @@ describe('AppComponent', () => {
     expect(el.querySelector('.agent-name')?.textContent).toBe('Ada');
     expect(el.querySelector('.msg .body')?.textContent).toBe('Hello <i>Vera</i>');
 
-    frame.hostSends({ type: HostMessage.CloseRequest });
+    must(el.querySelector<HTMLButtonElement>('.status .end')).click();
     await settle();
     expect(el.querySelector('[role=alertdialog] h2')?.textContent).toBe('End this conversation?');
     must(el.querySelector<HTMLButtonElement>('.dialog .danger')).click();
@@ -64,6 +64,6 @@ describe('AppComponent', () => {
     expect(api.closeThread).toHaveBeenCalledWith(session.token, thread.id);
     expect(el.querySelector('h1')?.textContent).toBe('Welcome back, Vera!');
     expect(el.querySelector('.again')?.textContent).toContain('You ended the conversation.');
-    expect(frame.posted()).toContainEqual({ type: FrameMessage.CloseResult, closed: true });
+    expect(frame.posted()).toContainEqual({ type: FrameMessage.Ended });
   });
 });

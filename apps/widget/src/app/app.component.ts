@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { afterRenderEffect, ChangeDetectionStrategy, Component, DOCUMENT, inject, untracked, viewChild } from '@angular/core';
 import { ChatStatusComponent } from './components/chat-status.component';
 import { ComposerComponent } from './components/composer.component';
 import { ConfirmEndComponent } from './components/confirm-end.component';
@@ -15,7 +15,7 @@ import { SessionStore } from './session.store';
   changeDetection: ChangeDetectionStrategy.OnPush,
   providers: [SessionStore, ConversationStore, HostStore],
   imports: [ChatStatusComponent, ComposerComponent, ConfirmEndComponent, DetailsFormComponent, StartAgainComponent, TranscriptComponent],
-  host: { '[style.--accent]': 'session.color()', '[attr.data-view]': 'session.view()' },
+  host: { '[style.--accent]': 'session.color()', '[attr.data-view]': 'session.view()', '(document:keydown.escape)': 'host.hide()' },
   template: `
     @switch (session.view()) {
       @case ('loading') {
@@ -84,8 +84,20 @@ export class AppComponent {
   protected readonly session = inject(SessionStore);
   protected readonly conversation = inject(ConversationStore);
   protected readonly host = inject(HostStore);
+  private readonly doc = inject(DOCUMENT);
+  private readonly details = viewChild(DetailsFormComponent);
+  private readonly composer = viewChild(ComposerComponent);
+  private readonly again = viewChild(StartAgainComponent);
 
   constructor() {
     void this.session.init();
+    // The keyboard goes where the visitor goes next: the form, the message box, "Start a new
+    // conversation"; each time the popup opens and each time the screen changes. Only when this
+    // frame has the focus already (the loader gives it on a click): never taken from the host page.
+    afterRenderEffect(() => {
+      if (!this.host.visible() || this.host.confirming()) return;
+      const target = this.composer() ?? this.details() ?? this.again();
+      if (target && this.doc.hasFocus()) untracked(() => target.focus());
+    });
   }
 }

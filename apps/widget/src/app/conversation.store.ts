@@ -72,7 +72,7 @@ export class ConversationStore {
   );
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly expiredHandlers = new Set<() => void>();
-  private readonly supportHandlers = new Set<() => void>();
+  private readonly supportHandlers = new Set<(m: Message) => void>();
 
   constructor() {
     const offline = () => this._online.set(false);
@@ -108,7 +108,7 @@ export class ConversationStore {
   }
 
   /** Called for each new agent or bot message of the current thread. */
-  onSupportMessage(handler: () => void): () => void {
+  onSupportMessage(handler: (m: Message) => void): () => void {
     this.supportHandlers.add(handler);
     return () => this.supportHandlers.delete(handler);
   }
@@ -208,7 +208,7 @@ export class ConversationStore {
     client.on(ServerEvent.MessageCreated, (m) => {
       if (m.threadId !== this._thread()?.id || !fromSupport(m)) return;
       this._agentTyping.set(null);
-      for (const h of this.supportHandlers) h();
+      for (const h of this.supportHandlers) h(m);
     });
     client.on(ServerEvent.Typing, (e) => {
       if (e.threadId !== this._thread()?.id || e.authorType !== 'agent') return;

@@ -1,5 +1,5 @@
 import { ServerEvent } from '@parley/contracts';
-import { FrameMessage, HostMessage } from '@parley/widget-protocol';
+import { FrameMessage, HostMessage, PREVIEW_MAX } from '@parley/widget-protocol';
 import { aMessage, T0 } from './testing/fakes';
 import { returning, setupStores as setup } from './testing/stores';
 
@@ -16,7 +16,7 @@ describe('HostStore', () => {
     expect(t.host.unread()).toBe(2);
     expect(t.frame.posted()).toContainEqual({ type: FrameMessage.Unread, count: 2 });
     t.realtime.emit(ServerEvent.MessageCreated, aMessage(thread.id, 4));
-    expect(t.frame.posted()).toContainEqual({ type: FrameMessage.AgentMessage });
+    expect(t.frame.posted()).toContainEqual({ type: FrameMessage.AgentMessage, author: 'Ada', preview: 'message 4' });
 
     t.frame.hostSends({ type: HostMessage.Visibility, open: true });
     await t.flush();
@@ -25,45 +25,55 @@ describe('HostStore', () => {
     expect(t.saved.lastRead(thread.id)).toBe(4);
     const before = t.frame.posted().length;
     t.realtime.emit(ServerEvent.MessageCreated, aMessage(thread.id, 5));
-    expect(t.frame.posted().slice(before)).not.toContainEqual({ type: FrameMessage.AgentMessage });
+    expect(t.frame.posted().slice(before).filter((m) => m.type === FrameMessage.AgentMessage)).toEqual([]);
   });
 
   it('ignores host messages from another origin or another window', async () => {
     const t = setup();
     returning(t);
     await t.session.init();
-    t.frame.hostSends({ type: HostMessage.CloseRequest }, { origin: 'https://evil.example.net' });
-    t.frame.hostSends({ type: HostMessage.CloseRequest }, { source: {} });
-    t.frame.hostSends({ type: 'close' });
-    expect(t.host.confirming()).toBe(false);
-    t.frame.hostSends({ type: HostMessage.CloseRequest });
-    expect(t.host.confirming()).toBe(true);
+    t.frame.hostSends({ type: HostMessage.Visibility, open: true }, { origin: 'https://evil.example.net' });
+    t.frame.hostSends({ type: HostMessage.Visibility, open: true }, { source: {} });
+    t.frame.hostSends({ type: 'popup.visibility', open: 'yes' });
+    expect(t.host.visible()).toBe(false);
+    t.frame.hostSends({ type: HostMessage.Visibility, open: true });
+    expect(t.host.visible()).toBe(true);
+  });
+
+  it('previews at most the start of a long agent message, and asks the loader to hide on Escape', async () => {
+    const t = setup();
+    const { thread } = returning(t);
+    await t.session.init();
+    t.realtime.emit(ServerEvent.MessageCreated, aMessage(thread.id, 1, { authorName: null, body: 'x'.repeat(PREVIEW_MAX + 50) }));
+    expect(t.frame.posted()).toContainEqual({ type: FrameMessage.AgentMessage, author: 'Support', preview: 'x'.repeat(PREVIEW_MAX) });
+    t.host.hide();
+    expect(t.frame.posted().at(-1)).toEqual({ type: FrameMessage.Hide });
   });
 
   it('ends the conversation only after the visitor confirms, with its own token', async () => {
     const t = setup();
     const { thread, session } = returning(t);
     await t.session.init();
-    t.frame.hostSends({ type: HostMessage.CloseRequest });
+    t.host.requestEnd();
+    expect(t.host.confirming()).toBe(true);
     t.host.cancelEnd();
-    expect(t.frame.posted().at(-1)).toEqual({ type: FrameMessage.CloseResult, closed: false });
+    expect(t.host.confirming()).toBe(false);
     expect(t.api.closeThread).not.toHaveBeenCalled();
 
-    t.frame.hostSends({ type: HostMessage.CloseRequest });
+    t.host.requestEnd();
     t.api.closeThread.mockResolvedValue({ ...thread, status: 'closed', closedBy: { type: 'visitor', id: thread.visitor.id } });
     await t.host.confirmEnd();
     await t.flush();
     expect(t.api.closeThread).toHaveBeenCalledWith(session.token, thread.id);
     expect(t.session.view()).toBe('again');
-    expect(t.frame.posted()).toContainEqual({ type: FrameMessage.CloseResult, closed: true });
+    expect(t.frame.posted()).toContainEqual({ type: FrameMessage.Ended });
     expect(t.frame.posted().at(-1)).toEqual({ type: FrameMessage.Conversation, active: false });
   });
 
-  it('answers a close request at once when there is nothing to end', async () => {
+  it('has nothing to ask when there is no conversation to end', async () => {
     const t = setup();
     await t.session.init();
-    t.frame.hostSends({ type: HostMessage.CloseRequest });
+    t.host.requestEnd();
     expect(t.host.confirming()).toBe(false);
-    expect(t.frame.posted().at(-1)).toEqual({ type: FrameMessage.CloseResult, closed: true });
   });
 });

@@ -1,5 +1,5 @@
 import { computed, DestroyRef, effect, Injectable, inject, linkedSignal, signal } from '@angular/core';
-import { FrameMessage, HostMessage, type HostToFrame } from '@parley/widget-protocol';
+import { FrameMessage, type HostToFrame, PREVIEW_MAX } from '@parley/widget-protocol';
 import { ConversationStore, fromSupport } from './conversation.store';
 import { HostBridge } from './host-bridge';
 import { SessionStore } from './session.store';
@@ -7,8 +7,9 @@ import { VisitorStorage } from './visitor-storage';
 
 /**
  * The widget as the host page sees it: whether the popup shows, the unread count and the new-message
- * nudge it gets, whether a conversation is going on, and closing the popup (which asks the visitor
- * first when that would end a conversation). Nothing secret goes out: not the token, not the transcript.
+ * nudge it gets (who wrote and the start of what, for the preview bubble), whether a conversation
+ * is going on, hiding the popup, and ending the conversation (after asking). Nothing secret goes
+ * out: not the token, not the transcript.
  */
 @Injectable()
 export class HostStore {
@@ -41,8 +42,9 @@ export class HostStore {
     const destroyRef = inject(DestroyRef);
     destroyRef.onDestroy(this.bridge.listen((m) => this.onHostMessage(m)));
     destroyRef.onDestroy(
-      this.conversation.onSupportMessage(() => {
-        if (!this._visible()) this.bridge.post({ type: FrameMessage.AgentMessage });
+      this.conversation.onSupportMessage((m) => {
+        if (this._visible()) return;
+        this.bridge.post({ type: FrameMessage.AgentMessage, author: m.authorName ?? 'Support', preview: m.body.slice(0, PREVIEW_MAX) });
       }),
     );
 
@@ -63,25 +65,27 @@ export class HostStore {
     });
   }
 
-  /** The popup's close button (or the link in the chat): ask first when a conversation is open. */
+  /** "End chat": asks first. */
   requestEnd(): void {
     if (this.session.view() === 'chat' && this.conversation.open()) this._confirming.set(true);
-    else this.bridge.post({ type: FrameMessage.CloseResult, closed: true });
   }
 
   cancelEnd(): void {
     this._confirming.set(false);
-    this.bridge.post({ type: FrameMessage.CloseResult, closed: false });
   }
 
+  /** Ends the conversation; the popup stays, showing the offer to start another. */
   async confirmEnd(): Promise<void> {
     this._confirming.set(false);
-    const closed = await this.session.endConversation();
-    this.bridge.post({ type: FrameMessage.CloseResult, closed });
+    if (await this.session.endConversation()) this.bridge.post({ type: FrameMessage.Ended });
+  }
+
+  /** Escape inside the popup: the loader hides it (the conversation goes on). */
+  hide(): void {
+    this.bridge.post({ type: FrameMessage.Hide });
   }
 
   private onHostMessage(m: HostToFrame): void {
-    if (m.type === HostMessage.CloseRequest) this.requestEnd();
-    else this._visible.set(m.open);
+    this._visible.set(m.open);
   }
 }

@@ -1,11 +1,12 @@
-import { asOrigin, envelope, FrameMessage, HostMessage, PROTOCOL, readFrameMessage, readHostMessage, widgetUrl } from './widget-protocol';
+import { asOrigin, envelope, FrameMessage, HostMessage, PREVIEW_MAX, PROTOCOL, readFrameMessage, readHostMessage, widgetUrl } from './widget-protocol';
 
 describe('widget protocol', () => {
   it('reads what the other side wrote', () => {
-    expect(readHostMessage(envelope({ type: HostMessage.CloseRequest }))).toEqual({ type: 'close.request' });
     expect(readHostMessage(envelope({ type: HostMessage.Visibility, open: true }))).toEqual({ type: 'popup.visibility', open: true });
     expect(readFrameMessage(envelope({ type: FrameMessage.Unread, count: 3 }))).toEqual({ type: 'unread.count', count: 3 });
-    expect(readFrameMessage(envelope({ type: FrameMessage.CloseResult, closed: false }))).toEqual({ type: 'close.result', closed: false });
+    expect(readFrameMessage(envelope({ type: FrameMessage.Hide }))).toEqual({ type: 'popup.hide' });
+    expect(readFrameMessage(envelope({ type: FrameMessage.Ended }))).toEqual({ type: 'conversation.ended' });
+    expect(readFrameMessage(envelope({ type: FrameMessage.AgentMessage, author: 'Ada', preview: 'Your parcel' }))).toEqual({ type: 'agent.message', author: 'Ada', preview: 'Your parcel' });
     expect(readFrameMessage(envelope({ type: FrameMessage.Conversation, active: true }))).toEqual({ type: 'conversation.state', active: true });
     expect(readFrameMessage(envelope({ type: FrameMessage.Ready }))).toEqual({ type: 'frame.ready' });
   });
@@ -29,7 +30,11 @@ describe('widget protocol', () => {
     expect(readFrameMessage({ protocol: PROTOCOL, message: { type: 'unread.count', count: 1.5 } })).toBeNull();
     // Each side reads only the other side's messages.
     expect(readHostMessage(envelope({ type: FrameMessage.Ready }))).toBeNull();
-    expect(readFrameMessage(envelope({ type: HostMessage.CloseRequest }))).toBeNull();
+    expect(readFrameMessage(envelope({ type: HostMessage.Visibility, open: true }))).toBeNull();
+    // A preview is text of a bounded length, with its author.
+    expect(readFrameMessage({ protocol: PROTOCOL, message: { type: 'agent.message', preview: 'hi' } })).toBeNull();
+    expect(readFrameMessage({ protocol: PROTOCOL, message: { type: 'agent.message', author: 'Ada', preview: { html: '<b>' } } })).toBeNull();
+    expect(readFrameMessage(envelope({ type: FrameMessage.AgentMessage, author: 'Ada', preview: 'x'.repeat(500) }))).toEqual({ type: 'agent.message', author: 'Ada', preview: 'x'.repeat(PREVIEW_MAX) });
   });
 
   it('builds the iframe address and accepts only exact origins', () => {

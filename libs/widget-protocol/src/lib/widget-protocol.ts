@@ -17,11 +17,12 @@ export const HOST_PARAM = 'host';
 
 /** Loader → iframe. */
 export const HostMessage = {
-  /** The visitor pressed the popup's close button: end the conversation after asking, answer CloseResult. */
-  CloseRequest: 'close.request',
   /** The popup was shown or hidden (the iframe counts unread messages while hidden). */
   Visibility: 'popup.visibility',
 } as const;
+
+/** How much of an agent's message the host page gets for the preview bubble. */
+export const PREVIEW_MAX = 140;
 
 /** Iframe → loader. */
 export const FrameMessage = {
@@ -31,22 +32,27 @@ export const FrameMessage = {
   Conversation: 'conversation.state',
   /** Agent messages the visitor has not seen. */
   Unread: 'unread.count',
-  /** An agent's message arrived while the popup was hidden (the loader may play a sound). */
+  /**
+   * An agent's message arrived while the popup was hidden: who wrote and the start of the text, for
+   * the preview bubble above the button (and the optional sound). The only words of the
+   * conversation that reach the host page, and only while its visitor is on it.
+   */
   AgentMessage: 'agent.message',
-  /** The answer to CloseRequest: true when the conversation ended (or there was none), false when the visitor kept it. */
-  CloseResult: 'close.result',
+  /** The visitor asked to hide the popup from inside it (Escape). */
+  Hide: 'popup.hide',
+  /** The visitor ended the conversation. */
+  Ended: 'conversation.ended',
 } as const;
 
-export type HostToFrame =
-  | { type: typeof HostMessage.CloseRequest }
-  | { type: typeof HostMessage.Visibility; open: boolean };
+export type HostToFrame = { type: typeof HostMessage.Visibility; open: boolean };
 
 export type FrameToHost =
   | { type: typeof FrameMessage.Ready }
   | { type: typeof FrameMessage.Conversation; active: boolean }
   | { type: typeof FrameMessage.Unread; count: number }
-  | { type: typeof FrameMessage.AgentMessage }
-  | { type: typeof FrameMessage.CloseResult; closed: boolean };
+  | { type: typeof FrameMessage.AgentMessage; author: string; preview: string }
+  | { type: typeof FrameMessage.Hide }
+  | { type: typeof FrameMessage.Ended };
 
 export interface Envelope<M> {
   protocol: typeof PROTOCOL;
@@ -68,7 +74,6 @@ function opened(data: unknown): Record<string, unknown> | null {
 export function readHostMessage(data: unknown): HostToFrame | null {
   const m = opened(data);
   if (!m) return null;
-  if (m['type'] === HostMessage.CloseRequest) return { type: HostMessage.CloseRequest };
   if (m['type'] === HostMessage.Visibility && typeof m['open'] === 'boolean') return { type: HostMessage.Visibility, open: m['open'] };
   return null;
 }
@@ -79,14 +84,20 @@ export function readFrameMessage(data: unknown): FrameToHost | null {
   if (!m) return null;
   switch (m['type']) {
     case FrameMessage.Ready:
-    case FrameMessage.AgentMessage:
+    case FrameMessage.Hide:
+    case FrameMessage.Ended:
       return { type: m['type'] };
+    case FrameMessage.AgentMessage: {
+      const author = m['author'];
+      const preview = m['preview'];
+      return typeof author === 'string' && typeof preview === 'string'
+        ? { type: m['type'], author: author.slice(0, 100), preview: preview.slice(0, PREVIEW_MAX) }
+        : null;
+    }
     case FrameMessage.Conversation:
       return typeof m['active'] === 'boolean' ? { type: m['type'], active: m['active'] } : null;
     case FrameMessage.Unread:
       return Number.isInteger(m['count']) && (m['count'] as number) >= 0 ? { type: m['type'], count: m['count'] as number } : null;
-    case FrameMessage.CloseResult:
-      return typeof m['closed'] === 'boolean' ? { type: m['type'], closed: m['closed'] } : null;
     default:
       return null;
   }

@@ -83,6 +83,11 @@ export class DetailsFormComponent {
   private readonly nameInput = viewChild.required<ElementRef<HTMLInputElement>>('nameInput');
   private readonly emailInput = viewChild.required<ElementRef<HTMLInputElement>>('emailInput');
 
+  /** The first field still to fill in. */
+  focus(): void {
+    (this.name().trim() ? this.emailInput() : this.nameInput()).nativeElement.focus();
+  }
+
   protected valueOf(event: Event): string {
     return (event.target as HTMLInputElement).value;
   }

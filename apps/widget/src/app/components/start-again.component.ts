@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, type ElementRef, input, output, viewChild } from '@angular/core';
 import type { VisitorDetails } from '../visitor-storage';
 
 /** After a conversation: another one, with the details already known. */
@@ -12,7 +12,7 @@ import type { VisitorDetails } from '../visitor-storage';
       @if (error()) {
         <p class="problem" role="alert">{{ error() }}</p>
       }
-      <button type="button" class="primary" [disabled]="busy()" (click)="start.emit()">Start a new conversation</button>
+      <button #startButton type="button" class="primary" [disabled]="busy()" (click)="start.emit()">Start a new conversation</button>
       @if (known(); as k) {
         <p class="as">
           As {{ k.name }} ({{ k.email }}).
@@ -29,4 +29,9 @@ export class StartAgainComponent {
   readonly error = input<string | null>(null);
   readonly start = output<void>();
   readonly edit = output<void>();
+  private readonly startButton = viewChild.required<ElementRef<HTMLButtonElement>>('startButton');
+
+  focus(): void {
+    this.startButton().nativeElement.focus();
+  }
 }
