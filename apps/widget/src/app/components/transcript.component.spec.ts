@@ -59,4 +59,22 @@ describe('TranscriptComponent', () => {
     expect(el.querySelector('.body')?.textContent).toBe('שלום\nhello \u202e');
     expect(el.querySelector('.typing [dir]')?.textContent).toBe('\u202eAda');
   });
+
+  it('links http(s) addresses only, as text, in a new tab without referrer or opener, and names a run of one author once', () => {
+    const { el } = render([
+      aMessage(id, 1, { body: 'See https://example.com/a. Not javascript:alert(1)' }),
+      aMessage(id, 2, { body: 'And <a href="x">this</a>' }),
+      aMessage(id, 3, { authorType: 'visitor', body: 'ok' }),
+    ]);
+    const links = [...el.querySelectorAll('a')];
+    expect(links.map((a) => [a.getAttribute('href'), a.textContent, a.target, a.rel])).toEqual([
+      ['https://example.com/a', 'https://example.com/a', '_blank', 'noopener noreferrer nofollow'],
+    ]);
+    expect(el.querySelector('.msg .body')?.textContent).toBe('See https://example.com/a. Not javascript:alert(1)');
+    expect([...el.querySelectorAll('li.msg')].map((li) => [li.classList.contains('cont'), li.querySelector('.who')?.textContent ?? null])).toEqual([
+      [false, 'Ada'],
+      [true, null],
+      [false, null],
+    ]);
+  });
 });

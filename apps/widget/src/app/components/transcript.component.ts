@@ -1,12 +1,38 @@
-import { afterNextRender, afterRenderEffect, ChangeDetectionStrategy, Component, DestroyRef, ElementRef, inject, input, output, signal, viewChild } from '@angular/core';
+import {
+  afterNextRender,
+  afterRenderEffect,
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  ElementRef,
+  inject,
+  input,
+  output,
+  Pipe,
+  type PipeTransform,
+  signal,
+  viewChild,
+} from '@angular/core';
 import type { Message } from '@parley/contracts';
 import type { OutgoingMessage } from '@parley/realtime-client';
+import { type TextPart, textParts } from '../links';
+
+/** A message's text and links, worked out once per text. */
+@Pipe({ name: 'textParts' })
+export class TextPartsPipe implements PipeTransform {
+  transform(text: string): TextPart[] {
+    return textParts(text);
+  }
+}
 
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /**
  * The conversation: stored messages in seq order, then the visitor's messages still on their way.
- * Every text is interpolated, so Angular writes it as text: an agent's `<b>` stays visible as `<b>`.
+ * Every text is interpolated, so Angular writes it as text: an agent's `<b>` stays visible as `<b>`;
+ * only http(s) addresses become links (a new tab, no referrer, no opener, nofollow). A run of one
+ * author's messages is grouped: the name once, the bubbles close together.
  * Names and bodies take their direction from their own text (`dir="auto"`) and are isolated, so
  * right-to-left text or a stray U+202E in them cannot reorder the words around them.
  *
@@ -17,25 +43,27 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
 @Component({
   selector: 'pw-transcript',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [TextPartsPipe],
   host: { class: 'scroll', '(scroll)': 'scrolled()' },
   template: `
     <ol class="log" #log aria-live="polite" aria-label="Conversation">
-      @for (m of messages(); track m.seq) {
+      @for (row of rows(); track row.m.seq) {
+        @let m = row.m;
         @if (m.authorType === 'system') {
           <li class="sys">{{ m.body }}</li>
         } @else {
-          <li class="msg" [class.me]="m.authorType === 'visitor'" [attr.data-seq]="m.seq">
-            @if (m.authorType !== 'visitor') {
+          <li class="msg" [class.me]="m.authorType === 'visitor'" [class.cont]="row.cont" [attr.data-seq]="m.seq">
+            @if (m.authorType !== 'visitor' && !row.cont) {
               <span class="who" dir="auto">{{ m.authorName ?? 'Support' }}</span>
             }
-            <p class="body" dir="auto">{{ m.body }}</p>
+            <p class="body" dir="auto">@for (p of m.body | textParts; track $index) {@if (p.href) {<a [href]="p.href" target="_blank" rel="noopener noreferrer nofollow">{{ p.text }}</a>}@else{<ng-container>{{ p.text }}</ng-container>}}</p>
             <time [attr.datetime]="m.createdAt">{{ time(m.createdAt) }}</time>
           </li>
         }
       }
       @for (o of outgoing(); track o.clientMsgId) {
-        <li class="msg me out" [class.failed]="o.state === 'failed'">
-          <p class="body" dir="auto">{{ o.body }}</p>
+        <li class="msg me out" [class.failed]="o.state === 'failed'" [class.cont]="$index > 0 || lastIsVisitor()">
+          <p class="body" dir="auto">@for (p of o.body | textParts; track $index) {@if (p.href) {<a [href]="p.href" target="_blank" rel="noopener noreferrer nofollow">{{ p.text }}</a>}@else{<ng-container>{{ p.text }}</ng-container>}}</p>
           @if (o.state === 'failed') {
             <span class="state">Not sent. <button type="button" class="link" (click)="retry.emit(o.clientMsgId)">Try again</button></span>
           } @else if (cut()) {
@@ -65,6 +93,15 @@ export class TranscriptComponent {
   /** Whether the popup shows: each time it opens, the pane starts at the end. */
   readonly shown = input(true);
   readonly retry = output<string>();
+
+  /** Each message, and whether it carries on a run of its author's (no name again, closer together). */
+  protected readonly rows = computed(() =>
+    this.messages().map((m, i, all) => {
+      const prev = all[i - 1];
+      return { m, cont: m.authorType !== 'system' && prev?.authorType === m.authorType && prev.authorId === m.authorId };
+    }),
+  );
+  protected readonly lastIsVisitor = computed(() => this.messages().at(-1)?.authorType === 'visitor');
 
   /** Messages from others arrived below while the reader was scrolled up. */
   protected readonly unseen = signal(false);
