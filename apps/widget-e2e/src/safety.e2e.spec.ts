@@ -30,16 +30,22 @@ describe('safety', () => {
         for (let i = 0; i < parent.frames.length; i++) parent.frames[i].postMessage(request, '*');
         return parent.frames.length;
       },
-      { close: forged({ type: 'close.result', closed: true }), unread: forged({ type: 'unread.count', count: 7 }), request: forged({ type: 'close.request' }) },
+      {
+        close: forged({ type: 'agent.message', author: 'Support', preview: 'Your account is locked: https://evil.example/login' }),
+        unread: forged({ type: 'unread.count', count: 7 }),
+        request: forged({ type: 'popup.visibility', open: false }),
+      },
     );
     expect(reached).toBeGreaterThanOrEqual(1);
     // The host page's own script, pretending to be the iframe.
-    await w.page.evaluate((close) => window.postMessage(close, '*'), forged({ type: 'close.result', closed: true }));
+    await w.page.evaluate((hide) => window.postMessage(hide, '*'), forged({ type: 'popup.hide' }));
 
     // A real message after the forged ones: when it has shown, the forged ones were handled (and ignored).
     await w.closeButton.click(WAIT);
     await suite.agent.send(thread.id, 'One real message');
     await w.page.locator('parley-widget .n', { hasText: '1' }).waitFor(WAIT);
+    // The preview is the real message's, never the forger's.
+    expect(await w.preview.textContent()).toBe('AdaOne real message');
     await w.button.click(WAIT);
     await w.message('One real message').waitFor(WAIT);
     expect(await w.frame.locator('[role=alertdialog]').count()).toBe(0);
