@@ -219,6 +219,21 @@ describe('legacy raw WebSocket: refusals', () => {
     expect(await listMessages(agent.token, thread.id)).toEqual(before);
   });
 
+  it('a connection that stops answering the server\'s pings (its network is gone) is cut; the room goes on for the others', async () => {
+    const { visitor, agent, thread } = await activeConversation();
+    const silent = await openRaw(thread.id, visitor.token, { autoPong: false });
+    await silent.next('connection_established');
+    const pinged = new Promise<void>((resolve) => silent.ws.once('ping', () => resolve()));
+    await pinged;
+    // Cut at the next beat (10 s, PING_INTERVAL_MS): a liveness bound, not a measure of speed.
+    expect((await silent.closed).code).toBe(1006);
+    // The room goes on for the others.
+    const other = await openRaw(thread.id, agent.token);
+    await other.next('connection_established');
+    other.send({ message: 'still here' });
+    await other.next('chat', (f) => f.message === 'still here');
+  }, 60_000);
+
   it('an agent who signs out loses its raw sockets (4401), and its token is refused from then on', async () => {
     const { agent, thread } = await activeConversation();
     const raw = await openRaw(thread.id, agent.token);

@@ -33,10 +33,14 @@ export function rawUrl(threadId: string, token?: string, via: TokenVia = 'query'
 }
 
 /** Opens a raw WebSocket as the old pages did; resolves once the socket is open (the server may still close it). */
-export function openRaw(threadId: string, token: string | undefined, opts: { via?: TokenVia; origin?: string } = {}): Promise<RawClient> {
+export function openRaw(
+  threadId: string,
+  token: string | undefined,
+  opts: { via?: TokenVia; origin?: string; /** false: never answer the server's pings, like a client whose network is gone. */ autoPong?: boolean } = {},
+): Promise<RawClient> {
   const via = opts.via ?? 'query';
   const protocols = token && via === 'protocol' ? [LEGACY_SUBPROTOCOL, `${LEGACY_TOKEN_PROTOCOL_PREFIX}${token}`] : undefined;
-  const ws = new WebSocket(rawUrl(threadId, token, via), protocols, opts.origin ? { origin: opts.origin } : {});
+  const ws = new WebSocket(rawUrl(threadId, token, via), protocols, { ...(opts.origin ? { origin: opts.origin } : {}), autoPong: opts.autoPong ?? true });
   const frames: LegacyFrameOut[] = [];
   const waiters = new Set<() => void>();
   ws.on('message', (data) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Logger } from '@nestjs/common';
-import { type OnGatewayConnection, type OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import {
   ClientEvent,
   ErrorCode,
@@ -12,13 +12,14 @@ import {
   type LegacyFrameIn,
   LIMITS,
 } from '@parley/contracts';
-import type { RawData, WebSocket } from 'ws';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { AuthService } from '../../auth/auth.service';
 import type { Principal } from '../../auth/principal';
 import { AppError } from '../../common/app-error';
 import { ThreadsService } from '../../threads/threads.service';
 import { toAckFailure } from '../ack.interceptor';
 import { clientAddress } from '../client-address';
+import { PING_INTERVAL_MS } from '../io.adapter';
 import { SocketDrain } from '../socket.drain';
 import { SocketLimits } from '../socket.limits';
 import { chatFrame, echoedClientMsgId, parseFrame, readFrame } from './legacy.frames';
@@ -59,9 +60,12 @@ export function readHandshake(req: IncomingMessage): { threadId: string | undefi
  * stored by the same writer and reach everyone through the domain events (LegacyHub), after commit.
  */
 @WebSocketGateway({ path: `${LEGACY_WS_PATH}/` })
-export class LegacyGateway implements OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket> {
+export class LegacyGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket>, OnModuleDestroy {
   private readonly log = new Logger('LegacyWs');
   private readonly clients = new WeakMap<WebSocket, LegacyClient>();
+  /** Connections that answered the last ping (or connected since). */
+  private readonly alive = new WeakSet<WebSocket>();
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly auth: AuthService,
@@ -71,7 +75,32 @@ export class LegacyGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
     private readonly drain: SocketDrain,
   ) {}
 
+  /**
+   * A raw client whose network is gone sends no close: every PING_INTERVAL_MS each connection is
+   * pinged, and one that did not answer the previous ping is cut (browsers and `ws` answer by
+   * themselves), so dead connections leave the rooms within two intervals, as socket.io's do.
+   */
+  afterInit(server: WebSocketServer): void {
+    this.heartbeat = setInterval(() => {
+      for (const ws of server.clients) {
+        if (!this.alive.has(ws)) {
+          ws.terminate();
+          continue;
+        }
+        this.alive.delete(ws);
+        ws.ping();
+      }
+    }, PING_INTERVAL_MS);
+    this.heartbeat.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.heartbeat);
+  }
+
   handleConnection(ws: WebSocket, req: IncomingMessage): void {
+    this.alive.add(ws);
+    ws.on('pong', () => this.alive.add(ws));
     // Frames that arrive while the handshake is checked wait for it, in order; none is read before.
     const ready = this.admit(ws, req);
     let chain: Promise<unknown> = ready;
