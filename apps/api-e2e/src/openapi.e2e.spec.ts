@@ -1,4 +1,4 @@
-import { API_PREFIX, ERROR_HTTP_STATUS, REST_ROUTE_LIST } from '@parley/contracts';
+import { API_PREFIX, ERROR_HTTP_STATUS, ErrorCode, REST_ROUTE_LIST } from '@parley/contracts';
 import { expectStatus, http } from './support/http';
 
 interface OpenApiDocument {
@@ -35,6 +35,17 @@ describe('API documentation', () => {
       })
       .map((r) => `${r.method.toUpperCase()} ${r.url}`);
     expect(missing).toEqual([]);
+  });
+
+  it('documents the scope each route needs of an API key, and 403 INSUFFICIENT_SCOPE there', async () => {
+    const wrong = REST_ROUTE_LIST.filter((r) => r.callers.includes('apiKey'))
+      .filter((r) => {
+        const op = doc.paths[(r.base ?? API_PREFIX) + r.path]?.[r.method] as { security?: Record<string, string[]>[]; responses: Record<string, { description: string }> } | undefined;
+        const apiKey = op?.security?.find((s) => 'apiKey' in s)?.apiKey;
+        return !r.scope || JSON.stringify(apiKey) !== JSON.stringify([r.scope]) || !op?.responses[403]?.description.includes(ErrorCode.InsufficientScope);
+      })
+      .map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(wrong).toEqual([]);
   });
 
   it('serves Swagger UI as HTML at /api/docs', async () => {
