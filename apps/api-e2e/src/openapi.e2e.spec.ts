@@ -1,4 +1,4 @@
-import { API_PREFIX, ERROR_HTTP_STATUS, ErrorCode, REST_ROUTE_LIST } from '@parley/contracts';
+import { API_PREFIX, ERROR_HTTP_STATUS, ErrorCode, IDEMPOTENCY_KEY_HEADER, REST_ROUTE_LIST } from '@parley/contracts';
 import { expectStatus, http } from './support/http';
 
 interface OpenApiDocument {
@@ -46,6 +46,20 @@ describe('API documentation', () => {
       })
       .map((r) => `${r.method.toUpperCase()} ${r.path}`);
     expect(wrong).toEqual([]);
+  });
+
+  it('documents the Idempotency-Key header and its 409 and 422 on every POST', async () => {
+    const missing = REST_ROUTE_LIST.filter((r) => r.method === 'post')
+      .filter((r) => {
+        const op = doc.paths[(r.base ?? API_PREFIX) + r.path]?.post as { parameters?: { in: string; name: string }[]; responses: Record<string, { description: string }> } | undefined;
+        return (
+          !op?.parameters?.some((p) => p.in === 'header' && p.name === IDEMPOTENCY_KEY_HEADER) ||
+          !op.responses[409]?.description.includes(ErrorCode.IdempotencyRequestInProgress) ||
+          !op.responses[422]?.description.includes(ErrorCode.IdempotencyKeyReused)
+        );
+      })
+      .map((r) => `POST ${r.path}`);
+    expect(missing).toEqual([]);
   });
 
   it('serves Swagger UI as HTML at /api/docs', async () => {

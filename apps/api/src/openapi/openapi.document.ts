@@ -1,5 +1,5 @@
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { API_KEY_SCOPES, type Caller, ERROR_HTTP_STATUS, type ErrorCode, PROBLEM_CONTENT_TYPE, ProblemSchema, REST_ROUTE_LIST } from '@parley/contracts';
+import { API_KEY_SCOPES, type Caller, ERROR_HTTP_STATUS, ErrorCode, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, LIMITS, PROBLEM_CONTENT_TYPE, ProblemSchema, REST_ROUTE_LIST } from '@parley/contracts';
 import { z } from 'zod';
 import { routeUrl } from '../auth/api-route.decorator';
 
@@ -12,6 +12,21 @@ const SECURITY: Record<Exclude<Caller, 'public'>, string> = {
   visitor: 'visitorToken',
   apiKey: 'apiKey',
 };
+
+const IDEMPOTENCY_HEADERS = z.object({
+  [IDEMPOTENCY_KEY_HEADER]: z
+    .string()
+    .min(1)
+    .max(LIMITS.idempotencyKeyMax)
+    .optional()
+    .openapi({
+      description:
+        'Makes the POST safe to retry: a retry with the same key and body (same caller, within 24 h) gets the first answer again, ' +
+        `marked \`${IDEMPOTENT_REPLAYED_HEADER}: true\`; the same key with another body is 422 ${ErrorCode.IdempotencyKeyReused}, ` +
+        `and while the first request runs 409 ${ErrorCode.IdempotencyRequestInProgress}. Errors are not stored: a retry runs again.`,
+      example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
+    }),
+});
 
 /** The OpenAPI 3.1 document, generated from the contracts' route table and zod schemas. */
 export function buildOpenApiDocument(version: string) {
@@ -32,6 +47,11 @@ export function buildOpenApiDocument(version: string) {
       responses[403] = problemResponse(r.scope ? `Not allowed for this caller; or INSUFFICIENT_SCOPE: an API key without ${r.scope}` : 'Not allowed for this caller');
     }
     if (r.scope) responses[429] = problemResponse('RATE_LIMITED: the API key used up its allowance (API_KEY_RATE_LIMIT); see Retry-After and the RateLimit-* headers');
+    if (r.method === 'post') {
+      const add = (status: number, text: string) => (responses[status] = problemResponse(responses[status] ? `${responses[status].description}; or ${text}` : text));
+      add(409, `${ErrorCode.IdempotencyRequestInProgress}: the first request with this ${IDEMPOTENCY_KEY_HEADER} is still running`);
+      add(422, `${ErrorCode.IdempotencyKeyReused}: this ${IDEMPOTENCY_KEY_HEADER} was used for another request`);
+    }
     for (const status of r.alsoAnswers ?? []) responses[status] ??= { ...responses[r.status], description: 'The same body, with this status' };
     // One entry per status can describe only one reason: the route's codes are what tells them apart.
     const byStatus = new Map<number, ErrorCode[]>();
@@ -49,6 +69,7 @@ export function buildOpenApiDocument(version: string) {
       // OpenAPI 3.1 lets a non-OAuth scheme list the roles it needs: an API key's scope.
       security: [...new Set(secured.map((c) => SECURITY[c]))].map((name) => ({ [name]: name === 'apiKey' && r.scope ? [r.scope] : [] })),
       request: {
+        ...(r.method === 'post' ? { headers: IDEMPOTENCY_HEADERS } : {}),
         ...(r.params ? { params: r.params } : {}),
         ...(r.query ? { query: r.query } : {}),
         ...(r.body ? { body: { content: { 'application/json': { schema: r.body } } } } : {}),
