@@ -1,5 +1,4 @@
-import { ClientEvent, ErrorCode, REST_ROUTE_LIST, restRouteKey, type RestRouteKey, type RouteBody, ServerEvent, ThreadPageSchema } from '@parley/contracts';
-import { untypedRouteUrl } from '@parley/rest-client';
+import { ClientEvent, ErrorCode, REST_ROUTE_LIST, restRouteKey, ServerEvent, ThreadPageSchema } from '@parley/contracts';
 import {
   activeConversation,
   type Conversation,
@@ -11,33 +10,14 @@ import {
   type VisitorActor,
 } from './support/actors';
 import { api, expectProblem, http } from './support/http';
+import { CREDENTIALED_ROUTES, SAMPLE_BODIES, SOME_ID } from './support/routes';
 import { closeAllSockets, connect, emitAck, expectAckError, expectNoEvent } from './support/sockets';
 import { expiredToken, forgedToken, signToken } from './support/tokens';
 import { e2e } from './support/state';
 
 afterEach(closeAllSockets);
 
-const SOME_ID = '00000000-0000-4000-8000-000000000000';
-/**
- * Valid bodies for the routes that take one, so a refusal cannot come from the body: credentials
- * are checked first. The routes themselves come from the contracts' table, all of them.
- */
-const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
-  'post /agents': { email: 'x@y.test', name: 'X', password: 'xxxxxxxxxxxx' },
-  'patch /agents/me': { status: 'away' },
-  'patch /agents/{id}': { name: 'X' },
-  'put /widget/settings': { title: 'Ask us', greetingLines: [], color: '#3056d3', allowedOrigins: [] },
-  'post /threads/{id}/messages': { clientMsgId: 'c1', body: 'hi' },
-  'post /threads/{id}/assign': { agentId: SOME_ID },
-  'post /api-keys': { name: 'k' },
-  'post /close_chat_thread/{id}/': { support_agent_id: null },
-  'post /save_message/': { message: 'hi' },
-};
-
-const ROUTES = REST_ROUTE_LIST.filter((r) => !r.callers.includes('public')).map((r) => {
-  const key = restRouteKey(r);
-  return { method: r.method, path: untypedRouteUrl(key, { id: SOME_ID }), body: SAMPLE_BODIES[key] as object | undefined };
-});
+const ROUTES = CREDENTIALED_ROUTES.map(({ method, path, body }) => ({ method, path, body }));
 
 describe('credentials on REST', () => {
   it('has a valid sample body for every such route that takes one', () => {

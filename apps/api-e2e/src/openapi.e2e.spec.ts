@@ -1,4 +1,4 @@
-import { API_PREFIX, ERROR_HTTP_STATUS, REST_ROUTE_LIST } from '@parley/contracts';
+import { API_PREFIX, ERROR_HTTP_STATUS, ErrorCode, IDEMPOTENCY_KEY_HEADER, REST_ROUTE_LIST } from '@parley/contracts';
 import { expectStatus, http } from './support/http';
 
 interface OpenApiDocument {
@@ -34,6 +34,31 @@ describe('API documentation', () => {
         return op === undefined || r.errors.some((code) => !op.responses[ERROR_HTTP_STATUS[code]]?.description.includes(code));
       })
       .map((r) => `${r.method.toUpperCase()} ${r.url}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('documents the scope each route needs of an API key, and 403 INSUFFICIENT_SCOPE there', async () => {
+    const wrong = REST_ROUTE_LIST.filter((r) => r.callers.includes('apiKey'))
+      .filter((r) => {
+        const op = doc.paths[(r.base ?? API_PREFIX) + r.path]?.[r.method] as { security?: Record<string, string[]>[]; responses: Record<string, { description: string }> } | undefined;
+        const apiKey = op?.security?.find((s) => 'apiKey' in s)?.apiKey;
+        return !r.scope || JSON.stringify(apiKey) !== JSON.stringify([r.scope]) || !op?.responses[403]?.description.includes(ErrorCode.InsufficientScope);
+      })
+      .map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('documents the Idempotency-Key header and its 409 and 422 on every POST', async () => {
+    const missing = REST_ROUTE_LIST.filter((r) => r.method === 'post')
+      .filter((r) => {
+        const op = doc.paths[(r.base ?? API_PREFIX) + r.path]?.post as { parameters?: { in: string; name: string }[]; responses: Record<string, { description: string }> } | undefined;
+        return (
+          !op?.parameters?.some((p) => p.in === 'header' && p.name === IDEMPOTENCY_KEY_HEADER) ||
+          !op.responses[409]?.description.includes(ErrorCode.IdempotencyRequestInProgress) ||
+          !op.responses[422]?.description.includes(ErrorCode.IdempotencyKeyReused)
+        );
+      })
+      .map((r) => `POST ${r.path}`);
     expect(missing).toEqual([]);
   });
 

@@ -14,7 +14,7 @@ import {
 } from '@parley/test-support';
 import { newVisitor, unique } from './support/actors';
 import { DATABASE_PREFIX, PG } from './support/database';
-import { api, expectStatus } from './support/http';
+import { api, expectProblem, expectStatus } from './support/http';
 import { closeAllRaw, openRaw } from './support/raw';
 import {
   closeAllSockets,
@@ -37,6 +37,8 @@ import { e2e, useServer } from './support/state';
  */
 const REFUSALS_BEFORE_CLOSE = 2500;
 const DEFAULTS = { messageSend: 20, threadStart: 5, handshakeFailed: 30 };
+/** Requests per API key on this server, small enough to use up. */
+const API_KEY_LIMIT = 5;
 
 let server: ApiServer | undefined;
 let database: TestDatabase | undefined;
@@ -56,6 +58,7 @@ beforeAll(async () => {
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     NODE_ENV: 'test',
     SOCKET_RATE_REFUSALS: `${REFUSALS_BEFORE_CLOSE}/1m`,
+    API_KEY_RATE_LIMIT: `${API_KEY_LIMIT}/1m`,
     ...(database ? { DATABASE_URL: database.url } : {}),
   };
   server = await startApiServer({
@@ -198,5 +201,40 @@ describe('socket rate limits', () => {
     expect(data).toEqual({ code: ErrorCode.RateLimited, message: expect.any(String), retryAfterMs: expect.any(Number) });
     const visitor = await newVisitor();
     expect((await connectRefused(visitor.token)).message).toBe(ErrorCode.RateLimited);
+  });
+});
+
+describe('API key rate limits', () => {
+  async function key(): Promise<string> {
+    const res = await api('post', '/api-keys', { token: adminToken, body: { name: unique('limited') } });
+    expectStatus(res, 201);
+    return (res.body as { key: string }).key;
+  }
+  const header = (res: { headers: Record<string, string | undefined> }, name: string) => Number(res.headers[name.toLowerCase()]);
+
+  it('every answer carries RateLimit-Limit, -Remaining and -Reset; past the limit 429 RATE_LIMITED with Retry-After, and another key keeps its own allowance', async () => {
+    const limited = await key();
+    for (let i = 1; i <= API_KEY_LIMIT; i += 1) {
+      const res = await api('get', '/threads', { token: limited });
+      expectStatus(res, 200);
+      expect(header(res, 'RateLimit-Limit')).toBe(API_KEY_LIMIT);
+      expect(header(res, 'RateLimit-Remaining')).toBe(API_KEY_LIMIT - i);
+      expect(header(res, 'RateLimit-Reset')).toBeGreaterThanOrEqual(0);
+      expect(header(res, 'RateLimit-Reset')).toBeLessThanOrEqual(60);
+    }
+    const refused = await api('get', '/threads', { token: limited });
+    expectProblem(refused, ErrorCode.RateLimited);
+    expect(header(refused, 'Retry-After')).toBeGreaterThanOrEqual(1);
+    expect(header(refused, 'Retry-After')).toBeLessThanOrEqual(60);
+    expect(header(refused, 'RateLimit-Remaining')).toBe(0);
+    // Every route counts, and a refused key is refused everywhere.
+    expectProblem(await api('get', '/agents', { token: limited }), ErrorCode.RateLimited);
+
+    const other = await key();
+    const res = await api('get', '/threads', { token: other });
+    expectStatus(res, 200);
+    expect(header(res, 'RateLimit-Remaining')).toBe(API_KEY_LIMIT - 1);
+    // Agents are not counted per key: the admin goes on.
+    expectStatus(await api('get', '/agents', { token: adminToken }), 200);
   });
 });

@@ -10,6 +10,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { ThreadsModule } from './threads/threads.module';
 import { UsersModule } from './users/users.module';
@@ -42,6 +43,7 @@ export class AppModule {
         AgentsModule,
         ThreadsModule,
         IntegrationsModule,
+        IdempotencyModule,
         WidgetModule,
         GatewayModule,
         HealthModule,

@@ -4,6 +4,7 @@ import {
   type AgentRole,
   AgentSchema,
   AuthResponseSchema,
+  type CreatedApiKey,
   CreatedApiKeySchema,
   type Message,
   type MessagePage,
@@ -11,6 +12,7 @@ import {
   MessageSchema,
   type Thread,
   ThreadSchema,
+  type RouteBody,
   type Visitor,
   VisitorSessionResponseSchema,
 } from '@parley/contracts';
@@ -67,9 +69,14 @@ export async function newAgent(role: AgentRole = 'agent', name = 'Alex Agent'): 
 
 /** A new API key (created by the admin); the whole key, as an integrator holds it. */
 export async function newApiKey(): Promise<string> {
-  const res = await call('post /api-keys', { token: adminToken(), body: { name: unique('key') } });
+  return (await createApiKey()).key;
+}
+
+/** A new API key with the given scopes and expiry (every scope, no expiry by default), as the admin sees it once. */
+export async function createApiKey(opts: Omit<RouteBody<'post /api-keys'>, 'name'> & { name?: string } = {}): Promise<CreatedApiKey> {
+  const res = await call('post /api-keys', { token: adminToken(), body: { name: unique('key'), ...opts } });
   expectStatus(res, 201);
-  return CreatedApiKeySchema.parse(res.body).key;
+  return CreatedApiKeySchema.parse(res.body);
 }
 
 /** The visitor's open thread: a new visitor gets a fresh one (201). */

@@ -122,6 +122,7 @@ export default async function globalSetup(): Promise<void> {
       backend,
       requestedBackend: requested,
       baseUrl: server.url,
+      ...(database ? { databaseUrl: database.url } : {}),
       jwtSecret,
       allowedOrigin: ALLOWED_ORIGIN,
       admin,

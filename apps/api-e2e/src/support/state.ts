@@ -15,6 +15,8 @@ export interface E2eState {
   backend: Backend;
   requestedBackend: Backend;
   baseUrl: string;
+  /** The server's PostgreSQL database (postgres runs only): a test may hold its locks. */
+  databaseUrl?: string;
   jwtSecret: string;
   allowedOrigin: string;
   admin: { id: string; email: string; name: string; password: string; token: string };

@@ -1,7 +1,8 @@
 import { applyDecorators, Delete, Get, HttpCode, Patch, Post, Put, SetMetadata } from '@nestjs/common';
-import { API_PREFIX, type Caller, restRoute, type RestRoute, type RestRouteKey } from '@parley/contracts';
+import { API_PREFIX, restRoute, type RestRoute, type RestRouteKey } from '@parley/contracts';
 
-export const CALLERS_KEY = 'parley:callers';
+/** The handler's route of the contracts' table: the guard reads its callers and scope. */
+export const ROUTE_KEY = 'parley:route';
 
 const METHODS = { get: Get, post: Post, put: Put, patch: Patch, delete: Delete } as const;
 
@@ -19,6 +20,6 @@ export function ApiRoute(key: RestRouteKey): MethodDecorator {
   return applyDecorators(
     METHODS[route.method](nestPath),
     HttpCode(route.status),
-    SetMetadata(CALLERS_KEY, route.callers satisfies readonly Caller[]),
+    SetMetadata(ROUTE_KEY, route),
   );
 }

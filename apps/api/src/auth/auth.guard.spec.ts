@@ -1,10 +1,10 @@
-import { allows } from './auth.guard';
+import { allows, missingScope } from './auth.guard';
 import type { Principal } from './principal';
 
 const admin: Principal = { kind: 'agent', id: '1', name: 'A', role: 'admin' };
 const agent: Principal = { kind: 'agent', id: '2', name: 'B', role: 'agent' };
 const visitor: Principal = { kind: 'visitor', id: '3', name: 'V' };
-const apiKey: Principal = { kind: 'apiKey', id: '4', name: 'K' };
+const apiKey: Principal = { kind: 'apiKey', id: '4', name: 'K', scopes: ['threads:read'] };
 
 describe('allows', () => {
   it('lets only admins through admin routes', () => {
@@ -24,5 +24,22 @@ describe('allows', () => {
     expect(allows(['agent', 'apiKey'], apiKey)).toBe(true);
     expect(allows(['visitor'], visitor)).toBe(true);
     expect(allows(['visitor'], agent)).toBe(false);
+  });
+});
+
+describe('missingScope', () => {
+  const key = { kind: 'apiKey', id: '4', name: 'K', scopes: ['threads:read', 'agents:read'] } as const;
+
+  it('admits a key holding the scope the route names', () => {
+    expect(missingScope({ scope: 'threads:read' }, key)).toBeNull();
+    expect(missingScope({ scope: 'agents:read' }, key)).toBeNull();
+  });
+
+  it('names the scope a key lacks', () => {
+    expect(missingScope({ scope: 'threads:write' }, key)).toBe('threads:write');
+  });
+
+  it('admits no key on a route that names no scope (fails closed)', () => {
+    expect(missingScope({}, key)).not.toBeNull();
   });
 });

@@ -1,9 +1,10 @@
 import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { type Caller, ErrorCode } from '@parley/contracts';
-import type { Request } from 'express';
+import { type Caller, ErrorCode, type RestRoute } from '@parley/contracts';
+import type { Request, Response } from 'express';
 import { AppError } from '../common/app-error';
-import { CALLERS_KEY } from './api-route.decorator';
+import { ApiKeyLimits } from './api-key.limits';
+import { ROUTE_KEY } from './api-route.decorator';
 import { AuthService } from './auth.service';
 import type { Principal } from './principal';
 
@@ -14,27 +15,44 @@ export function allows(callers: readonly Caller[], p: Principal): boolean {
   return callers.includes(p.kind);
 }
 
+/** The scope an API key lacks on a route, or null when it may call it. A route that names no scope admits no key. */
+export function missingScope(route: Pick<RestRoute, 'scope'>, p: Extract<Principal, { kind: 'apiKey' }>): string | null {
+  if (!route.scope) return '(none declared for this route)';
+  return p.scopes.includes(route.scope) ? null : route.scope;
+}
+
 /**
  * Global guard: every route declares its callers in the contracts; a route that declares none is
- * refused, so forgetting to authorize an endpoint fails closed.
+ * refused, so forgetting to authorize an endpoint fails closed. API keys are also counted against
+ * their rate limit and must hold the scope the route names.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly apiKeyLimits: ApiKeyLimits,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true; // sockets authenticate in the handshake
-    const callers = this.reflector.get<readonly Caller[] | undefined>(CALLERS_KEY, ctx.getHandler());
-    if (!callers) throw new AppError(ErrorCode.Forbidden, 'Route has no declared callers');
-    if (callers.includes('public')) return true;
+    const route = this.reflector.get<RestRoute | undefined>(ROUTE_KEY, ctx.getHandler());
+    if (!route) throw new AppError(ErrorCode.Forbidden, 'Route has no declared callers');
+    if (route.callers.includes('public')) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const header = req.headers.authorization;
     const match = header?.match(/^Bearer\s+(\S+)$/i);
-    const principal = await this.auth.authenticate(match?.[1]);
-    if (!allows(callers, principal)) throw new AppError(ErrorCode.Forbidden, 'Not allowed for this caller');
+    const principal = await this.auth.authenticate(match?.[1], req.ip);
+    if (principal.kind === 'apiKey') await this.apiKeyLimits.admit(principal.id, ctx.switchToHttp().getResponse<Response>());
+    if (!allows(route.callers, principal)) throw new AppError(ErrorCode.Forbidden, 'Not allowed for this caller');
+    if (principal.kind === 'apiKey') {
+      const missing = missingScope(route, principal);
+      if (missing) {
+        // RFC 6750 §3.1: the scope the token lacks, for clients that read the challenge.
+        if (route.scope) ctx.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', `Bearer error="insufficient_scope", scope="${route.scope}"`);
+        throw new AppError(ErrorCode.InsufficientScope, `This API key lacks the scope ${missing}`);
+      }
+    }
     req.principal = principal;
     return true;
   }

@@ -5,6 +5,7 @@ import { AgentsModule } from '../agents/agents.module';
 import { AppConfig } from '../config/app-config';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { UsersModule } from '../users/users.module';
+import { ApiKeyLimits } from './api-key.limits';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { TokensService } from './tokens.service';
@@ -20,7 +21,7 @@ import { TokensService } from './tokens.service';
     UsersModule,
     IntegrationsModule,
   ],
-  providers: [TokensService, AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [TokensService, AuthService, ApiKeyLimits, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [TokensService, AuthService],
 })
 export class AuthModule {}

@@ -17,11 +17,12 @@ export class AuthService {
     private readonly users: UsersService,
   ) {}
 
-  async authenticate(credential: string | undefined): Promise<Principal> {
+  /** `address`: the client's, recorded as where an API key was last used. */
+  async authenticate(credential: string | undefined, address?: string): Promise<Principal> {
     if (!credential) throw new AppError(ErrorCode.Unauthenticated, 'Missing credentials');
     if (ApiKeysService.looksLikeKey(credential)) {
-      const key = await this.apiKeys.verify(credential);
-      return { kind: 'apiKey', id: key.id, name: key.name };
+      const key = await this.apiKeys.verify(credential, address);
+      return { kind: 'apiKey', id: key.id, name: key.name, scopes: key.scopes };
     }
     const claims = this.tokens.verify(credential);
     if (claims.typ === 'agent') {

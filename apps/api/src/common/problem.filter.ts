@@ -16,6 +16,7 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  422: 'Unprocessable Content',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
@@ -70,6 +71,7 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = toProblem(err, req.originalUrl?.split('?')[0]);
     if (problem.status >= 500) this.logger.error(err instanceof Error ? err.stack : String(err));
     if (res.headersSent) return;
+    if (err instanceof AppError && err.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 }

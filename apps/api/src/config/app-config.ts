@@ -38,6 +38,8 @@ export class AppConfig {
   readonly socketRateLimits: SocketRateLimits;
   /** Failed logins per account before a lockout (LOGIN_FAILURES_PER_ACCOUNT). */
   readonly loginFailuresPerAccount: RateSetting;
+  /** Requests per API key (API_KEY_RATE_LIMIT). */
+  readonly apiKeyRateLimit: RateSetting;
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
 
@@ -69,6 +71,7 @@ export class AppConfig {
     this.authRateLimitPerMinute = e.AUTH_RATE_LIMIT_PER_MINUTE;
     this.trustProxy = e.TRUST_PROXY;
     this.loginFailuresPerAccount = e.LOGIN_FAILURES_PER_ACCOUNT;
+    this.apiKeyRateLimit = e.API_KEY_RATE_LIMIT;
     this.socketRateLimits = {
       messageSend: e.SOCKET_RATE_MESSAGE_SEND,
       threadStart: e.SOCKET_RATE_THREAD_START,

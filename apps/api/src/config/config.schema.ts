@@ -88,6 +88,8 @@ export const EnvSchema = z.object({
   SOCKET_RATE_REFUSALS: rate.prefault('3000/1m'),
   /** Failed logins per account (email) before it is locked; each lockout lasts the window, doubling per lockout that day. */
   LOGIN_FAILURES_PER_ACCOUNT: rate.prefault('10/15m'),
+  /** Requests per API key, on every node together when REDIS_URL is set (answered with RateLimit-* headers). */
+  API_KEY_RATE_LIMIT: rate.prefault('1200/1m'),
   /** How long SIGTERM waits for in-flight requests and socket acks before closing anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,3 +1,4 @@
+import type { ApiKeyScope } from '@parley/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'api_keys' })
@@ -15,14 +16,26 @@ export class ApiKeyEntity {
   @Column({ name: 'secret_hash', type: 'text', select: false })
   secretHash!: string;
 
+  @Column({ type: 'text', array: true })
+  scopes!: ApiKeyScope[];
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt!: Date | null;
+
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt!: Date | null;
+
+  @Column({ name: 'last_used_ip', type: 'text', nullable: true })
+  lastUsedIp!: string | null;
+
+  @Column({ name: 'rotated_at', type: 'timestamptz', nullable: true })
+  rotatedAt!: Date | null;
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;

@@ -7,8 +7,12 @@ export function toApiKey(k: ApiKeyEntity): ApiKey {
     id: k.id,
     name: k.name,
     prefix: k.prefix,
+    scopes: k.scopes,
     createdAt: iso(k.createdAt),
+    expiresAt: isoOrNull(k.expiresAt),
     lastUsedAt: isoOrNull(k.lastUsedAt),
+    lastUsedIp: k.lastUsedIp,
+    rotatedAt: isoOrNull(k.rotatedAt),
     revokedAt: isoOrNull(k.revokedAt),
   };
 }

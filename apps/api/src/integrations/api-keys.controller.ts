@@ -1,5 +1,5 @@
 import { Body, Controller, Param } from '@nestjs/common';
-import { type ApiKey, CreateApiKeyRequestSchema, type CreatedApiKey, type CreateApiKeyRequest, IdParamsSchema } from '@parley/contracts';
+import { type ApiKey, CreateApiKeyRequestSchema, type CreatedApiKey, type CreateApiKeyRequest, EmptyBodySchema, IdParamsSchema } from '@parley/contracts';
 import { ApiRoute } from '../auth/api-route.decorator';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
@@ -20,11 +20,16 @@ export class ApiKeysController {
     @Body(new ZodPipe(CreateApiKeyRequestSchema)) body: CreateApiKeyRequest,
     @CurrentPrincipal() principal: Principal,
   ): Promise<CreatedApiKey> {
-    return this.apiKeys.create(body.name, principal.id);
+    return this.apiKeys.create(body, principal.id);
   }
 
   @ApiRoute('delete /api-keys/{id}')
   revoke(@Param(new ZodPipe(IdParamsSchema)) params: { id: string }): Promise<ApiKey> {
     return this.apiKeys.revoke(params.id);
+  }
+
+  @ApiRoute('post /api-keys/{id}/rotate')
+  rotate(@Param(new ZodPipe(IdParamsSchema)) params: { id: string }, @Body(new ZodPipe(EmptyBodySchema)) _body: object): Promise<CreatedApiKey> {
+    return this.apiKeys.rotate(params.id);
   }
 }

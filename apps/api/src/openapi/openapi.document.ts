@@ -1,5 +1,5 @@
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { type Caller, ERROR_HTTP_STATUS, type ErrorCode, PROBLEM_CONTENT_TYPE, ProblemSchema, REST_ROUTE_LIST } from '@parley/contracts';
+import { API_KEY_SCOPES, type Caller, ERROR_HTTP_STATUS, ErrorCode, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, LIMITS, PROBLEM_CONTENT_TYPE, ProblemSchema, REST_ROUTE_LIST } from '@parley/contracts';
 import { z } from 'zod';
 import { routeUrl } from '../auth/api-route.decorator';
 
@@ -13,12 +13,27 @@ const SECURITY: Record<Exclude<Caller, 'public'>, string> = {
   apiKey: 'apiKey',
 };
 
+const IDEMPOTENCY_HEADERS = z.object({
+  [IDEMPOTENCY_KEY_HEADER]: z
+    .string()
+    .min(1)
+    .max(LIMITS.idempotencyKeyMax)
+    .optional()
+    .openapi({
+      description:
+        'Makes the POST safe to retry: a retry with the same key and body (same caller, within 24 h) gets the first answer again, ' +
+        `marked \`${IDEMPOTENT_REPLAYED_HEADER}: true\`; the same key with another body is 422 ${ErrorCode.IdempotencyKeyReused}, ` +
+        `and while the first request runs 409 ${ErrorCode.IdempotencyRequestInProgress}. Errors are not stored: a retry runs again.`,
+      example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
+    }),
+});
+
 /** The OpenAPI 3.1 document, generated from the contracts' route table and zod schemas. */
 export function buildOpenApiDocument(version: string) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'agentToken', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Agent JWT from /auth/login or /setup' });
   registry.registerComponent('securitySchemes', 'visitorToken', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Visitor JWT from /visitors/session' });
-  registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'Integrator API key `prk_…` created by an admin' });
+  registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: `Integrator API key \`prk_…\` created by an admin, with scopes (${API_KEY_SCOPES.join(', ')}); each operation lists the one it needs` });
   const problemResponse = (description: string) => ({ description, content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } });
 
   for (const r of REST_ROUTE_LIST) {
@@ -28,8 +43,14 @@ export function buildOpenApiDocument(version: string) {
       400: problemResponse('Invalid input (VALIDATION_FAILED, INVALID_JSON)'),
     };
     if (secured.length) {
-      responses[401] = problemResponse('Missing, invalid or expired credentials');
-      responses[403] = problemResponse('Not allowed for this caller');
+      responses[401] = problemResponse(`Missing, invalid or expired credentials${r.scope ? ' (an expired API key: API_KEY_EXPIRED)' : ''}`);
+      responses[403] = problemResponse(r.scope ? `Not allowed for this caller; or INSUFFICIENT_SCOPE: an API key without ${r.scope}` : 'Not allowed for this caller');
+    }
+    if (r.scope) responses[429] = problemResponse('RATE_LIMITED: the API key used up its allowance (API_KEY_RATE_LIMIT); see Retry-After and the RateLimit-* headers');
+    if (r.method === 'post') {
+      const add = (status: number, text: string) => (responses[status] = problemResponse(responses[status] ? `${responses[status].description}; or ${text}` : text));
+      add(409, `${ErrorCode.IdempotencyRequestInProgress}: the first request with this ${IDEMPOTENCY_KEY_HEADER} is still running`);
+      add(422, `${ErrorCode.IdempotencyKeyReused}: this ${IDEMPOTENCY_KEY_HEADER} was used for another request`);
     }
     for (const status of r.alsoAnswers ?? []) responses[status] ??= { ...responses[r.status], description: 'The same body, with this status' };
     // One entry per status can describe only one reason: the route's codes are what tells them apart.
@@ -44,8 +65,11 @@ export function buildOpenApiDocument(version: string) {
       path: routeUrl(r),
       summary: r.summary,
       tags: [r.tag],
-      security: [...new Set(secured.map((c) => SECURITY[c]))].map((name) => ({ [name]: [] })),
+      ...(r.scope ? { description: `API keys need the scope \`${r.scope}\`.` } : {}),
+      // OpenAPI 3.1 lets a non-OAuth scheme list the roles it needs: an API key's scope.
+      security: [...new Set(secured.map((c) => SECURITY[c]))].map((name) => ({ [name]: name === 'apiKey' && r.scope ? [r.scope] : [] })),
       request: {
+        ...(r.method === 'post' ? { headers: IDEMPOTENCY_HEADERS } : {}),
         ...(r.params ? { params: r.params } : {}),
         ...(r.query ? { query: r.query } : {}),
         ...(r.body ? { body: { content: { 'application/json': { schema: r.body } } } } : {}),

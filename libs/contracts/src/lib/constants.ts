@@ -48,11 +48,30 @@ export const ErrorCode = {
   InvalidCredentials: 'INVALID_CREDENTIALS',
   SetupAlreadyDone: 'SETUP_ALREADY_DONE',
   RateLimited: 'RATE_LIMITED',
+  /** An API key without the scope the route needs; the detail names the scope. */
+  InsufficientScope: 'INSUFFICIENT_SCOPE',
+  ApiKeyExpired: 'API_KEY_EXPIRED',
+  /** The Idempotency-Key was used before, by the same caller, with another request. */
+  IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
+  /** The first request with this Idempotency-Key has not finished yet. */
+  IdempotencyRequestInProgress: 'IDEMPOTENCY_REQUEST_IN_PROGRESS',
   OriginNotAllowed: 'ORIGIN_NOT_ALLOWED',
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * What an API key may do. Each route an API key may call names the one scope it needs in the
+ * route table (`REST_ROUTES`); `webhooks:manage` and `reports:read` guard routes still to come.
+ */
+export const API_KEY_SCOPES = ['threads:read', 'threads:write', 'messages:write', 'agents:read', 'webhooks:manage', 'reports:read'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/** The request header that makes a POST safe to retry (IETF draft-ietf-httpapi-idempotency-key-header). */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+/** Set on a response that is the stored answer to an earlier request with the same Idempotency-Key. */
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
 /**
  * The routes served outside {@link API_PREFIX}, by key, with their prefix. The route table holds the

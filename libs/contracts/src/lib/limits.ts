@@ -10,6 +10,8 @@ export const LIMITS = {
   /** The largest seq a thread can reach (PostgreSQL int4); larger `afterSeq` values are refused. */
   seqMax: 2_147_483_647,
   apiKeyNameMax: 100,
+  /** Longest Idempotency-Key header value accepted. */
+  idempotencyKeyMax: 255,
   pageSizeDefault: 50,
   pageSizeMax: 200,
   /** Largest JSON body the REST API accepts, in bytes. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { API_KEY_SCOPES } from './constants';
 
 const Timestamp = z.iso.datetime({ offset: true });
 const NullableTimestamp = Timestamp.nullable();
@@ -71,12 +72,22 @@ export const MessageSchema = z.object({
 });
 export type Message = z.infer<typeof MessageSchema>;
 
+export const ApiKeyScopeSchema = z.enum(API_KEY_SCOPES, { error: (iss) => `unknown scope ${JSON.stringify(iss.input)}; the scopes are ${API_KEY_SCOPES.join(', ')}` });
+
 export const ApiKeySchema = z.object({
   id: z.uuid(),
   name: z.string(),
   prefix: z.string(),
+  /** What the key may do: each route an API key may call needs one of these. */
+  scopes: z.array(ApiKeyScopeSchema),
   createdAt: Timestamp,
+  /** After this the key is refused (401 API_KEY_EXPIRED); null: it does not expire. */
+  expiresAt: NullableTimestamp,
+  /** When and from which address the key was last used, to the minute (a hint, not an audit log). */
   lastUsedAt: NullableTimestamp,
+  lastUsedIp: z.string().nullable(),
+  /** When the secret was last replaced; the previous secret stopped working then. */
+  rotatedAt: NullableTimestamp,
   revokedAt: NullableTimestamp,
 });
 export type ApiKey = z.infer<typeof ApiKeySchema>;

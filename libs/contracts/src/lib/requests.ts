@@ -5,6 +5,7 @@ import {
   AgentRoleSchema,
   AgentSchema,
   ApiKeySchema,
+  ApiKeyScopeSchema,
   MessageSchema,
   ThreadSchema,
   ThreadStatusSchema,
@@ -121,6 +122,17 @@ export const EmptyBodySchema = z.strictObject({});
 
 export const CreateApiKeyRequestSchema = z.strictObject({
   name: userText({ max: LIMITS.apiKeyNameMax }),
+  /** What the key may do; every scope when left out (as keys made before scopes existed). */
+  scopes: z
+    .array(ApiKeyScopeSchema)
+    .min(1, 'a key needs at least one scope')
+    .transform((s) => [...new Set(s)])
+    .optional(),
+  /** When the key stops working; must be in the future. Left out: never. */
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .refine((t) => Date.parse(t) > Date.now(), 'the expiry must be in the future')
+    .optional(),
 });
 export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequestSchema>;
 

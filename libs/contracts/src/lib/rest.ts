@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCode, type REST_ROUTE_BASES } from './constants';
+import { type ApiKeyScope, ErrorCode, type REST_ROUTE_BASES } from './constants';
 import { LegacyCloseRequestSchema, LegacyCloseResponseSchema, LegacySaveMessageRequestSchema, LegacySaveMessageResponseSchema } from './legacy';
 import { AgentSchema, ApiKeySchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WidgetSettingsSchema } from './models';
 import {
@@ -38,6 +38,8 @@ export interface RestRoute {
   summary: string;
   tag: string;
   callers: readonly Caller[];
+  /** The scope an API key needs here; every route an API key may call names one (checked at compile time). */
+  scope?: ApiKeyScope;
   body?: z.ZodType;
   query?: z.ZodObject;
   params?: z.ZodObject;
@@ -61,7 +63,7 @@ export const REST_ROUTES = [
   { method: 'post', path: '/auth/logout', summary: 'End the session of this token (sign out); its sockets close', tag: 'agents', callers: ['agent'], status: 204 },
   { method: 'post', path: '/auth/logout-everywhere', summary: "End every session of the signed-in agent (all devices); their sockets close", tag: 'agents', callers: ['agent'], status: 204 },
   { method: 'get', path: '/agents/me', summary: 'The signed-in agent', tag: 'agents', callers: ['agent'], status: 200, response: AgentSchema },
-  { method: 'get', path: '/agents', summary: 'List agents', tag: 'agents', callers: ['agent', 'apiKey'], status: 200, response: z.array(AgentSchema) },
+  { method: 'get', path: '/agents', summary: 'List agents', tag: 'agents', callers: ['agent', 'apiKey'], scope: 'agents:read', status: 200, response: z.array(AgentSchema) },
   { method: 'post', path: '/agents', summary: 'Create an agent (admin)', tag: 'agents', callers: ['admin'], body: CreateAgentRequestSchema, status: 201, response: AgentSchema, errors: [ErrorCode.EmailTaken] },
   { method: 'patch', path: '/agents/me', summary: "Set the signed-in agent's presence (online or away)", tag: 'agents', callers: ['agent'], body: UpdatePresenceRequestSchema, status: 200, response: AgentSchema },
   { method: 'patch', path: '/agents/{id}', summary: 'Rename, change the role of, deactivate or reactivate an agent (admin)', tag: 'agents', callers: ['admin'], params: idParams, body: UpdateAgentRequestSchema, status: 200, response: AgentSchema, errors: [ErrorCode.AgentNotFound] },
@@ -71,16 +73,17 @@ export const REST_ROUTES = [
   { method: 'post', path: '/visitors/session', summary: 'Start a visitor session from the pre-chat form; returns the visitor token', tag: 'visitors', callers: ['public'], body: VisitorSessionRequestSchema, status: 201, response: VisitorSessionResponseSchema, errors: [ErrorCode.RateLimited] },
   { method: 'get', path: '/visitors/me', summary: 'The visitor of the token', tag: 'visitors', callers: ['visitor'], status: 200, response: VisitorSchema, errors: [ErrorCode.NotFound] },
   { method: 'post', path: '/threads', summary: "Start the visitor's thread, or return the open one (200)", tag: 'threads', callers: ['visitor'], status: 201, response: ThreadSchema },
-  { method: 'get', path: '/threads', summary: 'List threads (a visitor sees only its own), cursor-paginated', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], query: ListThreadsQuerySchema, status: 200, response: ThreadPageSchema },
-  { method: 'get', path: '/threads/{id}', summary: 'Read a thread', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.ThreadNotFound] },
-  { method: 'get', path: '/threads/{id}/messages', summary: 'Messages after a seq, in seq order', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], params: idParams, query: ListMessagesQuerySchema, status: 200, response: MessagePageSchema, errors: [ErrorCode.ThreadNotFound] },
-  { method: 'post', path: '/threads/{id}/messages', summary: 'Post a message; a repeated clientMsgId returns the stored one (200)', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], params: idParams, body: PostMessageRequestSchema, status: 201, response: MessageSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed] },
+  { method: 'get', path: '/threads', summary: 'List threads (a visitor sees only its own), cursor-paginated', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:read', query: ListThreadsQuerySchema, status: 200, response: ThreadPageSchema },
+  { method: 'get', path: '/threads/{id}', summary: 'Read a thread', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:read', params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.ThreadNotFound] },
+  { method: 'get', path: '/threads/{id}/messages', summary: 'Messages after a seq, in seq order', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:read', params: idParams, query: ListMessagesQuerySchema, status: 200, response: MessagePageSchema, errors: [ErrorCode.ThreadNotFound] },
+  { method: 'post', path: '/threads/{id}/messages', summary: 'Post a message; a repeated clientMsgId returns the stored one (200)', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'messages:write', params: idParams, body: PostMessageRequestSchema, status: 201, response: MessageSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed] },
   { method: 'post', path: '/threads/{id}/claim', summary: 'The signed-in agent claims a queued thread', tag: 'threads', callers: ['agent'], params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.ThreadAlreadyClaimed] },
-  { method: 'post', path: '/threads/{id}/assign', summary: 'Assign an open thread to an agent', tag: 'threads', callers: ['agent', 'apiKey'], params: idParams, body: AssignThreadRequestSchema, status: 200, response: ThreadSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.AgentNotFound] },
-  { method: 'post', path: '/threads/{id}/close', summary: 'Close a thread; who closed it comes from the credentials', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound] },
+  { method: 'post', path: '/threads/{id}/assign', summary: 'Assign an open thread to an agent', tag: 'threads', callers: ['agent', 'apiKey'], scope: 'threads:write', params: idParams, body: AssignThreadRequestSchema, status: 200, response: ThreadSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.AgentNotFound] },
+  { method: 'post', path: '/threads/{id}/close', summary: 'Close a thread; who closed it comes from the credentials', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:write', params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound] },
   { method: 'get', path: '/api-keys', summary: 'List API keys (admin)', tag: 'integrations', callers: ['admin'], status: 200, response: z.array(ApiKeySchema) },
   { method: 'post', path: '/api-keys', summary: 'Create an API key (admin); the key is shown once', tag: 'integrations', callers: ['admin'], body: CreateApiKeyRequestSchema, status: 201, response: CreatedApiKeySchema },
   { method: 'delete', path: '/api-keys/{id}', summary: 'Revoke an API key (admin)', tag: 'integrations', callers: ['admin'], params: idParams, status: 200, response: ApiKeySchema, errors: [ErrorCode.ApiKeyNotFound] },
+  { method: 'post', path: '/api-keys/{id}/rotate', summary: 'Give an API key a new secret (admin): same id, name and scopes; the old secret stops working at once; the key is shown once', tag: 'integrations', callers: ['admin'], params: idParams, status: 200, response: CreatedApiKeySchema, errors: [ErrorCode.ApiKeyNotFound] },
   // The old system's two HTTP calls, at their old paths (docs/legacy-protocol.md); the caller comes from the token.
   { method: 'post', base: '', path: '/close_chat_thread/{id}/', summary: "Legacy: close a thread the old pages' way; `support_agent_id` may only name the caller", tag: 'legacy', callers: ['agent', 'visitor'], params: idParams, body: LegacyCloseRequestSchema, status: 200, response: LegacyCloseResponseSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound] },
   { method: 'post', base: '', path: '/save_message/', summary: 'Legacy: accepted and not stored again (Parley stores every message when it is sent)', tag: 'legacy', callers: ['agent', 'visitor'], body: LegacySaveMessageRequestSchema, status: 200, response: LegacySaveMessageResponseSchema },
@@ -125,6 +128,10 @@ export type RestRouteKeyFor<C extends Caller> = { [K in RestRouteKey]: C extends
 
 /** Keys of the routes with nothing to pass, which a client may call with the key alone. */
 export type RestRouteKeyWithoutArgs = { [K in RestRouteKey]: ByKey[K] extends { params: z.ZodType } | { body: z.ZodType } ? never : K }[RestRouteKey];
+
+/** Fails to compile when a route an API key may call names no scope: the guard would refuse every key there. */
+type UnscopedApiKeyRoutes = { [K in RestRouteKey]: 'apiKey' extends ByKey[K]['callers'][number] ? (ByKey[K] extends { scope: ApiKeyScope } ? never : K) : never }[RestRouteKey];
+const _apiKeyRoutesScoped: [UnscopedApiKeyRoutes] extends [never] ? true : UnscopedApiKeyRoutes = true;
 
 /** Fails to compile when the zod-free {@link REST_ROUTE_BASES} and the table disagree about a base. */
 type BasesOfTable = { [K in RestRouteKey as ByKey[K] extends { base: string } ? K : never]: ByKey[K] extends { base: infer B } ? B : never };

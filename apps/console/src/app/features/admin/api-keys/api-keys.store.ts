@@ -1,5 +1,5 @@
 import { inject, Injectable, signal } from '@angular/core';
-import type { ApiKey, CreatedApiKey } from '@parley/contracts';
+import type { ApiKey, CreatedApiKey, CreateApiKeyRequest } from '@parley/contracts';
 import { ApiClient } from '../../../core/api/api-client';
 import { describeError } from '../../../core/api/api-error';
 
@@ -33,11 +33,27 @@ export class ApiKeysStore {
     }
   }
 
-  async create(name: string): Promise<void> {
-    const key = await this.api.call('post /api-keys', { body: { name } });
+  async create(request: CreateApiKeyRequest): Promise<void> {
+    const key = await this.api.call('post /api-keys', { body: request });
     this.fresh.set(key);
     const { key: _secret, ...listed } = key;
     this.list.update((l) => [listed, ...l]);
+  }
+
+  /** A new secret for the key (the old one stops working now), shown once like a new key's. */
+  async rotate(id: string): Promise<string | null> {
+    this.pending.set(id);
+    try {
+      const key = await this.api.call('post /api-keys/{id}/rotate', { params: { id } });
+      this.fresh.set(key);
+      const { key: _secret, ...listed } = key;
+      this.list.update((l) => l.map((k) => (k.id === id ? listed : k)));
+      return null;
+    } catch (err) {
+      return describeError(err);
+    } finally {
+      this.pending.set(null);
+    }
   }
 
   /** Forgets the secret of the key just created. */

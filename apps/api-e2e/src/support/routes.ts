@@ -1,0 +1,36 @@
+import { REST_ROUTE_LIST, type RestRoute, restRouteKey, type RestRouteKey, type RouteBody } from '@parley/contracts';
+import { untypedRouteUrl } from '@parley/rest-client';
+import type { Method } from './http';
+
+/** An id no row has: a route that reads it answers its not-found code. */
+export const SOME_ID = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * Valid bodies for the routes that take one, so a refusal cannot come from the body: credentials
+ * (and an API key's scope) are checked first. The routes themselves come from the contracts' table.
+ */
+export const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
+  'post /agents': { email: 'x@y.test', name: 'X', password: 'xxxxxxxxxxxx' },
+  'patch /agents/me': { status: 'away' },
+  'patch /agents/{id}': { name: 'X' },
+  'put /widget/settings': { title: 'Ask us', greetingLines: [], color: '#3056d3', allowedOrigins: [] },
+  'post /threads/{id}/messages': { clientMsgId: 'c1', body: 'hi' },
+  'post /threads/{id}/assign': { agentId: SOME_ID },
+  'post /api-keys': { name: 'k' },
+  'post /close_chat_thread/{id}/': { support_agent_id: null },
+  'post /save_message/': { message: 'hi' },
+};
+
+export interface SampleCall {
+  route: RestRoute;
+  key: RestRouteKey;
+  method: Method;
+  path: string;
+  body: object | undefined;
+}
+
+/** Every route of the table that needs credentials, as a call on {@link SOME_ID} with its sample body. */
+export const CREDENTIALED_ROUTES: SampleCall[] = REST_ROUTE_LIST.filter((r) => !r.callers.includes('public')).map((route) => {
+  const key = restRouteKey(route);
+  return { route, key, method: route.method, path: untypedRouteUrl(key, { id: SOME_ID }), body: SAMPLE_BODIES[key] as object | undefined };
+});
