@@ -69,8 +69,8 @@ function servedFiles(): Served[] {
   for (const [dir, project] of [[CONSOLE, 'console'], [WIDGET, 'widget'], [LOADER, 'widget-loader']]) {
     if (!existsSync(dir)) throw new Error(`${dir} does not exist: build it first (npm run nx -- run ${project}:build)`);
   }
-  const html = /^text\/html; charset=utf-8$/i;
-  const js = /^(text|application)\/javascript; charset=utf-8$/i;
+  const html = /^text\/html; charset=utf-8$/;
+  const js = /^(text|application)\/javascript; charset=utf-8$/;
   return [
     { name: 'console page', url: '/', file: path.join(CONSOLE, 'index.html'), cacheControl: 'no-cache', contentType: html, headers: consolePage },
     { name: 'console page at a deep link', url: '/threads/some-thread', file: path.join(CONSOLE, 'index.html'), cacheControl: 'no-cache', contentType: html, headers: consolePage },

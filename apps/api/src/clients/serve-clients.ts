@@ -47,7 +47,13 @@ function staticClient(dir: string, index: string | false): ReturnType<typeof exp
     index,
     serveStatic: {
       index: index === false ? false : [index],
-      setHeaders: (res: ServerResponse, file: string) => res.setHeader('Cache-Control', cacheControlOf(relative(dir, file))),
+      setHeaders: (res: ServerResponse, file: string) => {
+        res.setHeader('Cache-Control', cacheControlOf(relative(dir, file)));
+        // A compressed copy's Content-Type is set by express-static-gzip (`charset=UTF-8`); the file
+        // itself gets serve-static's (`charset=utf-8`). One spelling, whatever the encoding.
+        const type = res.getHeader('Content-Type');
+        if (typeof type === 'string') res.setHeader('Content-Type', type.replace(/charset=utf-8$/i, 'charset=utf-8'));
+      },
     },
   });
 }
