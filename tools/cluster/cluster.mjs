@@ -162,6 +162,13 @@ ${servers}
   server {
     listen 127.0.0.1:${port};
     client_max_body_size 1m;
+    # As docker/nginx.conf: the clients' precompressed files pass through, JSON is gzipped here.
+    gzip on;
+    gzip_proxied any;
+    gzip_vary on;
+    gzip_comp_level 5;
+    gzip_min_length 1024;
+    gzip_types application/json application/problem+json application/javascript text/javascript text/css image/svg+xml;
     location / {
       proxy_pass http://parley;
       proxy_http_version 1.1;

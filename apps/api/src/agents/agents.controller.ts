@@ -3,9 +3,14 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import {
   type Agent,
   type AuthResponse,
+  type ChangePasswordRequest,
+  ChangePasswordRequestSchema,
   CreateAgentRequestSchema,
+  ErrorCode,
   type LoginRequest,
   LoginRequestSchema,
+  type ResetPasswordRequest,
+  ResetPasswordRequestSchema,
   type SetupRequest,
   SetupRequestSchema,
   type SetupStatus,
@@ -19,6 +24,7 @@ import type { z } from 'zod';
 import { ApiRoute } from '../auth/api-route.decorator';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
+import { AppError } from '../common/app-error';
 import { ZodPipe } from '../common/zod.pipe';
 import { AgentsService } from './agents.service';
 
@@ -53,6 +59,18 @@ export class AgentsController {
     await this.agents.signOut(principal.id);
   }
 
+  @ApiRoute('post /auth/password')
+  @UseGuards(ThrottlerGuard)
+  async changePassword(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodPipe(ChangePasswordRequestSchema)) body: ChangePasswordRequest,
+  ): Promise<void> {
+    const session = sessionOf(principal);
+    // Every agent token names its session (tokens.service); one that does not cannot keep "this session".
+    if (!session) throw new AppError(ErrorCode.Unauthenticated, 'Sign in again to change the password');
+    await this.agents.changePassword(principal.id, session, body);
+  }
+
   @ApiRoute('get /agents/me')
   me(@CurrentPrincipal() principal: Principal): Promise<Agent> {
     return this.agents.get(principal.id);
@@ -74,6 +92,14 @@ export class AgentsController {
     @Body(new ZodPipe(UpdatePresenceRequestSchema)) body: UpdatePresenceRequest,
   ): Promise<Agent> {
     return this.agents.setPresence(principal.id, body.status);
+  }
+
+  @ApiRoute('post /agents/{id}/password')
+  async resetPassword(
+    @Param(new ZodPipe(IdParamsSchema)) { id }: { id: string },
+    @Body(new ZodPipe(ResetPasswordRequestSchema)) body: ResetPasswordRequest,
+  ): Promise<void> {
+    await this.agents.resetPassword(id, body.password);
   }
 
   @ApiRoute('patch /agents/{id}')

@@ -4,6 +4,7 @@ import {
   type Agent,
   type AgentStatus,
   type AuthResponse,
+  type ChangePasswordRequest,
   type CreateAgentRequest,
   ErrorCode,
   IdSchema,
@@ -21,6 +22,12 @@ import { AgentEntity } from './agent.entity';
 import { toAgent } from './agent.mapper';
 import { LoginThrottle } from './login.throttle';
 import { PasswordPolicy } from './password.policy';
+
+/** Which of an agent's sessions end: only one, all but one, or (neither set) all. */
+export interface SessionsToEnd {
+  only?: string | undefined;
+  except?: string | undefined;
+}
 
 type NewAgent = Required<Pick<CreateAgentRequest, 'email' | 'name' | 'password' | 'role'>>;
 
@@ -112,7 +119,7 @@ export class AgentsService {
         current.status = 'offline';
       }
       if (body.active === true) current.deactivatedAt = null;
-      if (endsSessions) await this.endSessions(id, undefined, m);
+      if (endsSessions) await this.endSessions(id, {}, m);
       return { saved: await m.save(current), endsSessions };
     });
     const dto = toAgent(agent.saved);
@@ -150,23 +157,75 @@ export class AgentsService {
     return (rows as Pick<Agent, 'id' | 'name' | 'role'>[])[0] ?? null;
   }
 
-  /** Ends one session (sign-out) or all of an agent's (sign-out everywhere); their sockets are closed. */
-  async endSessions(agentId: string, sessionId?: string, sql: Pick<DataSource | EntityManager, 'query'> = this.dataSource): Promise<void> {
+  /**
+   * Ends one session (`only`: sign-out), every session but one (`except`: a password change keeps
+   * the session that made it) or all of an agent's (sign-out everywhere). Their sockets close once
+   * {@link sessionsEnded} announces it.
+   */
+  async endSessions(agentId: string, which: SessionsToEnd = {}, sql: Pick<DataSource | EntityManager, 'query'> = this.dataSource): Promise<void> {
     await sql.query(
-      `UPDATE agent_sessions SET ended_at = now() WHERE agent_id = $1 AND ended_at IS NULL AND ($2::uuid IS NULL OR id = $2)`,
-      [agentId, sessionId ?? null],
+      `UPDATE agent_sessions SET ended_at = now()
+        WHERE agent_id = $1 AND ended_at IS NULL AND ($2::uuid IS NULL OR id = $2) AND ($3::uuid IS NULL OR id <> $3)`,
+      [agentId, which.only ?? null, which.except ?? null],
     );
   }
 
   /** Sign-out: this session (or, without one, every session of the agent), then its sockets close. */
   async signOut(agentId: string, sessionId?: string): Promise<void> {
-    await this.endSessions(agentId, sessionId);
-    this.sessionsEnded(agentId, sessionId);
+    await this.endSessions(agentId, { only: sessionId });
+    this.sessionsEnded(agentId, { only: sessionId });
   }
 
   /** Announces ended sessions once their end is committed: the notifier closes their sockets on every node. */
-  sessionsEnded(agentId: string, sessionId?: string): void {
-    this.events.emit({ type: 'sessions.ended', agentId, ...(sessionId ? { sessionId } : {}) });
+  sessionsEnded(agentId: string, which: SessionsToEnd = {}): void {
+    this.events.emit({
+      type: 'sessions.ended',
+      agentId,
+      ...(which.only ? { sessionId: which.only } : {}),
+      ...(which.except ? { exceptSessionId: which.except } : {}),
+    });
+  }
+
+  /**
+   * The signed-in agent changes its password. The current password must be right: a session left
+   * open on a shared screen must not be enough to take the account over. Wrong guesses count
+   * against the account like failed logins (and a locked account cannot change its password
+   * either). The agent's other sessions end; the one that made the change goes on.
+   */
+  async changePassword(agentId: string, sessionId: string, body: ChangePasswordRequest): Promise<void> {
+    const agent = await this.agents.findOne({
+      where: { id: agentId, deactivatedAt: IsNull() },
+      select: { id: true, email: true, name: true, passwordHash: true },
+    });
+    if (!agent) throw new AppError(ErrorCode.AgentNotFound, 'No such agent');
+    await this.throttle.admit(agent.email);
+    if (!(await argon2.verify(agent.passwordHash, body.currentPassword))) {
+      await this.throttle.failed(agent.email);
+      throw new AppError(ErrorCode.WrongPassword, 'The current password is wrong', [{ path: 'currentPassword', message: 'is wrong' }]);
+    }
+    await this.throttle.succeeded(agent.email);
+    this.passwords.check(body.newPassword, agent, 'newPassword');
+    await this.setPassword(agent.id, body.newPassword, { except: sessionId });
+  }
+
+  /** An admin sets an agent's password; every session of that agent ends (whoever held one must sign in with the new password). */
+  async resetPassword(agentId: string, password: string): Promise<void> {
+    const agent = await this.agents.findOne({ where: { id: agentId }, select: { id: true, email: true, name: true } });
+    if (!agent) throw new AppError(ErrorCode.AgentNotFound, 'No such agent');
+    this.passwords.check(password, agent);
+    await this.setPassword(agent.id, password, {});
+    // A locked account is unlocked: the admin has just handed the agent a password to sign in with.
+    await this.throttle.succeeded(agent.email);
+  }
+
+  /** The new hash and the end of the sessions in one transaction, announced after the commit. */
+  private async setPassword(agentId: string, password: string, ending: SessionsToEnd): Promise<void> {
+    const passwordHash = await argon2.hash(password);
+    await this.dataSource.transaction(async (m) => {
+      await m.update(AgentEntity, { id: agentId }, { passwordHash });
+      await this.endSessions(agentId, ending, m);
+    });
+    this.sessionsEnded(agentId, ending);
   }
 
   async get(id: string): Promise<Agent> {

@@ -35,8 +35,8 @@ const MIN_SCORE = 3;
 export class PasswordPolicy {
   private checker: ZxcvbnFactory | undefined;
 
-  /** Throws VALIDATION_FAILED on `password` with the reason. */
-  check(password: string, about: { email?: string; name?: string } = {}): void {
+  /** Throws VALIDATION_FAILED with the reason, naming `field` (the body's field that holds the password). */
+  check(password: string, about: { email?: string; name?: string } = {}, field = 'password'): void {
     // Built on first use (its dictionaries take ~0.1 s to load); zxcvbn only looks at the first
     // 64 characters, so a long password costs no more CPU than a short one.
     this.checker ??= new ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs, maxLength: 64 });
@@ -45,7 +45,7 @@ export class PasswordPolicy {
     if (result.score >= MIN_SCORE) return;
     const reason = REASONS[result.feedback.warning ?? ''] ?? 'is too easy to guess';
     throw new AppError(ErrorCode.ValidationFailed, `This password ${reason}; use a longer mix of unrelated words`, [
-      { path: 'password', message: `${reason}; at least ${LIMITS.passwordMin} characters, not a common password, pattern or your own name` },
+      { path: field, message: `${reason}; at least ${LIMITS.passwordMin} characters, not a common password, pattern or your own name` },
     ]);
   }
 }

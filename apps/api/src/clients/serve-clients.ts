@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import type { ServerResponse } from 'node:http';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import { OriginPolicy } from '../common/origin-policy';
 import { loaderHeaders, widgetPageHeaders } from '../widget/widget-headers';
 
@@ -14,6 +16,48 @@ export const CLIENT_BUILDS = {
 
 const API_PATHS = /^\/(api|socket\.io|widget|widget\.js|demo)(\/|$|\?)/;
 
+/** Angular's bundles carry a content hash in their names (`main-SHPO7LGX.js`, `chunk-CqWQFpr-.js`), and so do its media files. */
+const HASHED = /^(?:(?:main|polyfills|styles|chunk|worker)-[\w-]{8}\.(?:js|css)|media\/.+)$/;
+
+export const CACHE_CONTROL = {
+  /** A hashed file never changes under its name: a new build names it anew. */
+  hashed: 'public, max-age=31536000, immutable',
+  /** HTML pages (they name the hashed bundles of the current build) and widget.js (its name is on customers' sites): always revalidate. */
+  revalidate: 'no-cache',
+  /** Anything else a build emits (favicon, demo stylesheet). */
+  other: 'public, max-age=3600',
+} as const;
+
+/** The Cache-Control of a built file, by its path below the client's folder (a `.br`/`.gz` copy counts as its file). */
+export function cacheControlOf(file: string): string {
+  const name = file.split(sep).join('/').replace(/\.(?:br|gz)$/, '');
+  if (name.endsWith('.html') || basename(name) === 'widget.js') return CACHE_CONTROL.revalidate;
+  return HASHED.test(name) ? CACHE_CONTROL.hashed : CACHE_CONTROL.other;
+}
+
+/**
+ * A built client's folder, with the brotli and gzip copies the build wrote beside each file
+ * (tools/scripts/precompress.mjs) sent to browsers that accept them (`Vary: Accept-Encoding`), and
+ * each file's Cache-Control by {@link cacheControlOf}.
+ */
+function staticClient(dir: string, index: string | false): ReturnType<typeof expressStaticGzip> {
+  return expressStaticGzip(dir, {
+    enableBrotli: true,
+    orderPreference: ['br', 'gzip'],
+    index,
+    serveStatic: {
+      index: index === false ? false : [index],
+      setHeaders: (res: ServerResponse, file: string) => {
+        res.setHeader('Cache-Control', cacheControlOf(relative(dir, file)));
+        // A compressed copy's Content-Type is set by express-static-gzip (`charset=UTF-8`); the file
+        // itself gets serve-static's (`charset=utf-8`). One spelling, whatever the encoding.
+        const type = res.getHeader('Content-Type');
+        if (typeof type === 'string') res.setHeader('Content-Type', type.replace(/charset=utf-8$/i, 'charset=utf-8'));
+      },
+    },
+  });
+}
+
 /**
  * Serves the built console at `/` (an Angular app: unknown paths get its index.html), the widget
  * app under `/widget/` and the loader at `/widget.js`. A client that has not been built is simply
@@ -23,29 +67,28 @@ export function serveClients(app: NestExpressApplication, root = process.cwd()):
   const loader = resolve(root, CLIENT_BUILDS.loader);
   if (existsSync(loader)) {
     app.use('/widget.js', loaderHeaders());
-    app.useStaticAssets(loader, { index: false, maxAge: '5m' });
+    app.use(staticClient(loader, false));
     // The demo host page: embeds the widget the way a customer's site does.
-    app.useStaticAssets(join(loader, 'demo'), { prefix: '/demo', index: 'index.html', maxAge: 0 });
+    app.use('/demo', staticClient(join(loader, 'demo'), 'index.html'));
   }
   const widget = resolve(root, CLIENT_BUILDS.widget);
   if (existsSync(widget)) {
     app.use('/widget', widgetPageHeaders(app.get(OriginPolicy)));
-    app.useStaticAssets(widget, {
-      prefix: '/widget/',
-      index: 'index.html',
-      maxAge: '1h',
-      // The page names the hashed bundles of the current build: always revalidate it.
-      setHeaders: (res: Response, file: string) => file.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache'),
-    });
+    app.use('/widget', staticClient(widget, 'index.html'));
   }
   const consoleDir = resolve(root, CLIENT_BUILDS.console);
   if (existsSync(consoleDir)) {
-    app.useStaticAssets(consoleDir, { index: false, maxAge: '1h' });
-    const index = join(consoleDir, 'index.html');
+    const consoleFiles = staticClient(consoleDir, false);
+    app.use(consoleFiles);
     app.use((req: Request, res: Response, next: NextFunction) => {
       if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path) || !req.accepts('html')) return next();
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(index);
+      // Any other page is the console's: its index.html, compressed like the rest.
+      const url = req.url;
+      req.url = '/index.html';
+      consoleFiles(req, res, (err?: unknown) => {
+        req.url = url;
+        next(err);
+      });
     });
   }
 }

@@ -13,8 +13,11 @@ export type DomainEvent =
   | { type: 'thread.updated'; thread: Thread; joinAgentId?: string }
   | { type: 'agent.updated'; agent: Agent }
   | { type: 'typing.updated'; typing: TypingEvent; fromConnection: string }
-  /** An agent's sessions ended (one: sign-out; all: sign-out everywhere, deactivation, a role change). */
-  | { type: 'sessions.ended'; agentId: string; sessionId?: string };
+  /**
+   * An agent's sessions ended: one (`sessionId`: sign-out), all but one (`exceptSessionId`: a
+   * password change), or all (sign-out everywhere, deactivation, a role change, a password reset).
+   */
+  | { type: 'sessions.ended'; agentId: string; sessionId?: string; exceptSessionId?: string };
 
 export type DomainEventListener = (event: DomainEvent) => void | Promise<void>;
 
@@ -51,4 +54,9 @@ export class DomainEvents {
   private failed(event: DomainEvent, err: unknown): void {
     this.log.error(`a listener of ${event.type} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
+}
+
+/** Whether the session `session` is one of those a `sessions.ended` event names. */
+export function sessionEnded(session: string | undefined, only: string | undefined, except: string | undefined): boolean {
+  return (only === undefined || session === only) && session !== except;
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Rooms, ServerEvent } from '@parley/contracts';
-import { type DomainEvent, DomainEvents } from '../common/domain-events';
+import { type DomainEvent, DomainEvents, sessionEnded } from '../common/domain-events';
 import { ChatGateway } from './chat.gateway';
 
 /**
@@ -26,12 +26,12 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The sockets of ended sessions, on any node, are closed; their clients cannot reconnect with that token. */
-  private async closeSessions(agentId: string, sessionId: string | undefined): Promise<void> {
+  private async closeSessions(agentId: string, sessionId: string | undefined, exceptSessionId: string | undefined): Promise<void> {
     const room = this.gateway.server.in(Rooms.agent(agentId));
-    if (!sessionId) return void room.disconnectSockets(true);
+    if (!sessionId && !exceptSessionId) return void room.disconnectSockets(true);
     for (const socket of await room.fetchSockets()) {
       const principal = socket.data.principal;
-      if (principal?.kind === 'agent' && principal.sessionId === sessionId) socket.disconnect(true);
+      if (principal?.kind === 'agent' && sessionEnded(principal.sessionId, sessionId, exceptSessionId)) socket.disconnect(true);
     }
   }
 
@@ -56,7 +56,7 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
         if (!e.agent.active) io.in(Rooms.agent(e.agent.id)).disconnectSockets(true);
         return;
       case 'sessions.ended':
-        this.closeSessions(e.agentId, e.sessionId).catch((err: unknown) => this.log.warn(`closing the sockets of ended sessions: ${String(err)}`));
+        this.closeSessions(e.agentId, e.sessionId, e.exceptSessionId).catch((err: unknown) => this.log.warn(`closing the sockets of ended sessions: ${String(err)}`));
         return;
       case 'typing.updated':
         // Each socket is in the room named by its id: leaving that room out leaves the author's connection out.

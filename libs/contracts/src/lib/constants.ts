@@ -46,6 +46,7 @@ export const ErrorCode = {
   ApiKeyNotFound: 'API_KEY_NOT_FOUND',
   EmailTaken: 'EMAIL_TAKEN',
   InvalidCredentials: 'INVALID_CREDENTIALS',
+  WrongPassword: 'WRONG_PASSWORD',
   SetupAlreadyDone: 'SETUP_ALREADY_DONE',
   RateLimited: 'RATE_LIMITED',
   /** An API key without the scope the route needs; the detail names the scope. */

@@ -19,6 +19,8 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   API_KEY_NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
   INVALID_CREDENTIALS: 401,
+  // Not 401: the session is fine, only the current password typed into a form is wrong.
+  WRONG_PASSWORD: 403,
   SETUP_ALREADY_DONE: 409,
   RATE_LIMITED: 429,
   INSUFFICIENT_SCOPE: 403,

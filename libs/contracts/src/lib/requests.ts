@@ -43,6 +43,17 @@ export const LoginRequestSchema = z.strictObject({
 });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 
+/** The signed-in agent changes its own password: the current one proves it is the agent, not a borrowed session. */
+export const ChangePasswordRequestSchema = z.strictObject({
+  currentPassword: z.string().min(1).max(LIMITS.passwordMax),
+  newPassword: PasswordSchema,
+});
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequestSchema>;
+
+/** An admin sets a new password for an agent (who forgot theirs, or whose password leaked). */
+export const ResetPasswordRequestSchema = z.strictObject({ password: PasswordSchema });
+export type ResetPasswordRequest = z.infer<typeof ResetPasswordRequestSchema>;
+
 export const AuthResponseSchema = z.object({
   token: z.string(),
   expiresAt: z.iso.datetime({ offset: true }),

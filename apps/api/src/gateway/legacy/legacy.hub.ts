@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { LegacyCloseCode, type LegacyFrameOut, type Message, type Thread, type TypingEvent } from '@parley/contracts';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../../auth/principal';
-import { type DomainEvent, DomainEvents } from '../../common/domain-events';
+import { type DomainEvent, DomainEvents, sessionEnded } from '../../common/domain-events';
 import { ChatGateway } from '../chat.gateway';
 import { RedisBus } from '../redis.bus';
 import { chatFrame, threadFrame, typingFrame } from './legacy.frames';
@@ -20,7 +20,7 @@ type Relayed =
   | { kind: 'message'; message: Message }
   | { kind: 'thread'; thread: Thread }
   | { kind: 'typing'; typing: TypingEvent; fromConnection: string }
-  | { kind: 'agentGone'; agentId: string; sessionId?: string; reason: string };
+  | { kind: 'agentGone'; agentId: string; sessionId?: string; exceptSessionId?: string; reason: string };
 
 /** The socket.io server-side event that carries Relayed between nodes (never sent to a client). */
 const RELAY_EVENT = 'parley:legacy';
@@ -97,7 +97,7 @@ export class LegacyHub implements OnApplicationBootstrap, OnModuleDestroy {
         for (const set of this.byThread.values()) {
           for (const c of set) {
             const p = c.principal;
-            if (p.kind === 'agent' && p.id === r.agentId && (!r.sessionId || p.sessionId === r.sessionId)) {
+            if (p.kind === 'agent' && p.id === r.agentId && sessionEnded(p.sessionId, r.sessionId, r.exceptSessionId)) {
               c.ws.close(LegacyCloseCode.Unauthenticated, r.reason);
             }
           }
@@ -130,7 +130,7 @@ function relayedOf(e: DomainEvent): Relayed | undefined {
     case 'typing.updated':
       return { kind: 'typing', typing: e.typing, fromConnection: e.fromConnection };
     case 'sessions.ended':
-      return { kind: 'agentGone', agentId: e.agentId, sessionId: e.sessionId, reason: 'This session has ended; sign in again' };
+      return { kind: 'agentGone', agentId: e.agentId, sessionId: e.sessionId, exceptSessionId: e.exceptSessionId, reason: 'This session has ended; sign in again' };
     case 'agent.updated':
       return e.agent.active ? undefined : { kind: 'agentGone', agentId: e.agent.id, reason: 'This agent was deactivated' };
     default:
