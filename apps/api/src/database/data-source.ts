@@ -6,13 +6,14 @@ import { WidgetSettingsEntity } from '../widget/widget-settings.entity';
 import { InitialSchema1763776800000 } from './migrations/1763776800000-InitialSchema';
 import { WidgetSettings1763863200000 } from './migrations/1763863200000-WidgetSettings';
 import { AgentSessions1764547200000 } from './migrations/1764547200000-AgentSessions';
+import { Uploads1765152000000 } from './migrations/1765152000000-Uploads';
 
 /**
  * Threads and messages have no entity: their repository and the message writer use SQL of their
  * own (row locks, batched inserts), and the schema is written by hand in the migrations.
  */
 export const ENTITIES = [VisitorEntity, AgentEntity, ApiKeyEntity, WidgetSettingsEntity];
-export const MIGRATIONS = [InitialSchema1763776800000, WidgetSettings1763863200000, AgentSessions1764547200000];
+export const MIGRATIONS = [InitialSchema1763776800000, WidgetSettings1763863200000, AgentSessions1764547200000, Uploads1765152000000];
 
 /**
  * The one set of TypeORM options. PGlite is a single database session, so the embedded pool holds
