@@ -41,7 +41,7 @@ export const tooLarge = (maxBytes: number) =>
  * whenever it refuses.
  */
 export function receiveFile(req: IncomingMessage, o: ReceiveOptions): Promise<ReceivedFile> {
-  if (!/^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '')) {
+  if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) {
     return Promise.reject(new AppError(ErrorCode.UnsupportedMediaType, 'Send the file as multipart/form-data'));
   }
   let parser: busboy.Busboy;
