@@ -18,6 +18,28 @@ const idParams = new ZodPipe(IdParamsSchema);
  */
 const DOWNLOAD_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
 
+/**
+ * After an early refusal, how much of the rest of the body is read and dropped, and for how long,
+ * before the connection is cut. Closing at once would reset a connection the client is still
+ * writing to, and many clients then report the reset instead of the answer they were sent.
+ */
+const DRAIN_BYTES = 4 * 1024 * 1024;
+const DRAIN_MS = 5_000;
+
+function drainThenClose(req: Request): void {
+  let drained = 0;
+  const cut = () => req.socket.destroy();
+  const timer = setTimeout(cut, DRAIN_MS);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_BYTES) cut();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
+  req.resume();
+}
+
 @Controller()
 export class UploadsController {
   constructor(private readonly uploads: UploadsService) {}
@@ -32,9 +54,12 @@ export class UploadsController {
     try {
       return await this.uploads.upload(principal, id, req);
     } catch (err) {
-      // Refused before the body was read (too large, not allowed): answer now and close the
-      // connection rather than read megabytes nobody wants.
-      if (!req.complete) res.setHeader('Connection', 'close');
+      // Refused before the body was read (too large, not allowed): answer now, and close the
+      // connection after a bounded drain rather than read megabytes nobody wants.
+      if (!req.complete) {
+        res.setHeader('Connection', 'close');
+        drainThenClose(req);
+      }
       throw err;
     }
   }
