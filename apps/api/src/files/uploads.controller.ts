@@ -20,8 +20,10 @@ const DOWNLOAD_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inli
 
 /**
  * After an early refusal, how much of the rest of the body is read and dropped, and for how long,
- * before the connection is cut. Closing at once would reset a connection the client is still
- * writing to, and many clients then report the reset instead of the answer they were sent.
+ * before the connection is cut. Closing at once (or with `Connection: close`, which Node honours
+ * as soon as the answer is written) would reset a connection the client is still writing to, and
+ * many clients then report the reset instead of the answer they were sent. A small body is read
+ * to its end and the connection stays usable.
  */
 const DRAIN_BYTES = 4 * 1024 * 1024;
 const DRAIN_MS = 5_000;
@@ -49,17 +51,13 @@ export class UploadsController {
     @CurrentPrincipal() principal: Principal,
     @Param(idParams) { id }: { id: string },
     @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<Upload> {
     try {
       return await this.uploads.upload(principal, id, req);
     } catch (err) {
-      // Refused before the body was read (too large, not allowed): answer now, and close the
+      // Refused before the body was read (too large, not allowed): answer now, and cut the
       // connection after a bounded drain rather than read megabytes nobody wants.
-      if (!req.complete) {
-        res.setHeader('Connection', 'close');
-        drainThenClose(req);
-      }
+      if (!req.complete) drainThenClose(req);
       throw err;
     }
   }
