@@ -44,6 +44,7 @@ describe('legacy raw WebSocket: the seeds\' flow', () => {
       author: { type: 'visitor', name: visitor.visitor.name },
       createdAt: expect.any(String),
       clientMsgId: expect.any(String),
+      attachments: [],
     });
     const seen = await atAgent;
     expect(seen.id).toBe(own.id);

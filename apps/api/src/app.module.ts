@@ -8,6 +8,7 @@ import { CommonModule } from './common/common.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { FilesModule } from './files/files.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
@@ -42,6 +43,7 @@ export class AppModule {
         UsersModule,
         AgentsModule,
         ThreadsModule,
+        FilesModule,
         IntegrationsModule,
         IdempotencyModule,
         WidgetModule,

@@ -65,3 +65,42 @@ describe('AppConfig', () => {
     expect(() => AppConfig.fromEnv({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
   });
 });
+
+describe('AppConfig: uploads', () => {
+  it('keeps files on the disk beside the embedded database by default, with the issue defaults', () => {
+    const c = AppConfig.fromEnv({ ...base, PGLITE_DATA_DIR: '/tmp/parley-x/pglite' });
+    expect(c.uploads).toEqual({
+      storage: { kind: 'disk' },
+      dir: '/tmp/parley-x/uploads',
+      maxBytes: 10 * 1024 * 1024,
+      allowedTypes: ['png', 'jpeg', 'gif', 'webp', 'pdf', 'txt'],
+      ratePerVisitor: { points: 20, durationSeconds: 600 },
+      threadMaxBytes: 100 * 1024 * 1024,
+      unattachedTtlSeconds: 86400,
+      cleanupIntervalSeconds: 60,
+    });
+  });
+
+  it('reads STORAGE_URL as an S3-compatible bucket, credentials and prefix included', () => {
+    const c = AppConfig.fromEnv({ ...base, STORAGE_URL: 's3://AK:se%2Fcret@files/parley/prod?endpoint=http://127.0.0.1:9000&region=eu-west-1' });
+    expect(c.uploads.storage).toEqual({
+      kind: 's3',
+      s3: {
+        bucket: 'files',
+        prefix: 'parley/prod',
+        endpoint: 'http://127.0.0.1:9000',
+        region: 'eu-west-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'AK', secretAccessKey: 'se/cret' },
+      },
+    });
+    const aws = AppConfig.fromEnv({ ...base, STORAGE_URL: 's3://bucket' });
+    expect(aws.uploads.storage).toEqual({ kind: 's3', s3: { bucket: 'bucket', prefix: '', endpoint: undefined, region: 'us-east-1', forcePathStyle: false, credentials: undefined } });
+  });
+
+  it('refuses a storage URL that is not s3:// and a type it does not know, naming the variable', () => {
+    expect(() => AppConfig.fromEnv({ ...base, STORAGE_URL: 'https://bucket.example.com' })).toThrow(/STORAGE_URL/);
+    expect(() => AppConfig.fromEnv({ ...base, UPLOAD_ALLOWED_TYPES: 'png,exe' })).toThrow(/UPLOAD_ALLOWED_TYPES/);
+    expect(AppConfig.fromEnv({ ...base, UPLOAD_ALLOWED_TYPES: ' PNG , pdf ' }).uploads.allowedTypes).toEqual(['png', 'pdf']);
+  });
+});

@@ -1,9 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { EnvSchema, type RateSetting } from './config.schema';
+import type { FileTypeName } from '../files/file-types';
+import { EnvSchema, type RateSetting, type StorageSetting } from './config.schema';
 
-export type { RateSetting };
+export type { RateSetting, StorageSetting };
+
+/** Uploaded files: where they are kept and what is accepted. */
+export interface UploadSettings {
+  storage: { kind: 's3'; s3: StorageSetting } | { kind: 'disk' };
+  /** The files on the local disk, and always the uploads in progress (`.tmp` below it). */
+  dir: string;
+  maxBytes: number;
+  allowedTypes: readonly FileTypeName[];
+  ratePerVisitor: RateSetting;
+  threadMaxBytes: number;
+  unattachedTtlSeconds: number;
+  cleanupIntervalSeconds: number;
+}
 
 /** Socket rate limits: per principal and event class, per client address on handshakes, per connection on refusals. */
 export interface SocketRateLimits {
@@ -42,6 +56,7 @@ export class AppConfig {
   readonly apiKeyRateLimit: RateSetting;
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
+  readonly uploads: UploadSettings;
 
   private constructor(source: NodeJS.ProcessEnv) {
     const parsed = EnvSchema.safeParse(source);
@@ -83,6 +98,17 @@ export class AppConfig {
     };
     this.logLevel = e.LOG_LEVEL;
     this.shutdownTimeoutMs = e.SHUTDOWN_TIMEOUT_MS;
+    this.uploads = {
+      // Beside the embedded database by default, so `npm start` needs no setting for files either.
+      storage: e.STORAGE_URL ? { kind: 's3', s3: e.STORAGE_URL } : { kind: 'disk' },
+      dir: resolve(e.UPLOADS_DIR ?? join(dirname(dataDir), 'uploads')),
+      maxBytes: e.UPLOAD_MAX_BYTES,
+      allowedTypes: e.UPLOAD_ALLOWED_TYPES,
+      ratePerVisitor: e.UPLOAD_RATE_VISITOR,
+      threadMaxBytes: e.UPLOAD_THREAD_MAX_BYTES,
+      unattachedTtlSeconds: e.UPLOAD_UNATTACHED_TTL_SECONDS,
+      cleanupIntervalSeconds: e.UPLOAD_CLEANUP_INTERVAL_SECONDS,
+    };
   }
 
   static fromEnv(source: NodeJS.ProcessEnv = process.env): AppConfig {

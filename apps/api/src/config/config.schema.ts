@@ -1,6 +1,7 @@
 import { canonicalOrigin } from '@parley/contracts';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { FILE_TYPE_NAMES } from '../files/file-types';
 
 /** Comma-separated origins, each exactly one origin (the operator may allow plain http). */
 const origins = z
@@ -57,6 +58,34 @@ const rate = z
   .refine((r) => r.points >= 1 && r.durationSeconds >= 1, 'count and window must be at least 1');
 export type RateSetting = z.infer<typeof rate>;
 
+/**
+ * Where uploaded files go when not on the local disk: an S3-compatible bucket,
+ * `s3://[<access key>:<secret>@]<bucket>[/<key prefix>]?endpoint=<url>&region=<region>&forcePathStyle=true`.
+ * Without credentials in the URL the AWS SDK's own chain is used (AWS_ACCESS_KEY_ID, a role, ...).
+ */
+const storageUrl = z
+  .string()
+  .refine((s) => URL.canParse(s) && new URL(s).protocol === 's3:' && new URL(s).hostname !== '', 'expected s3://[key:secret@]bucket[/prefix]?endpoint=...')
+  .transform((s) => {
+    const u = new URL(s);
+    const endpoint = u.searchParams.get('endpoint') ?? undefined;
+    return {
+      bucket: u.hostname,
+      prefix: decodeURIComponent(u.pathname.replace(/^\/+|\/+$/g, '')),
+      endpoint,
+      region: u.searchParams.get('region') ?? 'us-east-1',
+      forcePathStyle: u.searchParams.get('forcePathStyle') === 'true' || (endpoint !== undefined && u.searchParams.get('forcePathStyle') !== 'false'),
+      credentials: u.username ? { accessKeyId: decodeURIComponent(u.username), secretAccessKey: decodeURIComponent(u.password) } : undefined,
+    };
+  })
+  .refine((c) => c.endpoint === undefined || URL.canParse(c.endpoint), 'endpoint: not a URL');
+export type StorageSetting = z.infer<typeof storageUrl>;
+
+const fileTypes = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(z.enum(FILE_TYPE_NAMES, { message: `expected a comma-separated list of ${FILE_TYPE_NAMES.join(', ')}` })).min(1));
+
 /** Every environment variable the server reads, validated once at boot. */
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -92,6 +121,20 @@ export const EnvSchema = z.object({
   API_KEY_RATE_LIMIT: rate.prefault('1200/1m'),
   /** How long SIGTERM waits for in-flight requests and socket acks before closing anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** S3-compatible object storage for uploaded files; unset: the local disk (UPLOADS_DIR). */
+  STORAGE_URL: storageUrl.optional(),
+  /** Where files go on the local disk; default: `uploads` beside the embedded database's folder. */
+  UPLOADS_DIR: z.string().optional(),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).max(1024 ** 3).default(10 * 1024 * 1024),
+  UPLOAD_ALLOWED_TYPES: fileTypes.prefault('png,jpeg,gif,webp,pdf,txt'),
+  /** Uploads per visitor; agents and integrators are not counted. */
+  UPLOAD_RATE_VISITOR: rate.prefault('20/10m'),
+  /** Bytes of files one thread may hold, attached or waiting. */
+  UPLOAD_THREAD_MAX_BYTES: z.coerce.number().int().min(1).default(100 * 1024 * 1024),
+  /** Uploads never attached to a message are deleted this long after they were made. */
+  UPLOAD_UNATTACHED_TTL_SECONDS: z.coerce.number().int().min(1).default(24 * 3600),
+  /** How often the cleanup runs (expired uploads, files of deleted rows). */
+  UPLOAD_CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;

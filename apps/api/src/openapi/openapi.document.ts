@@ -28,6 +28,15 @@ const IDEMPOTENCY_HEADERS = z.object({
     }),
 });
 
+/** A multipart body with one file in `field` (OpenAPI 3.1 spells a file as a string of binary content). */
+function uploadSchema(field: string) {
+  return {
+    type: 'object' as const,
+    required: [field],
+    properties: { [field]: { type: 'string' as const, contentMediaType: 'application/octet-stream' } },
+  };
+}
+
 /** The OpenAPI 3.1 document, generated from the contracts' route table and zod schemas. */
 export function buildOpenApiDocument(version: string) {
   const registry = new OpenAPIRegistry();
@@ -38,8 +47,13 @@ export function buildOpenApiDocument(version: string) {
 
   for (const r of REST_ROUTE_LIST) {
     const secured = r.callers.filter((c): c is Exclude<Caller, 'public'> => c !== 'public');
+    const success = r.download
+      ? { content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } }
+      : r.response
+        ? { content: { 'application/json': { schema: r.response } } }
+        : {};
     const responses: Record<number, { description: string; content?: object }> = {
-      [r.status]: { description: 'OK', ...(r.response ? { content: { 'application/json': { schema: r.response } } } : {}) },
+      [r.status]: { description: 'OK', ...success },
       400: problemResponse('Invalid input (VALIDATION_FAILED, INVALID_JSON)'),
     };
     if (secured.length) {
@@ -73,6 +87,7 @@ export function buildOpenApiDocument(version: string) {
         ...(r.params ? { params: r.params } : {}),
         ...(r.query ? { query: r.query } : {}),
         ...(r.body ? { body: { content: { 'application/json': { schema: r.body } } } } : {}),
+        ...(r.upload ? { body: { content: { 'multipart/form-data': { schema: uploadSchema(r.upload) } } } } : {}),
       },
       responses,
     });

@@ -1,4 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import { createApp } from '../bootstrap';
@@ -56,6 +59,9 @@ export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 export function testConfig(db: TestDatabase, extra: Record<string, string> = {}): AppConfig {
   return AppConfig.fromEnv({
     NODE_ENV: 'test',
+    // Uploaded files go to a folder of the database's own, never the workspace's .data; apps on
+    // one database share it, as nodes on one disk do.
+    UPLOADS_DIR: path.join(os.tmpdir(), `parley-test-uploads-${createHash('sha256').update(db.url).digest('hex').slice(0, 16)}`),
     LOG_LEVEL: 'silent',
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: String(db.poolSize),
@@ -74,7 +80,8 @@ export interface TestApp {
 /** The whole application on a fresh database, initialised but not listening (supertest drives it). */
 export async function createTestApp(backend: Backend, extra: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase(backend);
-  const app = await createApp(testConfig(db, extra));
+  const config = testConfig(db, extra);
+  const app = await createApp(config);
   await app.init();
   return {
     app,
@@ -82,6 +89,7 @@ export async function createTestApp(backend: Backend, extra: Record<string, stri
     close: async () => {
       await app.close();
       await db.drop();
+      rmSync(config.uploads.dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ActorType, AuthorType, Message, Thread, ThreadStatus } from '@parley/contracts';
+import type { ActorType, Attachment, AuthorType, Message, Thread, ThreadStatus } from '@parley/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { iso, isoOrNull } from '../common/mappers';
 
@@ -34,6 +34,7 @@ interface MessageRow {
   author_name: string | null;
   body: string;
   client_msg_id: string | null;
+  attachments: Attachment[];
   created_at: Date;
 }
 
@@ -50,6 +51,8 @@ export interface NewMessage {
   authorName: string | null;
   body: string;
   clientMsgId: string | null;
+  /** The files it carries (uploads of its author to its thread); none when absent. */
+  attachments?: readonly Attachment[];
 }
 
 /** What appendMany did with one message, and what the locked thread looked like (null: no such thread). */
@@ -60,7 +63,7 @@ export interface AppendResult {
   inserted: boolean;
 }
 
-interface AppendRow extends Omit<MessageRow, 'id' | 'seq' | 'body' | 'created_at'> {
+interface AppendRow extends Omit<MessageRow, 'id' | 'seq' | 'body' | 'attachments' | 'created_at'> {
   ord: string;
   thread_status: ThreadStatus | null;
   thread_visitor_id: string | null;
@@ -69,6 +72,7 @@ interface AppendRow extends Omit<MessageRow, 'id' | 'seq' | 'body' | 'created_at
   id: string | null;
   seq: number | null;
   body: string | null;
+  attachments: Attachment[] | null;
   created_at: Date | null;
 }
 
@@ -89,23 +93,23 @@ const THREAD_SELECT = `
          t.assigned_agent_id, a.name AS agent_name, t.visitor_id, v.name AS visitor_name, v.email AS visitor_email,
          to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_ts,
          (SELECT left(m.body, 140) FROM messages m
-           WHERE m.thread_id = t.id AND m.author_type = 'visitor' ORDER BY m.seq LIMIT 1) AS preview
+           WHERE m.thread_id = t.id AND m.author_type = 'visitor' AND m.body <> '' ORDER BY m.seq LIMIT 1) AS preview
     FROM threads t
     JOIN visitors v ON v.id = t.visitor_id
     LEFT JOIN agents a ON a.id = t.assigned_agent_id`;
 
-const MESSAGE_COLUMNS = 'id, thread_id, seq, author_type, author_id, author_name, body, client_msg_id, created_at';
+const MESSAGE_COLUMNS = 'id, thread_id, seq, author_type, author_id, author_name, body, client_msg_id, attachments, created_at';
 
 /** One statement for a batch of messages; see ThreadsRepository.appendMany. */
 const APPEND_MANY = `
   WITH i AS MATERIALIZED (
-    SELECT * FROM unnest($1::uuid[], $2::author_type[], $3::uuid[], $4::text[], $5::text[], $6::text[])
-      WITH ORDINALITY AS i(thread_id, author_type, author_id, author_name, body, client_msg_id, ord)),
+    SELECT * FROM unnest($1::uuid[], $2::author_type[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::jsonb[])
+      WITH ORDINALITY AS i(thread_id, author_type, author_id, author_name, body, client_msg_id, attachments, ord)),
   l AS MATERIALIZED (
     SELECT id, visitor_id, status, assigned_agent_id FROM threads
      WHERE id IN (SELECT thread_id FROM i) ORDER BY id FOR UPDATE),
   d AS MATERIALIZED (
-    SELECT i.ord, m.id, m.seq, m.author_name, m.body, m.created_at FROM i
+    SELECT i.ord, m.id, m.seq, m.author_name, m.body, m.attachments, m.created_at FROM i
       JOIN messages m ON m.thread_id = i.thread_id AND m.author_type = i.author_type
                      AND m.author_id = i.author_id AND m.client_msg_id = i.client_msg_id),
   ok AS MATERIALIZED (
@@ -122,14 +126,20 @@ const APPEND_MANY = `
       FROM c WHERE threads.id = c.thread_id
     RETURNING threads.id, threads.last_seq - c.n AS base),
   ins AS (
-    INSERT INTO messages (thread_id, seq, author_type, author_id, author_name, body, client_msg_id)
-    SELECT ok.thread_id, t.base + ok.k, ok.author_type, ok.author_id, ok.author_name, ok.body, ok.client_msg_id
+    INSERT INTO messages (thread_id, seq, author_type, author_id, author_name, body, client_msg_id, attachments)
+    SELECT ok.thread_id, t.base + ok.k, ok.author_type, ok.author_id, ok.author_name, ok.body, ok.client_msg_id, ok.attachments
       FROM ok JOIN t ON t.id = ok.thread_id
-    RETURNING id, thread_id, seq, author_type, author_id, client_msg_id, author_name, body, created_at)
+    RETURNING id, thread_id, seq, author_type, author_id, client_msg_id, author_name, body, attachments, created_at),
+  -- The uploads a new message carries become its files (the service checked they are its author's, in its thread).
+  att AS (
+    UPDATE uploads u SET message_id = ins.id
+      FROM ins, jsonb_array_elements(ins.attachments) AS a(file)
+     WHERE u.id = (a.file->>'id')::uuid AND u.message_id IS NULL)
   SELECT i.ord, l.status AS thread_status, l.visitor_id AS thread_visitor_id, l.assigned_agent_id AS thread_agent_id,
          ins.id IS NOT NULL AS inserted, i.thread_id, i.author_type, i.author_id, i.client_msg_id,
          COALESCE(ins.id, d.id) AS id, COALESCE(ins.seq, d.seq) AS seq, COALESCE(ins.author_name, d.author_name) AS author_name,
-         COALESCE(ins.body, d.body) AS body, COALESCE(ins.created_at, d.created_at) AS created_at
+         COALESCE(ins.body, d.body) AS body, COALESCE(ins.attachments, d.attachments) AS attachments,
+         COALESCE(ins.created_at, d.created_at) AS created_at
     FROM i
     LEFT JOIN l ON l.id = i.thread_id
     LEFT JOIN ins ON ins.thread_id = i.thread_id AND ins.author_type = i.author_type
@@ -166,6 +176,7 @@ export function toMessage(r: MessageRow): Message {
     authorName: r.author_name,
     body: r.body,
     clientMsgId: r.client_msg_id,
+    attachments: r.attachments ?? [],
     createdAt: iso(r.created_at),
   };
 }
@@ -297,6 +308,7 @@ export class ThreadsRepository {
         batch.map((m) => m.authorName),
         batch.map((m) => m.body),
         batch.map((m) => m.clientMsgId),
+        batch.map((m) => JSON.stringify(m.attachments ?? [])),
       ]),
     );
     const results = new Array<AppendResult>(batch.length);
@@ -310,6 +322,35 @@ export class ThreadsRepository {
       };
     }
     return results;
+  }
+
+  /**
+   * The uploads `ids` of this author in this thread that a message with this clientMsgId may carry:
+   * not attached yet, or attached to that very message (a resend). In the order of `ids`; an id
+   * missing from the answer is not one of them.
+   */
+  async attachable(
+    threadId: string,
+    author: { type: AuthorType; id: string },
+    clientMsgId: string,
+    ids: readonly string[],
+  ): Promise<Attachment[]> {
+    const rows = rowsOf<{ id: string; name: string; size: string; content_type: string; width: number | null; height: number | null }>(
+      await this.dataSource.query(
+        `SELECT u.id, u.name, u.size, u.content_type, u.width, u.height FROM uploads u
+           LEFT JOIN messages m ON m.id = u.message_id
+          WHERE u.id = ANY($1::uuid[]) AND u.thread_id = $2 AND u.uploader_type = $3 AND u.uploader_id = $4
+            AND (u.message_id IS NULL OR m.client_msg_id = $5)`,
+        [ids, threadId, author.type, author.id, clientMsgId],
+      ),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => {
+      const r = byId.get(id);
+      if (!r) return [];
+      const dims = r.width && r.height ? { width: r.width, height: r.height } : {};
+      return [{ id: r.id, name: r.name, size: Number(r.size), contentType: r.content_type, ...dims }];
+    });
   }
 
   async messagesAfter(threadId: string, afterSeq: number, limit: number): Promise<Message[]> {

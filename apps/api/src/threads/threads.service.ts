@@ -145,16 +145,18 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
   async postMessage(
     principal: Principal,
     threadId: string,
-    input: { clientMsgId: string; body: string },
+    input: { clientMsgId: string; body?: string; attachments?: readonly string[] },
   ): Promise<{ message: Message; duplicate: boolean }> {
+    const attachments = input.attachments?.length ? await this.attachable(principal, threadId, input.clientMsgId, input.attachments) : [];
     // Access is decided in the write itself, under the thread's row lock (MessageWriter batches it).
     const { thread, message, inserted } = await this.writer.write({
       threadId,
       authorType: AUTHOR_OF[principal.kind],
       authorId: principal.id,
       authorName: principal.name,
-      body: input.body,
+      body: input.body ?? '',
       clientMsgId: input.clientMsgId,
+      attachments,
     });
     if (!thread || (principal.kind === 'visitor' && thread.visitorId !== principal.id)) throw notFound();
     if (principal.kind === 'agent' && thread.assignedAgentId !== principal.id) throw notAssigned(thread);
@@ -166,6 +168,21 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
       this.events.emit({ type: 'thread.updated', thread: await this.load(threadId) });
     }
     return { message, duplicate: false };
+  }
+
+  /**
+   * The caller's own uploads to this thread, in order, each not yet attached (or attached to the
+   * message this clientMsgId already stored: a resend). Anything else is ATTACHMENT_NOT_FOUND, after
+   * the thread itself was found writable, so a foreign thread still reads as no thread.
+   */
+  private async attachable(principal: Principal, threadId: string, clientMsgId: string, ids: readonly string[]) {
+    const found = await this.repo.attachable(threadId, { type: AUTHOR_OF[principal.kind], id: principal.id }, clientMsgId, ids);
+    if (found.length === ids.length) return found;
+    await this.writable(principal, threadId);
+    const missing = ids.filter((id) => !found.some((f) => f.id === id));
+    throw new AppError(ErrorCode.AttachmentNotFound, 'No such upload of yours in this thread, or it is attached to another message', [
+      { path: 'attachments', message: `not attachable: ${missing.join(', ')}` },
+    ]);
   }
 
   async claim(agent: AgentPrincipal, threadId: string): Promise<Thread> {

@@ -42,6 +42,7 @@ export function message(t: Pick<Thread, 'id'>, seq: number, over: Partial<Messag
     authorName: 'Vera',
     body: `message ${seq}`,
     clientMsgId: null,
+    attachments: [],
     createdAt: new Date(Date.parse('2026-01-01T10:00:00.000Z') + seq * 1000).toISOString(),
     ...over,
   };

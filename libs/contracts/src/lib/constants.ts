@@ -40,6 +40,8 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   NotFound: 'NOT_FOUND',
   ThreadNotFound: 'THREAD_NOT_FOUND',
+  /** An upload or attachment that does not exist, or not one this caller may see or attach. */
+  AttachmentNotFound: 'ATTACHMENT_NOT_FOUND',
   ThreadClosed: 'THREAD_CLOSED',
   ThreadAlreadyClaimed: 'THREAD_ALREADY_CLAIMED',
   AgentNotFound: 'AGENT_NOT_FOUND',

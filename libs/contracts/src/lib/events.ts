@@ -1,18 +1,31 @@
 import { z } from 'zod';
 import type { Ack } from './errors';
 import type { Agent, Message, Thread } from './models';
-import { ClientMsgIdSchema, IdSchema, MessageBodySchema, type MessagePage, SeqSchema } from './requests';
+import {
+  AttachmentIdsSchema,
+  BODY_OR_ATTACHMENTS,
+  ClientMsgIdSchema,
+  hasBodyOrAttachments,
+  IdSchema,
+  MessageBodySchema,
+  type MessagePage,
+  SeqSchema,
+} from './requests';
 import { LIMITS } from './limits';
 
 import type { ClientEvent, ServerEvent } from './constants';
 
 export const ThreadStartPayloadSchema = z.strictObject({});
 export const ThreadRefPayloadSchema = z.strictObject({ threadId: IdSchema });
-export const MessageSendPayloadSchema = z.strictObject({
-  threadId: IdSchema,
-  clientMsgId: ClientMsgIdSchema,
-  body: MessageBodySchema,
-});
+export const MessageSendPayloadSchema = z
+  .strictObject({
+    threadId: IdSchema,
+    clientMsgId: ClientMsgIdSchema,
+    /** Optional when the message carries attachments. */
+    body: MessageBodySchema.optional(),
+    attachments: AttachmentIdsSchema.optional(),
+  })
+  .refine(hasBodyOrAttachments, BODY_OR_ATTACHMENTS);
 export const MessagesSyncPayloadSchema = z.strictObject({
   threadId: IdSchema,
   afterSeq: SeqSchema,

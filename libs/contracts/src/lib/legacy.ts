@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from './constants';
-import type { ActorType, AuthorType, ThreadStatus } from './models';
-import { ClientMsgIdSchema, MessageBodySchema, SeqSchema } from './requests';
+import type { ActorType, Attachment, AuthorType, ThreadStatus } from './models';
+import { AttachmentIdsSchema, BODY_OR_ATTACHMENTS, ClientMsgIdSchema, hasBodyOrAttachments, MessageBodySchema, SeqSchema } from './requests';
 
 /**
  * The old system's raw WebSocket protocol (a Django Channels consumer per room), served by Parley
@@ -35,12 +35,21 @@ export const LegacyCloseCode = {
 export type LegacyCloseCode = (typeof LegacyCloseCode)[keyof typeof LegacyCloseCode];
 
 /** Frames a raw client sends. A frame without `type` is a chat message, as the old pages send it. */
-export const LegacyChatInSchema = z.strictObject({
-  type: z.literal('chat').optional(),
-  message: MessageBodySchema,
-  /** Makes a resend idempotent: the same id in the same thread stores one message. */
-  clientMsgId: ClientMsgIdSchema.optional(),
-});
+export const LegacyChatInSchema = z
+  .strictObject({
+    type: z.literal('chat').optional(),
+    /** Optional when the frame carries attachments. */
+    message: MessageBodySchema.optional(),
+    /** Makes a resend idempotent: the same id in the same thread stores one message. */
+    clientMsgId: ClientMsgIdSchema.optional(),
+    /** Upload ids (`POST /api/v1/threads/{id}/uploads`) of the sender's files in this thread. */
+    attachments: AttachmentIdsSchema.optional(),
+  })
+  .refine((f) => hasBodyOrAttachments({ body: f.message, attachments: f.attachments }), {
+    message: 'a chat frame needs a message or attachments',
+    path: ['message'],
+    when: BODY_OR_ATTACHMENTS.when,
+  });
 export const LegacySyncInSchema = z.strictObject({ type: z.literal('sync'), afterSeq: SeqSchema });
 export const LegacyTypingInSchema = z.strictObject({ type: z.literal('typing'), isTyping: z.boolean() });
 export type LegacyChatIn = z.infer<typeof LegacyChatInSchema>;
@@ -71,6 +80,8 @@ export interface LegacyChatFrame {
   author: LegacyAuthor;
   createdAt: string;
   clientMsgId: string | null;
+  /** The message's files (each downloadable at `/api/v1/attachments/{id}`); empty for most. */
+  attachments: Attachment[];
 }
 /** To the sender of a chat frame that carried a clientMsgId, once it is stored (or was already). */
 export interface LegacyAckFrame {

@@ -18,4 +18,8 @@ export const LIMITS = {
   httpBodyMaxBytes: 64 * 1024,
   /** Largest socket.io frame the server accepts, in bytes. */
   socketFrameMaxBytes: 32 * 1024,
+  /** Files one message may carry. */
+  attachmentsPerMessageMax: 5,
+  /** Longest file name kept with an upload (longer ones are cut, keeping the extension). */
+  fileNameMax: 200,
 } as const;

@@ -59,6 +59,21 @@ export type Thread = z.infer<typeof ThreadSchema>;
 export const AuthorTypeSchema = z.enum(['visitor', 'agent', 'system', 'bot']);
 export type AuthorType = z.infer<typeof AuthorTypeSchema>;
 
+/**
+ * A file sent with a message: an upload once a message carries it. The bytes are at
+ * `GET /api/v1/attachments/{id}`; `contentType` was decided from them, never from what the sender said.
+ */
+export const AttachmentSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  contentType: z.string(),
+  /** Images only: pixel size, after the orientation the camera recorded was applied. */
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+});
+export type Attachment = z.infer<typeof AttachmentSchema>;
+
 export const MessageSchema = z.object({
   id: z.uuid(),
   threadId: z.uuid(),
@@ -66,8 +81,11 @@ export const MessageSchema = z.object({
   authorType: AuthorTypeSchema,
   authorId: z.uuid().nullable(),
   authorName: z.string().nullable(),
+  /** Empty when the message is only files. */
   body: z.string(),
   clientMsgId: z.string().nullable(),
+  /** The files of the message, in the order they were sent (none for most messages). */
+  attachments: z.array(AttachmentSchema),
   createdAt: Timestamp,
 });
 export type Message = z.infer<typeof MessageSchema>;

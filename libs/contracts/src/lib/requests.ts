@@ -26,6 +26,22 @@ export const ClientMsgIdSchema = z
   .max(LIMITS.clientMsgIdMax)
   .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
 export const IdSchema = z.uuid();
+/** Upload ids (`POST /threads/{id}/uploads`) a message carries: the sender's own uploads to the same thread. */
+export const AttachmentIdsSchema = z
+  .array(IdSchema)
+  .max(LIMITS.attachmentsPerMessageMax)
+  .refine((ids) => new Set(ids).size === ids.length, 'the same upload twice');
+
+/** A message has text, files, or both. */
+export function hasBodyOrAttachments(m: { body?: string; attachments?: readonly string[] }): boolean {
+  return m.body !== undefined || (m.attachments?.length ?? 0) > 0;
+}
+/** Checked even when other fields of an object fail, so a missing body is reported with them. */
+export const BODY_OR_ATTACHMENTS = {
+  message: 'a message needs a body or attachments',
+  path: ['body'],
+  when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null,
+};
 
 export const SetupStatusSchema = z.object({ needsSetup: z.boolean() });
 export type SetupStatus = z.infer<typeof SetupStatusSchema>;
@@ -120,10 +136,14 @@ export const MessagePageSchema = z.object({
 });
 export type MessagePage = z.infer<typeof MessagePageSchema>;
 
-export const PostMessageRequestSchema = z.strictObject({
-  clientMsgId: ClientMsgIdSchema,
-  body: MessageBodySchema,
-});
+export const PostMessageRequestSchema = z
+  .strictObject({
+    clientMsgId: ClientMsgIdSchema,
+    /** Optional when the message carries attachments. */
+    body: MessageBodySchema.optional(),
+    attachments: AttachmentIdsSchema.optional(),
+  })
+  .refine(hasBodyOrAttachments, BODY_OR_ATTACHMENTS);
 export type PostMessageRequest = z.infer<typeof PostMessageRequestSchema>;
 
 export const AssignThreadRequestSchema = z.strictObject({ agentId: IdSchema });
@@ -152,6 +172,20 @@ export const CreatedApiKeySchema = ApiKeySchema.extend({
   key: z.string(),
 });
 export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>;
+
+/** What `POST /threads/{id}/uploads` answers: the upload, ready to be attached by its id. */
+export const UploadSchema = z.object({
+  uploadId: z.uuid(),
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  contentType: z.string(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+});
+export type Upload = z.infer<typeof UploadSchema>;
+
+/** The multipart field that carries the file of an upload. */
+export const UPLOAD_FILE_FIELD = 'file';
 
 export const HealthSchema = z.object({
   status: z.enum(['ok', 'unavailable']),

@@ -19,6 +19,8 @@ import {
   SetupRequestSchema,
   SetupStatusSchema,
   ThreadPageSchema,
+  UPLOAD_FILE_FIELD,
+  UploadSchema,
   UpdateAgentRequestSchema,
   UpdatePresenceRequestSchema,
   UpdateWidgetSettingsRequestSchema,
@@ -54,6 +56,10 @@ export interface RestRoute {
   errors?: readonly ErrorCode[];
   /** Statuses besides `status` that still carry `response` (readiness answers 503 while down). */
   alsoAnswers?: readonly number[];
+  /** The body is `multipart/form-data` with one file in this field (streamed, not JSON). */
+  upload?: string;
+  /** The success response is a file's bytes, of the type stored with it, not JSON. */
+  download?: true;
 }
 
 const idParams = z.object({ id: z.uuid() });
@@ -80,7 +86,9 @@ export const REST_ROUTES = [
   { method: 'get', path: '/threads', summary: 'List threads (a visitor sees only its own), cursor-paginated', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:read', query: ListThreadsQuerySchema, status: 200, response: ThreadPageSchema },
   { method: 'get', path: '/threads/{id}', summary: 'Read a thread', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:read', params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.ThreadNotFound] },
   { method: 'get', path: '/threads/{id}/messages', summary: 'Messages after a seq, in seq order', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:read', params: idParams, query: ListMessagesQuerySchema, status: 200, response: MessagePageSchema, errors: [ErrorCode.ThreadNotFound] },
-  { method: 'post', path: '/threads/{id}/messages', summary: 'Post a message; a repeated clientMsgId returns the stored one (200)', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'messages:write', params: idParams, body: PostMessageRequestSchema, status: 201, response: MessageSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed] },
+  { method: 'post', path: '/threads/{id}/messages', summary: 'Post a message; a repeated clientMsgId returns the stored one (200)', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'messages:write', params: idParams, body: PostMessageRequestSchema, status: 201, response: MessageSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.AttachmentNotFound] },
+  { method: 'post', path: '/threads/{id}/uploads', summary: "Upload a file (multipart, field `file`) to attach to a message of this thread; its type is read from its bytes", tag: 'files', callers: ['agent', 'apiKey', 'visitor'], scope: 'messages:write', params: idParams, upload: UPLOAD_FILE_FIELD, status: 201, response: UploadSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.Forbidden, ErrorCode.PayloadTooLarge, ErrorCode.UnsupportedMediaType, ErrorCode.RateLimited] },
+  { method: 'get', path: '/attachments/{id}', summary: "Download a message's file (read access to its thread); images inline, anything else as a download", tag: 'files', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:read', params: idParams, status: 200, download: true, errors: [ErrorCode.AttachmentNotFound] },
   { method: 'post', path: '/threads/{id}/claim', summary: 'The signed-in agent claims a queued thread', tag: 'threads', callers: ['agent'], params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.ThreadAlreadyClaimed] },
   { method: 'post', path: '/threads/{id}/assign', summary: 'Assign an open thread to an agent', tag: 'threads', callers: ['agent', 'apiKey'], scope: 'threads:write', params: idParams, body: AssignThreadRequestSchema, status: 200, response: ThreadSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.AgentNotFound] },
   { method: 'post', path: '/threads/{id}/close', summary: 'Close a thread; who closed it comes from the credentials', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:write', params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound] },

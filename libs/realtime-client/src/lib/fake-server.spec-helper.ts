@@ -63,7 +63,7 @@ export class FakeServer {
         const existing = this.messages.find(
           (m) => m.threadId === threadId && m.authorType === author.authorType && m.authorId === author.authorId && m.clientMsgId === clientMsgId,
         );
-        const message = existing ?? this.store(threadId, body, clientMsgId, true, author);
+        const message = existing ?? this.store(threadId, body ?? '', clientMsgId, true, author);
         if (this.dropAcks > 0) {
           this.dropAcks--;
           return;
@@ -85,6 +85,7 @@ export class FakeServer {
       ...author,
       body,
       clientMsgId,
+      attachments: [],
       createdAt: new Date().toISOString(),
     };
     this.messages.push(message);

@@ -11,6 +11,7 @@ const msg = (seq: number, clientMsgId: string | null = null): Message => ({
   authorName: 'V',
   body: `m${seq}`,
   clientMsgId,
+  attachments: [],
   createdAt: new Date(0).toISOString(),
 });
 

@@ -105,6 +105,7 @@ function toMessage(r: Row): Message {
     authorName: r.author_name,
     body: r.body,
     clientMsgId: r.client_msg_id,
+    attachments: [],
     createdAt: r.created_at.toISOString(),
   };
 }
@@ -175,6 +176,7 @@ async function store(m: Input): Promise<Message | null> {
     authorName: m.author.name,
     body: m.body,
     clientMsgId: m.clientMsgId,
+    attachments: [],
     createdAt: new Date().toISOString(),
   };
   room.log.push(message);

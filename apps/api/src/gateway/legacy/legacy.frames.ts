@@ -56,6 +56,7 @@ export function chatFrame(m: Message): LegacyChatFrame {
     author: { type: m.authorType, name: m.authorName },
     createdAt: m.createdAt,
     clientMsgId: m.clientMsgId,
+    attachments: m.attachments,
   };
 }
 

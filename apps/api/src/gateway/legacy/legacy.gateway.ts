@@ -195,6 +195,7 @@ export class LegacyGateway implements OnGatewayInit<WebSocketServer>, OnGatewayC
         try {
           const { message, duplicate } = await this.threads.postMessage(principal, threadId, {
             body: frame.message,
+            attachments: frame.attachments,
             // The old pages send no id: each of their frames is a new message, as it always was.
             clientMsgId: frame.clientMsgId ?? `raw-${randomUUID()}`,
           });

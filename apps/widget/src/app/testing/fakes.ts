@@ -41,6 +41,7 @@ export function aMessage(threadId: string, seq: number, over: Partial<Message> =
     authorName: 'Ada',
     body: `message ${seq}`,
     clientMsgId: null,
+    attachments: [],
     createdAt: new Date(T0 + seq * 1000).toISOString(),
     ...over,
   };
