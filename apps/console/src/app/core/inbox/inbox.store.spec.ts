@@ -101,6 +101,23 @@ describe('InboxStore', () => {
     expect(store.unread()[mine.id]).toBe(2);
   });
 
+  it('shows the newest message of each thread: the stored one after a load, a newer one heard live', async () => {
+    const mine = thread({
+      status: 'active',
+      assignedAgent: { id: ME.id, name: ME.name },
+      lastSeq: 4,
+      preview: 'first words',
+      lastMessage: { seq: 3, authorType: 'agent', authorId: ME.id, body: 'my reply', createdAt: '2026-01-01T10:00:03.000Z' },
+    });
+    const { store, bed } = await setup({ mine: [mine] });
+    expect(store.latest()[mine.id]).toEqual({ seq: 3, body: 'my reply', byMe: true, createdAt: '2026-01-01T10:00:03.000Z' });
+    bed.realtime.emit(ServerEvent.MessageCreated, message(mine, 5, { body: 'newer' }));
+    expect(store.latest()[mine.id]).toMatchObject({ seq: 5, body: 'newer', byMe: false });
+    // A refetched list whose thread lags behind what was heard does not take the preview back.
+    bed.realtime.emit(ServerEvent.ThreadUpdated, { ...mine, updatedAt: '2026-01-01T10:00:09.000Z' });
+    expect(store.latest()[mine.id]).toMatchObject({ seq: 5, body: 'newer' });
+  });
+
   it('says who won when a claim race is lost', async () => {
     const t = thread();
     const { store, bed } = await setup({ queued: [t] });

@@ -9,6 +9,7 @@ import { LOCAL_STORAGE, readJson, StorageKeys, writeJson } from '../storage/brow
 import { isolated } from '../../shared/bidi';
 
 export interface LatestMessage {
+  seq: number;
   body: string;
   /** Written by the signed-in agent ("You: …"). */
   byMe: boolean;
@@ -62,8 +63,21 @@ export class InboxStore {
       .filter((t) => t.status === 'active' && t.assignedAgent?.id === this.me)
       .sort((a, b) => at(b).localeCompare(at(a)));
   });
-  /** The newest message of each thread seen since the page loaded (the list shows it under the name). */
-  readonly latest = this.lastMessages.asReadonly();
+  /**
+   * The newest message of each thread (the list shows it under the name): the one the server sent
+   * with the thread, or a newer one heard since, whichever has the higher seq.
+   */
+  readonly latest = computed(() => {
+    const heard = this.lastMessages();
+    const out: Record<string, LatestMessage> = {};
+    for (const t of this.threads().values()) {
+      const stored = t.lastMessage;
+      const live = heard[t.id];
+      if (live && (!stored || live.seq >= stored.seq)) out[t.id] = live;
+      else if (stored) out[t.id] = { seq: stored.seq, body: stored.body, byMe: this.isMine(stored), createdAt: stored.createdAt };
+    }
+    return out;
+  });
   readonly unread = computed(() => {
     const counts: Record<string, number> = {};
     for (const [id, seqs] of Object.entries(this.unseen())) counts[id] = seqs.length;
@@ -225,7 +239,7 @@ export class InboxStore {
     if (!thread) return;
     this.lastActivity.update((a) => ({ ...a, [message.threadId]: message.createdAt }));
     if (message.authorType !== 'system') {
-      const latest: LatestMessage = { body: message.body, byMe: message.authorType === 'agent' && message.authorId === this.me, createdAt: message.createdAt };
+      const latest: LatestMessage = { seq: message.seq, body: message.body, byMe: this.isMine(message), createdAt: message.createdAt };
       this.lastMessages.update((l) => ({ ...l, [message.threadId]: latest }));
     }
     const mine = thread.status === 'active' && thread.assignedAgent?.id === this.me;
@@ -239,6 +253,10 @@ export class InboxStore {
         tag: message.threadId,
       });
     }
+  }
+
+  private isMine(m: Pick<Message, 'authorType' | 'authorId'>): boolean {
+    return m.authorType === 'agent' && m.authorId === this.me;
   }
 
   /** Records an unseen visitor message; true when it was new. */

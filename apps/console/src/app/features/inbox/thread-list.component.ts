@@ -36,9 +36,9 @@ export type ListKind = 'queue' | 'mine';
               </span>
               <span class="email" dir="auto">{{ t.visitor.email }}</span>
               @if (kind() === 'mine' && latest()[t.id]; as last) {
-                <span class="preview" [class.strong]="unread()[t.id]">{{ last.byMe ? 'You: ' : '' }}<span class="text" dir="auto">{{ last.body }}</span></span>
+                <span class="preview" data-testid="thread-preview" [class.strong]="unread()[t.id]">{{ last.byMe ? 'You: ' : '' }}<span class="text" dir="auto">{{ last.body }}</span></span>
               } @else {
-                <span class="preview" [class.none]="!t.preview" [class.beside-button]="kind() === 'queue'" [attr.dir]="t.preview ? 'auto' : null">{{ t.preview ?? 'No message yet' }}</span>
+                <span class="preview" data-testid="thread-preview" [class.none]="!t.preview" [class.beside-button]="kind() === 'queue'" [attr.dir]="t.preview ? 'auto' : null">{{ t.preview ?? 'No message yet' }}</span>
               }
             </span>
           </a>

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { login, ok } from './support/api';
+import { type AgentPage, launch, openAgentPage, signIn } from './support/browser';
+import { ADMIN } from './support/state';
+import { Visitor } from './support/visitor';
+
+function listItem(page: Page, name: string) {
+  return page.getByTestId('thread-item').filter({ hasText: name });
+}
+
+/** What a list item shows under the visitor's email: the newest message, "You: " before the agent's own. */
+function previewOf(page: Page, name: string) {
+  return listItem(page, name).getByTestId('thread-preview');
+}
+
+describe('the inbox lists', () => {
+  let browser: Browser;
+  let ada: AgentPage;
+  let adaToken: string;
+  const visitors: Visitor[] = [];
+
+  beforeAll(async () => {
+    adaToken = (await login(ADMIN.email, ADMIN.password)).token;
+    browser = await launch();
+    ada = await openAgentPage(browser);
+    await signIn(ada.page, ADMIN.email, ADMIN.password);
+  });
+
+  afterAll(async () => {
+    for (const v of visitors) v.close();
+    await browser?.close();
+  });
+
+  it('shows the newest message under each of my threads, live and after a reload', async () => {
+    const { page } = ada;
+    const lena = await Visitor.start('Lena Latest', 'lena@shop.test');
+    visitors.push(lena);
+    await lena.send('First question about my invoice');
+    await lena.send('Second, newer question about shipping');
+    // Claiming writes a system note after both: notes are not what the list shows.
+    await ok('post /threads/{id}/claim', { params: { id: lena.thread.id }, token: adaToken });
+    await page.getByRole('link', { name: 'My threads' }).click();
+    await listItem(page, 'Lena Latest').waitFor();
+
+    await page.reload();
+    await previewOf(page, 'Lena Latest').filter({ hasText: /^Second, newer question about shipping$/ }).waitFor();
+
+    await ok('post /threads/{id}/messages', {
+      params: { id: lena.thread.id },
+      token: adaToken,
+      body: { clientMsgId: randomUUID(), body: 'Happy to help with shipping' },
+    });
+    await previewOf(page, 'Lena Latest').filter({ hasText: /^You: Happy to help with shipping$/ }).waitFor();
+    await page.reload();
+    await previewOf(page, 'Lena Latest').filter({ hasText: /^You: Happy to help with shipping$/ }).waitFor();
+
+    await lena.send('Thanks!');
+    await previewOf(page, 'Lena Latest').filter({ hasText: /^Thanks!$/ }).waitFor();
+    await page.reload();
+    await previewOf(page, 'Lena Latest').filter({ hasText: /^Thanks!$/ }).waitFor();
+  });
+
+  it('ran without script errors or CSP violations', () => {
+    expect(ada.problems).toEqual([]);
+  });
+});
