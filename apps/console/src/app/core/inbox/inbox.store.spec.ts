@@ -118,6 +118,18 @@ describe('InboxStore', () => {
     expect(store.latest()[mine.id]).toMatchObject({ seq: 5, body: 'newer' });
   });
 
+  it('gives an admin every open thread, whoever has it, and keeps it live', async () => {
+    const waiting = thread({ createdAt: '2026-01-01T10:02:00.000Z' });
+    const mine = thread({ status: 'active', assignedAgent: { id: ME.id, name: ME.name }, createdAt: '2026-01-01T10:01:00.000Z' });
+    const boHas = thread({ status: 'active', assignedAgent: { id: OTHER.id, name: OTHER.name }, createdAt: '2026-01-01T10:00:00.000Z' });
+    const { store, bed } = await setup({ queued: [waiting], mine: [mine, boHas] });
+    expect(bed.backend.calls.some((c) => c.query.get('status') === 'active' && !c.query.has('assignee'))).toBe(true);
+    expect(store.allOpen().map((t) => t.id)).toEqual([boHas.id, mine.id, waiting.id]);
+    expect(store.mine().map((t) => t.id)).toEqual([mine.id]);
+    bed.realtime.emit(ServerEvent.ThreadUpdated, { ...boHas, status: 'closed', updatedAt: '2026-01-01T10:09:00.000Z' });
+    expect(store.allOpen().map((t) => t.id)).toEqual([mine.id, waiting.id]);
+  });
+
   it('says who won when a claim race is lost', async () => {
     const t = thread();
     const { store, bed } = await setup({ queued: [t] });

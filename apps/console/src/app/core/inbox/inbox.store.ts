@@ -34,6 +34,8 @@ export class InboxStore {
   private readonly attention = inject(AttentionService);
   private readonly storage = inject(LOCAL_STORAGE);
   private readonly me = this.session.agent()?.id ?? '';
+  /** Admins also see every open thread ("All open"); a role change ends the session, so this holds. */
+  private readonly admin = this.session.isAdmin();
   private readonly markersKey = StorageKeys.readMarkers(this.me);
 
   /** Threads seen in the lists or in events, newest version of each (the lists filter them). */
@@ -63,6 +65,12 @@ export class InboxStore {
       .filter((t) => t.status === 'active' && t.assignedAgent?.id === this.me)
       .sort((a, b) => at(b).localeCompare(at(a)));
   });
+  /** Every open thread, waiting and active, oldest first: the admins' "All open" (empty for other agents). */
+  readonly allOpen = computed(() =>
+    this.admin
+      ? [...this.threads().values()].filter((t) => t.status !== 'closed').sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      : [],
+  );
   /**
    * The newest message of each thread (the list shows it under the name): the one the server sent
    * with the thread, or a newer one heard since, whichever has the higher seq.
@@ -178,12 +186,14 @@ export class InboxStore {
   private async load(): Promise<void> {
     this.touched.clear();
     try {
-      const [queued, mine] = await Promise.all([
+      const [queued, active] = await Promise.all([
         this.api.call('get /threads', { query: { status: 'queued', order: 'asc', limit: LIST_LIMIT } }),
-        this.api.call('get /threads', { query: { status: 'active', assignee: 'me', limit: LIST_LIMIT } }),
+        // An admin's "All open" needs everyone's active threads; the agent's own are among them.
+        this.api.call('get /threads', { query: { status: 'active', assignee: this.admin ? undefined : 'me', limit: LIST_LIMIT } }),
       ]);
+      const mine = active.items.filter((t) => t.assignedAgent?.id === this.me);
       const fresh = new Map<string, Thread>();
-      for (const t of [...queued.items, ...mine.items]) fresh.set(t.id, t);
+      for (const t of [...queued.items, ...active.items]) fresh.set(t.id, t);
       this.threads.update((known) => {
         const next = new Map<string, Thread>();
         for (const [id, t] of fresh) {
@@ -196,7 +206,7 @@ export class InboxStore {
       });
       this.loadState.set('ready');
       this.loadError.set(null);
-      await this.countUnread(mine.items);
+      await this.countUnread(mine);
     } catch (err) {
       this.loadError.set(describeError(err));
       if (this.loadState() === 'loading') this.loadState.set('error');
