@@ -1,7 +1,7 @@
 import { ErrorCode, ServerEvent } from '@parley/contracts';
 import { activeConversation, adminToken, claimThread, getThread, listMessages, newAgent, unique } from './support/actors';
 import { api, expectProblem, expectStatus } from './support/http';
-import { closeAllSockets, connect, waitFor, waitForDisconnect } from './support/sockets';
+import { closeAllSockets, connect, connectRefused, waitFor, waitForDisconnect } from './support/sockets';
 
 afterEach(closeAllSockets);
 
@@ -29,9 +29,11 @@ describe('deactivating an agent who is working conversations', () => {
 
     const stored = await getThread(other.token, thread.id);
     expect(stored).toMatchObject({ status: 'queued', assignedAgent: null });
-    // The old token writes nothing any more; the new agent claims and writes.
+    // The old token writes nothing any more, and its holder is told why (on REST and in the socket
+    // handshake); the new agent claims and writes.
     const denied = await api('post', `/threads/${thread.id}/messages`, { token: agent.token, body: { clientMsgId: unique('x'), body: 'still here?' } });
-    expectProblem(denied, ErrorCode.Unauthenticated);
+    expectProblem(denied, ErrorCode.AccountDeactivated);
+    expect((await connectRefused(agent.token)).message).toBe(ErrorCode.AccountDeactivated);
     expect(await claimThread(other.token, thread.id)).toMatchObject({ status: 'active', assignedAgent: { id: other.agent.id } });
     const transcript = await listMessages(other.token, thread.id);
     expect(transcript.items.map((m) => m.body)).toEqual([
@@ -40,5 +42,18 @@ describe('deactivating an agent who is working conversations', () => {
       `${other.agent.name} joined the conversation`,
     ]);
     expect(transcript.items.map((m) => m.seq)).toEqual(transcript.items.map((_, i) => i + 1));
+  });
+
+  it('tells only the holder of their own token: the login and other tokens say nothing new', async () => {
+    const leaving = await newAgent('agent', 'Lou Leaving');
+    const res = await api('patch', `/agents/${leaving.agent.id}`, { token: adminToken(), body: { active: false } });
+    expectStatus(res, 200);
+    expectProblem(await api('get', '/agents/me', { token: leaving.token }), ErrorCode.AccountDeactivated);
+    // A token with a forged signature naming the same agent and session is just invalid.
+    const [head, payload] = leaving.token.split('.');
+    expectProblem(await api('get', '/agents/me', { token: `${head}.${payload}.${'A'.repeat(43)}` }), ErrorCode.Unauthenticated);
+    for (const password of [leaving.password, 'wrong-password-1']) {
+      expectProblem(await api('post', '/auth/login', { body: { email: leaving.agent.email, password } }), ErrorCode.InvalidCredentials);
+    }
   });
 });

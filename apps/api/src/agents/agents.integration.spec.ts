@@ -30,9 +30,13 @@ describeBackends('agents and thread search', (backend) => {
     await actors.http.get('/api/v1/agents/me').set(auth(bob.token)).expect(200);
     const res = await actors.http.patch(`/api/v1/agents/${bob.agent.id}`).set(auth(admin.token)).send({ active: false }).expect(200);
     expect((res.body as Agent).active).toBe(false);
+    // The holder of Bob's own token learns why; the login tells nobody, whatever the password.
     const refused = await actors.http.get('/api/v1/agents/me').set(auth(bob.token)).expect(401);
-    expect(refused.body.code).toBe('UNAUTHENTICATED');
-    await actors.http.post('/api/v1/auth/login').send({ email: bob.agent.email, password: 'agent-password-1' }).expect(401);
+    expect(refused.body.code).toBe('ACCOUNT_DEACTIVATED');
+    const login = await actors.http.post('/api/v1/auth/login').send({ email: bob.agent.email, password: 'agent-password-1' }).expect(401);
+    expect(login.body.code).toBe('INVALID_CREDENTIALS');
+    const wrong = await actors.http.post('/api/v1/auth/login').send({ email: bob.agent.email, password: 'not-the-password' }).expect(401);
+    expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
     await actors.http.patch(`/api/v1/agents/${bob.agent.id}`).set(auth(admin.token)).send({ active: true, role: 'admin' }).expect(200);
     await actors.http.post('/api/v1/auth/login').send({ email: bob.agent.email, password: 'agent-password-1' }).expect(200);
   });

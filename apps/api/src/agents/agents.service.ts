@@ -158,6 +158,20 @@ export class AgentsService {
   }
 
   /**
+   * Whether the session (named by a token the server signed) belongs to this agent and the agent has
+   * since been deactivated: the cold path of a refused agent token, so it can say why.
+   */
+  async deactivatedSince(id: string, sessionId: string): Promise<boolean> {
+    if (!IdSchema.safeParse(sessionId).success) return false;
+    const rows: unknown = await this.dataSource.query(
+      `SELECT 1 FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
+        WHERE s.id = $1 AND s.agent_id = $2 AND a.deactivated_at IS NOT NULL`,
+      [sessionId, id],
+    );
+    return (rows as unknown[]).length > 0;
+  }
+
+  /**
    * Ends one session (`only`: sign-out), every session but one (`except`: a password change keeps
    * the session that made it) or all of an agent's (sign-out everywhere). Their sockets close once
    * {@link sessionsEnded} announces it.

@@ -27,7 +27,14 @@ export class AuthService {
     const claims = this.tokens.verify(credential);
     if (claims.typ === 'agent') {
       const agent = claims.sid ? await this.agents.findIdentity(claims.sub, claims.sid) : null;
-      if (!agent) throw new AppError(ErrorCode.Unauthenticated, 'This session has ended; sign in again');
+      if (!agent) {
+        // Only a token this server signed for that agent learns why: nobody else can tell a
+        // deactivated account from any other.
+        if (claims.sid && (await this.agents.deactivatedSince(claims.sub, claims.sid))) {
+          throw new AppError(ErrorCode.AccountDeactivated, 'This account has been deactivated');
+        }
+        throw new AppError(ErrorCode.Unauthenticated, 'This session has ended; sign in again');
+      }
       return { kind: 'agent', id: agent.id, name: agent.name, role: agent.role, sessionId: claims.sid };
     }
     const visitor = await this.users.findIdentity(claims.sub);

@@ -16,7 +16,7 @@ const CLASS_OF: Readonly<Record<string, EventClass>> = {
   [ClientEvent.Typing]: 'typing',
 };
 /** Handshakes refused for these count as failed: someone is trying tokens. */
-const FAILED_HANDSHAKE_CODES: readonly string[] = [ErrorCode.Unauthenticated, ErrorCode.TokenExpired, ErrorCode.Forbidden];
+const FAILED_HANDSHAKE_CODES: readonly string[] = [ErrorCode.Unauthenticated, ErrorCode.TokenExpired, ErrorCode.AccountDeactivated, ErrorCode.Forbidden];
 
 export function eventClass(event: string): EventClass {
   return CLASS_OF[event] ?? 'other';

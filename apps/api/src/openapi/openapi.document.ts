@@ -57,7 +57,7 @@ export function buildOpenApiDocument(version: string) {
       400: problemResponse('Invalid input (VALIDATION_FAILED, INVALID_JSON)'),
     };
     if (secured.length) {
-      responses[401] = problemResponse(`Missing, invalid or expired credentials${r.scope ? ' (an expired API key: API_KEY_EXPIRED)' : ''}`);
+      responses[401] = problemResponse(`Missing, invalid or expired credentials (UNAUTHENTICATED, TOKEN_EXPIRED${r.scope ? '; an expired API key: API_KEY_EXPIRED' : ''}), or the agent of the token was deactivated (ACCOUNT_DEACTIVATED)`);
       responses[403] = problemResponse(r.scope ? `Not allowed for this caller; or INSUFFICIENT_SCOPE: an API key without ${r.scope}` : 'Not allowed for this caller');
     }
     if (r.scope) responses[429] = problemResponse('RATE_LIMITED: the API key used up its allowance (API_KEY_RATE_LIMIT); see Retry-After and the RateLimit-* headers');

@@ -180,6 +180,24 @@ describeBackends('threads', (backend) => {
     expect(next.id).not.toBe(thread.id);
   });
 
+  it('gives each thread its first visitor message and its newest message that is not a system note', async () => {
+    const v = await actors.visitor();
+    const thread = await actors.thread(v.token);
+    const empty = await actors.http.get(`/api/v1/threads/${thread.id}`).set(auth(admin.token)).expect(200);
+    expect(empty.body).toMatchObject({ preview: null, lastMessage: null });
+    await actors.http.post(`/api/v1/threads/${thread.id}/messages`).set(auth(v.token)).send({ clientMsgId: 'a', body: 'first' }).expect(201);
+    await actors.http.post(`/api/v1/threads/${thread.id}/messages`).set(auth(v.token)).send({ clientMsgId: 'b', body: 'x'.repeat(300) }).expect(201);
+    await actors.http.post(`/api/v1/threads/${thread.id}/claim`).set(auth(admin.token)).expect(200);
+    const res = await actors.http.get(`/api/v1/threads/${thread.id}`).set(auth(admin.token)).expect(200);
+    const t = res.body as Thread;
+    expect(t.preview).toBe('first');
+    expect(t.lastMessage).toMatchObject({ seq: 2, authorType: 'visitor', authorId: v.visitor.id, body: 'x'.repeat(140) });
+    await actors.http.post(`/api/v1/threads/${thread.id}/messages`).set(auth(admin.token)).send({ clientMsgId: 'c', body: 'on it' }).expect(201);
+    const list = await actors.http.get('/api/v1/threads').query({ status: 'active', assignee: 'me' }).set(auth(admin.token)).expect(200);
+    const listed = (list.body.items as Thread[]).find((x) => x.id === thread.id);
+    expect(listed?.lastMessage).toMatchObject({ seq: 4, authorType: 'agent', authorId: admin.agent.id, body: 'on it' });
+  });
+
   it('pages threads by cursor without skipping or repeating', async () => {
     const created: string[] = [];
     for (let i = 0; i < 7; i++) created.push((await actors.thread((await actors.visitor()).token)).id);

@@ -23,6 +23,11 @@ interface ThreadRow {
   visitor_email: string;
   cursor_ts: string;
   preview: string | null;
+  lm_seq: number | null;
+  lm_author_type: AuthorType | null;
+  lm_author_id: string | null;
+  lm_body: string | null;
+  lm_created_at: Date | null;
 }
 
 interface MessageRow {
@@ -93,10 +98,15 @@ const THREAD_SELECT = `
          t.assigned_agent_id, a.name AS agent_name, t.visitor_id, v.name AS visitor_name, v.email AS visitor_email,
          to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_ts,
          (SELECT left(m.body, 140) FROM messages m
-           WHERE m.thread_id = t.id AND m.author_type = 'visitor' AND m.body <> '' ORDER BY m.seq LIMIT 1) AS preview
+           WHERE m.thread_id = t.id AND m.author_type = 'visitor' AND m.body <> '' ORDER BY m.seq LIMIT 1) AS preview,
+         lm.seq AS lm_seq, lm.author_type AS lm_author_type, lm.author_id AS lm_author_id, lm.body AS lm_body, lm.created_at AS lm_created_at
     FROM threads t
     JOIN visitors v ON v.id = t.visitor_id
-    LEFT JOIN agents a ON a.id = t.assigned_agent_id`;
+    LEFT JOIN agents a ON a.id = t.assigned_agent_id
+    -- The newest message that is not a system note: read backwards on the (thread_id, seq) index.
+    LEFT JOIN LATERAL (
+      SELECT m.seq, m.author_type, m.author_id, left(m.body, 140) AS body, m.created_at FROM messages m
+       WHERE m.thread_id = t.id AND m.author_type <> 'system' ORDER BY m.seq DESC LIMIT 1) lm ON true`;
 
 const MESSAGE_COLUMNS = 'id, thread_id, seq, author_type, author_id, author_name, body, client_msg_id, attachments, created_at';
 
@@ -163,6 +173,10 @@ export function toThread(r: ThreadRow): Thread {
     closedAt: isoOrNull(r.closed_at),
     closedBy: r.closed_by_type ? { type: r.closed_by_type, id: r.closed_by_id } : null,
     preview: r.preview,
+    lastMessage:
+      r.lm_seq !== null && r.lm_author_type && r.lm_body !== null && r.lm_created_at
+        ? { seq: r.lm_seq, authorType: r.lm_author_type, authorId: r.lm_author_id, body: r.lm_body, createdAt: iso(r.lm_created_at) }
+        : null,
   };
 }
 

@@ -14,6 +14,7 @@ export const appRoutes: Routes = [
       { path: '', pathMatch: 'full', redirectTo: 'queue' },
       { path: 'queue', children: inboxRoutes('queue') },
       { path: 'mine', children: inboxRoutes('mine') },
+      { path: 'all', canActivate: [adminGuard], children: inboxRoutes('all') },
       // Less used, so loaded on demand.
       { path: 'closed', loadChildren: () => import('./features/history/history.routes').then((m) => m.historyRoutes) },
       { path: 'admin', canActivate: [adminGuard], loadChildren: () => import('./features/admin/admin.routes').then((m) => m.adminRoutes) },

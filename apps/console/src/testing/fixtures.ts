@@ -28,6 +28,7 @@ export function thread(over: Partial<Thread> = {}): Thread {
     closedAt: null,
     closedBy: null,
     preview: null,
+    lastMessage: null,
     ...over,
   };
 }

@@ -37,6 +37,12 @@ export const ErrorCode = {
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   Unauthenticated: 'UNAUTHENTICATED',
   TokenExpired: 'TOKEN_EXPIRED',
+  /**
+   * The agent of this (validly signed) token has been deactivated. Answered only to the holder of
+   * such a token, so it tells nobody else which accounts exist; the login answers
+   * INVALID_CREDENTIALS for a deactivated account whatever the password.
+   */
+  AccountDeactivated: 'ACCOUNT_DEACTIVATED',
   Forbidden: 'FORBIDDEN',
   NotFound: 'NOT_FOUND',
   ThreadNotFound: 'THREAD_NOT_FOUND',

@@ -41,6 +41,20 @@ export type ThreadStatus = z.infer<typeof ThreadStatusSchema>;
 export const ActorTypeSchema = z.enum(['visitor', 'agent', 'integration', 'system']);
 export type ActorType = z.infer<typeof ActorTypeSchema>;
 
+export const AuthorTypeSchema = z.enum(['visitor', 'agent', 'system', 'bot']);
+export type AuthorType = z.infer<typeof AuthorTypeSchema>;
+
+/** The newest message of a thread that a person or an integration wrote (system notes are skipped). */
+export const LastMessageSchema = z.object({
+  seq: z.number().int().positive(),
+  authorType: AuthorTypeSchema,
+  authorId: z.uuid().nullable(),
+  /** The first 140 characters of the text. */
+  body: z.string(),
+  createdAt: Timestamp,
+});
+export type LastMessage = z.infer<typeof LastMessageSchema>;
+
 export const ThreadSchema = z.object({
   id: z.uuid(),
   status: ThreadStatusSchema,
@@ -53,11 +67,10 @@ export const ThreadSchema = z.object({
   closedBy: z.object({ type: ActorTypeSchema, id: z.uuid().nullable() }).nullable(),
   /** The visitor's first message (up to 140 characters), for queue and history lists. */
   preview: z.string().nullable(),
+  /** The newest message that is not a system note, so lists show where the conversation stands. */
+  lastMessage: LastMessageSchema.nullable(),
 });
 export type Thread = z.infer<typeof ThreadSchema>;
-
-export const AuthorTypeSchema = z.enum(['visitor', 'agent', 'system', 'bot']);
-export type AuthorType = z.infer<typeof AuthorTypeSchema>;
 
 /**
  * A file sent with a message: an upload once a message carries it. The bytes are at

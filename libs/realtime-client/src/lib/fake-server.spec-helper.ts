@@ -28,6 +28,8 @@ export class FakeServer {
     ['good', FAKE_VISITOR],
     ['agent', FAKE_AGENT],
   ]);
+  /** Tokens the server refuses with a code of their own (ACCOUNT_DEACTIVATED, say) rather than UNAUTHENTICATED. */
+  readonly refusals = new Map<string, string>();
   private http!: HttpServer;
   io!: Server<ClientToServerEvents, ServerToClientEvents>;
   url = '';
@@ -38,7 +40,7 @@ export class FakeServer {
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: string }).token ?? '';
       const author = this.tokens.get(token);
-      if (!author) return next(new Error('UNAUTHENTICATED'));
+      if (!author) return next(new Error(this.refusals.get(token) ?? 'UNAUTHENTICATED'));
       socket.data = { author };
       next();
     });

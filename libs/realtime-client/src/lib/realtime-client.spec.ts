@@ -162,6 +162,17 @@ describe('RealtimeClient against a socket.io server', () => {
     expect(codes).toEqual(['UNAUTHENTICATED']);
   });
 
+  it('treats a deactivated account as a refused token: stops, and reports the code once', async () => {
+    token = 'deactivated';
+    server.refusals.set('deactivated', 'ACCOUNT_DEACTIVATED');
+    const codes: string[] = [];
+    client = new RealtimeClient({ url: server.url, getToken: () => token, onUnauthorized: (c) => codes.push(c) });
+    client.connect();
+    await untilState(client, 'unauthorized');
+    expect(codes).toEqual(['ACCOUNT_DEACTIVATED']);
+    expect(client.state).toBe('unauthorized');
+  });
+
   it('keys a resend by (thread, author, clientMsgId) as the server does: the other party may use the same id', async () => {
     const agent = new RealtimeClient({ url: server.url, getToken: () => 'agent', ackTimeoutMs: 500 });
     try {

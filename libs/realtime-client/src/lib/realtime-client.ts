@@ -51,7 +51,7 @@ export interface RealtimeClientOptions {
   getToken: () => string | null;
   ackTimeoutMs?: number;
   storage?: OutboxStorage;
-  /** Called once when the server refuses the token (UNAUTHENTICATED or TOKEN_EXPIRED). */
+  /** Called once when the server refuses the token (UNAUTHENTICATED, TOKEN_EXPIRED or ACCOUNT_DEACTIVATED). */
   onUnauthorized?: (code: string) => void;
   /** Test seam: socket.io-client's `io`. */
   connect?: (url: string | undefined, opts: Partial<ManagerOptions & SocketOptions>) => Socket;
@@ -68,7 +68,7 @@ export interface RealtimeClientOptions {
 
 const ignore = (): void => undefined;
 
-const AUTH_CODES: readonly string[] = [ErrorCode.Unauthenticated, ErrorCode.TokenExpired];
+const AUTH_CODES: readonly string[] = [ErrorCode.Unauthenticated, ErrorCode.TokenExpired, ErrorCode.AccountDeactivated];
 /** When a RATE_LIMITED answer says nothing about when to come back. */
 const RATE_LIMITED_DEFAULT_MS = 2000;
 

@@ -29,6 +29,7 @@ import { type LegacyClient, LegacyHub, send } from './legacy.hub';
 const CLOSE_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.Unauthenticated]: LegacyCloseCode.Unauthenticated,
   [ErrorCode.TokenExpired]: LegacyCloseCode.Unauthenticated,
+  [ErrorCode.AccountDeactivated]: LegacyCloseCode.Unauthenticated,
   [ErrorCode.Forbidden]: LegacyCloseCode.Forbidden,
   [ErrorCode.NotFound]: LegacyCloseCode.NotFound,
   [ErrorCode.ThreadNotFound]: LegacyCloseCode.NotFound,

@@ -3,6 +3,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { type AgentStatus, ServerEvent } from '@parley/contracts';
 import { ApiClient } from '../core/api/api-client';
+import { AttentionService } from '../core/attention/attention.service';
 import { describeError } from '../core/api/api-error';
 import { RealtimeService } from '../core/realtime/realtime.service';
 import { SessionStore } from '../core/session/session.store';
@@ -31,6 +32,7 @@ export class ShellComponent {
   protected readonly session = inject(SessionStore);
   protected readonly realtime = inject(RealtimeService);
   protected readonly inbox = inject(InboxStore);
+  protected readonly attention = inject(AttentionService);
   private readonly api = inject(ApiClient);
   private readonly toasts = inject(ToastStore);
   protected readonly savingPresence = signal(false);

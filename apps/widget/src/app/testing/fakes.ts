@@ -27,6 +27,7 @@ export function aThread(over: Partial<Thread> = {}): Thread {
     closedAt: null,
     closedBy: null,
     preview: null,
+    lastMessage: null,
     ...over,
   };
 }

@@ -67,6 +67,15 @@ describe('ApiClient', () => {
     expect(bed.session.length).toBe(0);
   });
 
+  it('reports a deactivated account, which forgets the token', async () => {
+    const { bed, api, token } = setup();
+    token.set(fakeJwt(600));
+    bed.backend.on('GET /agents', problemBody(401, 'ACCOUNT_DEACTIVATED', 'This account has been deactivated'));
+    await expect(api.call('get /agents')).rejects.toMatchObject({ code: 'ACCOUNT_DEACTIVATED' });
+    expect(token.token()).toBeNull();
+    expect(token.refused()).toBe('deactivated');
+  });
+
   it('says NETWORK when the server cannot be reached', async () => {
     const { providers } = consoleTestProviders();
     TestBed.configureTestingModule({ providers });

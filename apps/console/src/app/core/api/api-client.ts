@@ -1,7 +1,7 @@
 import { inject, Injectable, InjectionToken } from '@angular/core';
 import { ErrorCode, type RestRouteKeyFor, type RouteResponse } from '@parley/contracts';
 import { type CallRest, createRestClient, type RestCall } from '@parley/rest-client';
-import { AuthToken } from '../session/auth-token';
+import { AuthToken, refusalReason } from '../session/auth-token';
 
 /** The `fetch` the client uses; specs replace it. */
 export const FETCH = new InjectionToken<typeof fetch>('FETCH', {
@@ -13,6 +13,7 @@ export const FETCH = new InjectionToken<typeof fetch>('FETCH', {
 export const API_ORIGIN = new InjectionToken<string>('API_ORIGIN', { providedIn: 'root', factory: () => '' });
 
 const REQUEST_TIMEOUT_MS = 15_000;
+const REFUSED_TOKEN_CODES: readonly string[] = [ErrorCode.TokenExpired, ErrorCode.Unauthenticated, ErrorCode.AccountDeactivated];
 
 /** The routes an agent's console may call: a visitor's or an integrator's alone do not type-check. */
 export type ConsoleRouteKey = RestRouteKeyFor<'public' | 'agent' | 'admin'>;
@@ -32,9 +33,7 @@ export class ApiClient {
     timeoutMs: REQUEST_TIMEOUT_MS,
     networkMessage: 'Cannot reach the server',
     onError: (err, sentToken) => {
-      if (sentToken && (err.code === ErrorCode.TokenExpired || err.code === ErrorCode.Unauthenticated)) {
-        this.auth.refuse(err.code === ErrorCode.TokenExpired ? 'expired' : 'revoked');
-      }
+      if (sentToken && REFUSED_TOKEN_CODES.includes(err.code)) this.auth.refuse(refusalReason(err.code));
     },
   });
 

@@ -21,6 +21,39 @@ class FakeNotification {
   }
 }
 
+/** Web Audio as a browser with an autoplay policy has it: suspended until `allowed`, then resume() runs it. */
+class FakeAudioContext {
+  static allowed = false;
+  static created: FakeAudioContext[] = [];
+  state: AudioContextState = FakeAudioContext.allowed ? 'running' : 'suspended';
+  onstatechange: (() => void) | null = null;
+  currentTime = 0;
+  destination = {};
+  notes = 0;
+  constructor() {
+    FakeAudioContext.created.push(this);
+  }
+  resume(): Promise<void> {
+    if (FakeAudioContext.allowed && this.state !== 'running') {
+      this.state = 'running';
+      this.onstatechange?.();
+    }
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+  createOscillator() {
+    this.notes++;
+    const node = { type: '', frequency: { value: 0 }, connect: (n: unknown) => n, start: () => undefined, stop: () => undefined };
+    return node;
+  }
+  createGain() {
+    const gain = { gain: { setValueAtTime: () => undefined, exponentialRampToValueAtTime: () => undefined }, connect: (n: unknown) => n };
+    return gain;
+  }
+}
+
 describe('AttentionService and PreferencesStore', () => {
   let hidden = false;
 
@@ -34,6 +67,7 @@ describe('AttentionService and PreferencesStore', () => {
 
   afterEach(() => {
     delete (globalThis as { Notification?: unknown }).Notification;
+    delete (globalThis as { AudioContext?: unknown }).AudioContext;
   });
 
   function setup() {
@@ -89,5 +123,43 @@ describe('AttentionService and PreferencesStore', () => {
     document.dispatchEvent(new Event('visibilitychange'));
     attention.alert(alert);
     expect(FakeNotification.shown).toEqual([]);
+  });
+
+  describe('the chime', () => {
+    beforeEach(() => {
+      FakeAudioContext.allowed = false;
+      FakeAudioContext.created = [];
+      (globalThis as unknown as { AudioContext: unknown }).AudioContext = FakeAudioContext;
+    });
+
+    it('says when the browser holds the sound back, and one click enables it', async () => {
+      const { attention } = setup();
+      expect(attention.soundBlocked()).toBe(false);
+      attention.alert(alert);
+      expect(attention.soundBlocked()).toBe(true);
+      // The click is what lets the browser start the audio.
+      FakeAudioContext.allowed = true;
+      attention.enableSound();
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(attention.soundBlocked()).toBe(false);
+      expect(attention.soundState()).toBe('running');
+      attention.alert(alert);
+      expect(attention.soundBlocked()).toBe(false);
+      expect(FakeAudioContext.created).toHaveLength(1);
+    });
+
+    it('says nothing when sound is allowed, or turned off', () => {
+      const { attention, prefs } = setup();
+      prefs.set('sound', false);
+      attention.alert(alert);
+      expect(FakeAudioContext.created).toHaveLength(0);
+      expect(attention.soundBlocked()).toBe(false);
+      FakeAudioContext.allowed = true;
+      prefs.set('sound', true);
+      attention.alert(alert);
+      expect(attention.soundState()).toBe('running');
+      expect(attention.soundBlocked()).toBe(false);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { DOCUMENT } from '@angular/common';
-import { DestroyRef, effect, inject, Injectable, signal } from '@angular/core';
+import { computed, DestroyRef, effect, inject, Injectable, signal } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { Router } from '@angular/router';
 import { PreferencesStore } from './preferences.store';
@@ -29,9 +29,17 @@ export class AttentionService {
   private readonly waitingTotal = signal(0);
   private audio: AudioContext | null = null;
   private readonly visible = signal(this.document.visibilityState !== 'hidden');
+  private readonly audioState = signal<AudioContextState | 'unused'>('unused');
 
   /** Whether the agent can see this tab right now. */
   readonly tabVisible = this.visible.asReadonly();
+  /** The chime's audio: 'unused' until the first chime, 'suspended' while the browser holds sound back. */
+  readonly soundState = this.audioState.asReadonly();
+  /**
+   * A chime was held back by the browser's autoplay policy (no click in the page yet): the shell says
+   * so and offers one click to enable sound.
+   */
+  readonly soundBlocked = computed(() => this.audioState() === 'suspended' && this.prefs.preferences().sound);
 
   constructor() {
     effect(() => {
@@ -94,14 +102,52 @@ export class AttentionService {
     }
   }
 
-  /** Two short notes made with Web Audio: no sound file to download. */
+  /**
+   * Asked from a click ("Enable sound"): the click lets the browser start the audio, and the chime
+   * plays once so the agent hears what it sounds like.
+   */
+  enableSound(): void {
+    const ctx = this.context();
+    if (!ctx) return;
+    void ctx
+      .resume()
+      .then(() => {
+        this.audioState.set(ctx.state);
+        if (ctx.state === 'running') this.playNotes(ctx);
+      })
+      .catch(() => undefined);
+  }
+
+  private context(): AudioContext | null {
+    if (this.audio) return this.audio;
+    const Ctx = globalThis.AudioContext;
+    if (!Ctx) return null;
+    const ctx = new Ctx();
+    // Suspended at birth when the autoplay policy holds sound back; running once a click allowed it.
+    ctx.onstatechange = () => this.audioState.set(ctx.state);
+    this.audio = ctx;
+    this.audioState.set(ctx.state);
+    return ctx;
+  }
+
   private chime(): void {
     try {
-      const Ctx = globalThis.AudioContext;
-      if (!Ctx) return;
-      this.audio ??= new Ctx();
-      const ctx = this.audio;
-      if (ctx.state === 'suspended') void ctx.resume().catch(() => undefined);
+      const ctx = this.context();
+      if (!ctx) return;
+      if (ctx.state === 'suspended') {
+        // Without a click in the page first the browser keeps it suspended: say so (soundBlocked).
+        this.audioState.set('suspended');
+        void ctx.resume().catch(() => undefined);
+      }
+      this.playNotes(ctx);
+    } catch {
+      // No audio device: the other signals remain.
+    }
+  }
+
+  /** Two short notes made with Web Audio: no sound file to download. */
+  private playNotes(ctx: AudioContext): void {
+    try {
       const start = ctx.currentTime;
       for (const [i, freq] of [880, 1320].entries()) {
         const osc = ctx.createOscillator();
@@ -117,7 +163,7 @@ export class AttentionService {
         osc.stop(t + 0.3);
       }
     } catch {
-      // No audio (autoplay policy before any click, or no device): the other signals remain.
+      // No audio device: the other signals remain.
     }
   }
 }

@@ -101,6 +101,35 @@ describe('InboxStore', () => {
     expect(store.unread()[mine.id]).toBe(2);
   });
 
+  it('shows the newest message of each thread: the stored one after a load, a newer one heard live', async () => {
+    const mine = thread({
+      status: 'active',
+      assignedAgent: { id: ME.id, name: ME.name },
+      lastSeq: 4,
+      preview: 'first words',
+      lastMessage: { seq: 3, authorType: 'agent', authorId: ME.id, body: 'my reply', createdAt: '2026-01-01T10:00:03.000Z' },
+    });
+    const { store, bed } = await setup({ mine: [mine] });
+    expect(store.latest()[mine.id]).toEqual({ seq: 3, body: 'my reply', byMe: true, createdAt: '2026-01-01T10:00:03.000Z' });
+    bed.realtime.emit(ServerEvent.MessageCreated, message(mine, 5, { body: 'newer' }));
+    expect(store.latest()[mine.id]).toMatchObject({ seq: 5, body: 'newer', byMe: false });
+    // A refetched list whose thread lags behind what was heard does not take the preview back.
+    bed.realtime.emit(ServerEvent.ThreadUpdated, { ...mine, updatedAt: '2026-01-01T10:00:09.000Z' });
+    expect(store.latest()[mine.id]).toMatchObject({ seq: 5, body: 'newer' });
+  });
+
+  it('gives an admin every open thread, whoever has it, and keeps it live', async () => {
+    const waiting = thread({ createdAt: '2026-01-01T10:02:00.000Z' });
+    const mine = thread({ status: 'active', assignedAgent: { id: ME.id, name: ME.name }, createdAt: '2026-01-01T10:01:00.000Z' });
+    const boHas = thread({ status: 'active', assignedAgent: { id: OTHER.id, name: OTHER.name }, createdAt: '2026-01-01T10:00:00.000Z' });
+    const { store, bed } = await setup({ queued: [waiting], mine: [mine, boHas] });
+    expect(bed.backend.calls.some((c) => c.query.get('status') === 'active' && !c.query.has('assignee'))).toBe(true);
+    expect(store.allOpen().map((t) => t.id)).toEqual([boHas.id, mine.id, waiting.id]);
+    expect(store.mine().map((t) => t.id)).toEqual([mine.id]);
+    bed.realtime.emit(ServerEvent.ThreadUpdated, { ...boHas, status: 'closed', updatedAt: '2026-01-01T10:09:00.000Z' });
+    expect(store.allOpen().map((t) => t.id)).toEqual([mine.id, waiting.id]);
+  });
+
   it('says who won when a claim race is lost', async () => {
     const t = thread();
     const { store, bed } = await setup({ queued: [t] });

@@ -9,6 +9,7 @@ import { LOCAL_STORAGE, readJson, StorageKeys, writeJson } from '../storage/brow
 import { isolated } from '../../shared/bidi';
 
 export interface LatestMessage {
+  seq: number;
   body: string;
   /** Written by the signed-in agent ("You: …"). */
   byMe: boolean;
@@ -33,6 +34,8 @@ export class InboxStore {
   private readonly attention = inject(AttentionService);
   private readonly storage = inject(LOCAL_STORAGE);
   private readonly me = this.session.agent()?.id ?? '';
+  /** Admins also see every open thread ("All open"); a role change ends the session, so this holds. */
+  private readonly admin = this.session.isAdmin();
   private readonly markersKey = StorageKeys.readMarkers(this.me);
 
   /** Threads seen in the lists or in events, newest version of each (the lists filter them). */
@@ -62,8 +65,27 @@ export class InboxStore {
       .filter((t) => t.status === 'active' && t.assignedAgent?.id === this.me)
       .sort((a, b) => at(b).localeCompare(at(a)));
   });
-  /** The newest message of each thread seen since the page loaded (the list shows it under the name). */
-  readonly latest = this.lastMessages.asReadonly();
+  /** Every open thread, waiting and active, oldest first: the admins' "All open" (empty for other agents). */
+  readonly allOpen = computed(() =>
+    this.admin
+      ? [...this.threads().values()].filter((t) => t.status !== 'closed').sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      : [],
+  );
+  /**
+   * The newest message of each thread (the list shows it under the name): the one the server sent
+   * with the thread, or a newer one heard since, whichever has the higher seq.
+   */
+  readonly latest = computed(() => {
+    const heard = this.lastMessages();
+    const out: Record<string, LatestMessage> = {};
+    for (const t of this.threads().values()) {
+      const stored = t.lastMessage;
+      const live = heard[t.id];
+      if (live && (!stored || live.seq >= stored.seq)) out[t.id] = live;
+      else if (stored) out[t.id] = { seq: stored.seq, body: stored.body, byMe: this.isMine(stored), createdAt: stored.createdAt };
+    }
+    return out;
+  });
   readonly unread = computed(() => {
     const counts: Record<string, number> = {};
     for (const [id, seqs] of Object.entries(this.unseen())) counts[id] = seqs.length;
@@ -164,12 +186,14 @@ export class InboxStore {
   private async load(): Promise<void> {
     this.touched.clear();
     try {
-      const [queued, mine] = await Promise.all([
+      const [queued, active] = await Promise.all([
         this.api.call('get /threads', { query: { status: 'queued', order: 'asc', limit: LIST_LIMIT } }),
-        this.api.call('get /threads', { query: { status: 'active', assignee: 'me', limit: LIST_LIMIT } }),
+        // An admin's "All open" needs everyone's active threads; the agent's own are among them.
+        this.api.call('get /threads', { query: { status: 'active', assignee: this.admin ? undefined : 'me', limit: LIST_LIMIT } }),
       ]);
+      const mine = active.items.filter((t) => t.assignedAgent?.id === this.me);
       const fresh = new Map<string, Thread>();
-      for (const t of [...queued.items, ...mine.items]) fresh.set(t.id, t);
+      for (const t of [...queued.items, ...active.items]) fresh.set(t.id, t);
       this.threads.update((known) => {
         const next = new Map<string, Thread>();
         for (const [id, t] of fresh) {
@@ -182,7 +206,7 @@ export class InboxStore {
       });
       this.loadState.set('ready');
       this.loadError.set(null);
-      await this.countUnread(mine.items);
+      await this.countUnread(mine);
     } catch (err) {
       this.loadError.set(describeError(err));
       if (this.loadState() === 'loading') this.loadState.set('error');
@@ -225,7 +249,7 @@ export class InboxStore {
     if (!thread) return;
     this.lastActivity.update((a) => ({ ...a, [message.threadId]: message.createdAt }));
     if (message.authorType !== 'system') {
-      const latest: LatestMessage = { body: message.body, byMe: message.authorType === 'agent' && message.authorId === this.me, createdAt: message.createdAt };
+      const latest: LatestMessage = { seq: message.seq, body: message.body, byMe: this.isMine(message), createdAt: message.createdAt };
       this.lastMessages.update((l) => ({ ...l, [message.threadId]: latest }));
     }
     const mine = thread.status === 'active' && thread.assignedAgent?.id === this.me;
@@ -239,6 +263,10 @@ export class InboxStore {
         tag: message.threadId,
       });
     }
+  }
+
+  private isMine(m: Pick<Message, 'authorType' | 'authorId'>): boolean {
+    return m.authorType === 'agent' && m.authorId === this.me;
   }
 
   /** Records an unseen visitor message; true when it was new. */

@@ -104,6 +104,13 @@ describe('RealtimeService', () => {
     expect(TestBed.inject(AuthToken).refused()).toBe('expired');
   });
 
+  it('reports a deactivated account as such', async () => {
+    const { client } = await setup();
+    TestBed.inject(AuthToken).set(fakeJwt(600));
+    client().options.onUnauthorized?.('ACCOUNT_DEACTIVATED');
+    expect(TestBed.inject(AuthToken).refused()).toBe('deactivated');
+  });
+
   it('disconnects when the signed-in shell goes away', async () => {
     const { client } = await setup();
     TestBed.resetTestingModule();

@@ -8,7 +8,7 @@ import {
   type RealtimeClientOptions,
 } from '@parley/realtime-client';
 import { SessionStore } from '../session/session.store';
-import { AuthToken } from '../session/auth-token';
+import { AuthToken, refusalReason } from '../session/auth-token';
 import { readJson, SESSION_STORAGE, StorageKeys, writeJson } from '../storage/browser-storage';
 
 type Requester = RealtimeClient['request'];
@@ -71,7 +71,7 @@ export class RealtimeService {
     const key = StorageKeys.outbox(agentId);
     this.client = inject(REALTIME_CLIENT_FACTORY)({
       getToken: () => this.token.token(),
-      onUnauthorized: (code) => this.token.refuse(code === 'TOKEN_EXPIRED' ? 'expired' : 'revoked'),
+      onUnauthorized: (code) => this.token.refuse(refusalReason(code)),
       storage: {
         load: () => readJson<OutgoingMessage[]>(this.storage, key, []),
         save: (items) => {

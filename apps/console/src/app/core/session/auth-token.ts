@@ -1,4 +1,5 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
+import { ErrorCode } from '@parley/contracts';
 import { SESSION_STORAGE, StorageKeys } from '../storage/browser-storage';
 
 /** Seconds since the epoch at which a JWT expires, or null when it cannot be read. */
@@ -14,7 +15,13 @@ export function tokenExpiry(token: string): number | null {
   }
 }
 
-export type ExpiryReason = 'expired' | 'revoked';
+export type ExpiryReason = 'expired' | 'revoked' | 'deactivated';
+
+/** Why the server refused the token, by the error code it answered (REST or socket). */
+export function refusalReason(code: string): ExpiryReason {
+  if (code === ErrorCode.TokenExpired) return 'expired';
+  return code === ErrorCode.AccountDeactivated ? 'deactivated' : 'revoked';
+}
 
 /**
  * The agent's token: the one secret the console keeps. It lives in sessionStorage, so it survives

@@ -65,6 +65,18 @@ describe('LoginPage', () => {
     expect(fixture.nativeElement.textContent).toContain('Your session has expired');
   });
 
+  it('says when the account was deactivated, not that the agent was signed out', () => {
+    const { providers } = consoleTestProviders();
+    TestBed.configureTestingModule({ providers });
+    const token = TestBed.inject(AuthToken);
+    token.set(fakeJwt(600));
+    token.refuse('deactivated');
+    const fixture = TestBed.createComponent(LoginPage);
+    fixture.detectChanges();
+    expect(fixture.nativeElement.textContent).toContain('Your account has been deactivated');
+    expect(fixture.nativeElement.textContent).not.toContain('signed out');
+  });
+
   it('only returns to paths inside the console', () => {
     expect(safeReturnUrl('/closed?q=x')).toBe('/closed?q=x');
     expect(safeReturnUrl('//evil.example')).toBe('/');

@@ -48,6 +48,7 @@ export class LoginPage {
     const why = this.session.endedBecause();
     if (why === 'expired') return 'Your session has expired. Sign in again to carry on where you were; your drafts are kept.';
     if (why === 'revoked') return 'You have been signed out. Sign in again to carry on.';
+    if (why === 'deactivated') return 'Your account has been deactivated. Ask an admin of your team if you need it again.';
     return null;
   });
 

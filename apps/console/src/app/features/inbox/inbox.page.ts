@@ -14,9 +14,9 @@ import { type ListKind, ThreadListComponent } from './thread-list.component';
   template: `
     <section class="list-pane" [attr.aria-labelledby]="'list-title-' + list()">
       <header class="pane-header">
-        <h1 [id]="'list-title-' + list()">{{ list() === 'queue' ? 'Queue' : 'My threads' }}</h1>
+        <h1 [id]="'list-title-' + list()">{{ title() }}</h1>
         <span class="count" data-testid="list-count">
-          @if (list() === 'queue') { {{ inbox.queue().length }} waiting } @else { {{ inbox.mine().length }} open }
+          @if (list() === 'queue') { {{ inbox.queue().length }} waiting } @else { {{ threads().length }} open }
         </span>
       </header>
       @if (inbox.status() === 'loading') {
@@ -26,7 +26,7 @@ import { type ListKind, ThreadListComponent } from './thread-list.component';
       } @else {
         <app-thread-list
           [kind]="list()"
-          [threads]="list() === 'queue' ? inbox.queue() : inbox.mine()"
+          [threads]="threads()"
           [now]="now()"
           [unread]="inbox.unread()"
           [latest]="inbox.latest()"
@@ -59,7 +59,12 @@ export class InboxPage {
     ),
     { initialValue: this.router.url },
   );
-  protected readonly selectedId = computed(() => /^\/(?:queue|mine)\/([^/?#]+)/.exec(this.url())?.[1] ?? null);
+  protected readonly selectedId = computed(() => /^\/(?:queue|mine|all)\/([^/?#]+)/.exec(this.url())?.[1] ?? null);
+  protected readonly title = computed(() => ({ queue: 'Queue', mine: 'My threads', all: 'All open' })[this.list()]);
+  protected readonly threads = computed(() => {
+    const list = this.list();
+    return list === 'queue' ? this.inbox.queue() : list === 'mine' ? this.inbox.mine() : this.inbox.allOpen();
+  });
 
   protected async claim(threadId: string): Promise<void> {
     this.claiming.set(threadId);

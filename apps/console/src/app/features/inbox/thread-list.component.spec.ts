@@ -64,7 +64,7 @@ describe('ThreadListComponent', () => {
   it("isolates the last message of the agent's own threads", () => {
     const mine = thread({ status: 'active' });
     const list = render('mine', [mine]);
-    list.fixture.componentRef.setInput('latest', { [mine.id]: { body: '\u202eok', byMe: true, createdAt: mine.createdAt } });
+    list.fixture.componentRef.setInput('latest', { [mine.id]: { seq: 2, body: '\u202eok', byMe: true, createdAt: mine.createdAt } });
     list.fixture.detectChanges();
     expect(list.el.querySelector('.preview')?.textContent).toBe('You: \u202eok');
     expect(list.el.querySelector('.preview .text')?.getAttribute('dir')).toBe('auto');

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { Thread } from '@parley/contracts';
 import { formatElapsed, formatTime } from '../../core/time/clock';
@@ -6,14 +6,16 @@ import type { LatestMessage } from '../../core/inbox/inbox.store';
 import { AvatarComponent } from '../../shared/avatar.component';
 import { IconComponent } from '../../shared/icon.component';
 
-export type ListKind = 'queue' | 'mine';
+export type ListKind = 'queue' | 'mine' | 'all';
 
-/** The queue or the agent's threads: who, what they wrote first, how long they have waited. */
+const LIST_LABEL: Record<ListKind, string> = { queue: 'Waiting visitors', mine: 'My conversations', all: 'All open conversations' };
+
+/** The queue, the agent's threads or every open one: who, what was said last, how long they have waited, who has it. */
 @Component({
   selector: 'app-thread-list',
   imports: [AvatarComponent, IconComponent, RouterLink],
   template: `
-    <ul class="list" [attr.aria-label]="kind() === 'queue' ? 'Waiting visitors' : 'My conversations'">
+    <ul class="list" [attr.aria-label]="label()">
       @for (t of threads(); track t.id) {
         <li class="item" [class.selected]="t.id === selectedId()" data-testid="thread-item" [attr.data-thread-id]="t.id">
           <a class="link" [routerLink]="['/', kind(), t.id]" [attr.aria-current]="t.id === selectedId() ? 'page' : null">
@@ -25,6 +27,12 @@ export type ListKind = 'queue' | 'mine';
                   <span class="waited" [attr.aria-label]="'waiting ' + elapsed(t.createdAt)">
                     <app-icon name="clock" [size]="12" /> {{ elapsed(t.createdAt) }}
                   </span>
+                } @else if (kind() === 'all') {
+                  @if (t.assignedAgent; as agent) {
+                    <span class="assignee" data-testid="assignee" dir="auto">{{ agent.name }}</span>
+                  } @else {
+                    <span class="assignee waiting" data-testid="assignee">Waiting · {{ elapsed(t.createdAt) }}</span>
+                  }
                 } @else {
                   <span class="side">
                     @if (latest()[t.id]; as last) { <time class="time" [attr.datetime]="last.createdAt">{{ time(last.createdAt) }}</time> }
@@ -35,10 +43,10 @@ export type ListKind = 'queue' | 'mine';
                 }
               </span>
               <span class="email" dir="auto">{{ t.visitor.email }}</span>
-              @if (kind() === 'mine' && latest()[t.id]; as last) {
-                <span class="preview" [class.strong]="unread()[t.id]">{{ last.byMe ? 'You: ' : '' }}<span class="text" dir="auto">{{ last.body }}</span></span>
+              @if (kind() !== 'queue' && latest()[t.id]; as last) {
+                <span class="preview" data-testid="thread-preview" [class.strong]="unread()[t.id]">{{ last.byMe ? 'You: ' : '' }}<span class="text" dir="auto">{{ last.body }}</span></span>
               } @else {
-                <span class="preview" [class.none]="!t.preview" [class.beside-button]="kind() === 'queue'" [attr.dir]="t.preview ? 'auto' : null">{{ t.preview ?? 'No message yet' }}</span>
+                <span class="preview" data-testid="thread-preview" [class.none]="!t.preview" [class.beside-button]="kind() === 'queue'" [attr.dir]="t.preview ? 'auto' : null">{{ t.preview ?? 'No message yet' }}</span>
               }
             </span>
           </a>
@@ -52,7 +60,7 @@ export type ListKind = 'queue' | 'mine';
       } @empty {
         <li class="empty">
           <app-icon [name]="kind() === 'queue' ? 'inbox' : 'chat'" [size]="28" />
-          <span>{{ kind() === 'queue' ? 'Nobody is waiting. New visitors appear here.' : 'No open conversations. Claim one from the queue.' }}</span>
+          <span>{{ emptyText() }}</span>
         </li>
       }
     </ul>
@@ -71,6 +79,17 @@ export class ThreadListComponent {
   readonly claim = output<string>();
 
   protected readonly time = formatTime;
+  protected readonly label = computed(() => LIST_LABEL[this.kind()]);
+  protected readonly emptyText = computed(() => {
+    switch (this.kind()) {
+      case 'queue':
+        return 'Nobody is waiting. New visitors appear here.';
+      case 'mine':
+        return 'No open conversations. Claim one from the queue.';
+      default:
+        return 'No open conversations right now.';
+    }
+  });
 
   protected elapsed(from: string): string {
     return formatElapsed(from, this.now());
