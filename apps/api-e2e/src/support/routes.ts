@@ -19,6 +19,8 @@ export const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
   'post /api-keys': { name: 'k' },
   'post /close_chat_thread/{id}/': { support_agent_id: null },
   'post /save_message/': { message: 'hi' },
+  'post /auth/password': { currentPassword: 'the-old-one', newPassword: 'a long and unguessable passphrase 7' },
+  'post /agents/{id}/password': { password: 'a long and unguessable passphrase 7' },
 };
 
 export interface SampleCall {

@@ -41,7 +41,7 @@ export function cacheControlOf(file: string): string {
  * each file's Cache-Control by {@link cacheControlOf}.
  */
 function staticClient(dir: string, index: string | false): ReturnType<typeof expressStaticGzip> {
-  return expressStaticGzip(dir, {
+  const files = expressStaticGzip(dir, {
     enableBrotli: true,
     orderPreference: ['br', 'gzip'],
     index,
@@ -56,6 +56,18 @@ function staticClient(dir: string, index: string | false): ReturnType<typeof exp
       },
     },
   });
+  // express-static-gzip answers a path it cannot decode (`%E0%A4%A`) with its own 400 HTML page. No
+  // file has such a name, so the request goes on to the routes, which answer problem documents.
+  return (req: Request, res: Response, next: NextFunction) => (decodable(req.path) ? files(req, res, next) : next());
+}
+
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -25,8 +25,10 @@ const DOWNLOAD_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inli
  * many clients then report the reset instead of the answer they were sent. A small body is read
  * to its end and the connection stays usable.
  */
-const DRAIN_BYTES = 4 * 1024 * 1024;
-const DRAIN_MS = 5_000;
+// Bounded like nginx's lingering close, by time more than by bytes (dropped bytes cost no memory):
+// a client on a busy machine may write megabytes before it reads the answer and stops.
+const DRAIN_BYTES = 64 * 1024 * 1024;
+const DRAIN_MS = 10_000;
 
 function drainThenClose(req: Request): void {
   let drained = 0;
