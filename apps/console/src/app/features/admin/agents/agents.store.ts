@@ -12,6 +12,8 @@ export class AgentsStore {
   private readonly state = signal<'loading' | 'ready' | 'error'>('loading');
   private readonly failure = signal<string | null>(null);
   private readonly pending = signal<string | null>(null);
+  /** Changes heard while the list is being fetched: the fetched list may predate them. */
+  private heardWhileLoading: Agent[] | null = null;
 
   readonly agents = this.list.asReadonly();
   readonly status = this.state.asReadonly();
@@ -20,17 +22,27 @@ export class AgentsStore {
   readonly busyId = this.pending.asReadonly();
 
   constructor() {
-    const off = inject(RealtimeService).on(ServerEvent.AgentUpdated, (a) => this.put(a));
+    const off = inject(RealtimeService).on(ServerEvent.AgentUpdated, (a) => {
+      this.heardWhileLoading?.push(a);
+      this.put(a);
+    });
     inject(DestroyRef).onDestroy(off);
   }
 
   async load(): Promise<void> {
+    const heard: Agent[] = [];
+    this.heardWhileLoading = heard;
     try {
-      this.list.set(await this.api.call('get /agents'));
+      const agents = await this.api.call('get /agents');
+      this.list.set(agents);
+      // An agent who came online (or went away) while the request was on its way stays so.
+      for (const a of heard) this.put(a);
       this.state.set('ready');
     } catch (err) {
       this.failure.set(describeError(err));
       this.state.set('error');
+    } finally {
+      if (this.heardWhileLoading === heard) this.heardWhileLoading = null;
     }
   }
 
