@@ -23,12 +23,15 @@ function until(client: RealtimeClient, threadId: string, predicate: (s: FeedSnap
   });
 }
 
-/** Resolves when the condition holds, checked on a short poll; rejects after the timeout. */
-async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
+/**
+ * Resolves when the condition holds. It is checked again after every I/O turn of the event loop
+ * (setImmediate), so it waits on the condition, never on a fixed time; the bound is liveness only.
+ */
+async function waitFor(condition: () => boolean, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise<void>((r) => setImmediate(r));
   }
 }
 
