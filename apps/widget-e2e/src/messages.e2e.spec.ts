@@ -1,5 +1,6 @@
 import type { AuthResponse } from '@parley/contracts';
 import { createRestClient } from '@parley/rest-client';
+import { until } from '@parley/test-support';
 import { Agent } from './support/agent';
 import { visitor, WAIT, Widget } from './support/browser';
 import { stack } from './support/state';
@@ -60,8 +61,18 @@ describe('messages in the widget', () => {
       await w.startChat(`Bartholomäus${'x'.repeat(60)}`, me.email);
       const thread = await suite.agent.threadOf(me.email);
       await agent.claim(thread.id);
-      await agent.typing(thread.id, true);
-      await w.frame.locator('.typing .name').waitFor(WAIT);
+      await w.frame.locator('.agent-name', { hasText: 'Maximiliana' }).waitFor(WAIT);
+      // Typing is not replayed: the widget joins the thread's room a moment after its form is
+      // sent, so the agent says it again (as the console does while keys are pressed) until seen.
+      await until(
+        'the widget shows the agent typing',
+        async () => {
+          await agent.typing(thread.id, true);
+          return w.frame.locator('.typing .name').isVisible();
+        },
+        WAIT.timeout,
+        500,
+      );
       await agent.send(thread.id, 'Hello');
       await w.message('Hello').waitFor(WAIT);
       await agent.typing(thread.id, true);
