@@ -13,6 +13,7 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IntegrationsModule } from './integrations/integrations.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ThreadsModule } from './threads/threads.module';
 import { UsersModule } from './users/users.module';
 import { WidgetModule } from './widget/widget.module';
@@ -49,6 +50,7 @@ export class AppModule {
         WidgetModule,
         GatewayModule,
         HealthModule,
+        MetricsModule,
       ],
     };
   }

@@ -30,7 +30,7 @@ export class LoginThrottle {
   /** Throws RATE_LIMITED while the account is locked. */
   async admit(email: string): Promise<void> {
     const state = await this.failures.get(email).catch(() => null);
-    if (state && state.remainingPoints <= 0 && state.msBeforeNext > 0) throw rateLimited('failed logins for this account', state);
+    if (state && state.remainingPoints <= 0 && state.msBeforeNext > 0) throw rateLimited('login_account', 'failed logins for this account', state);
   }
 
   /** A wrong password (or no such account): counts, and the failure that uses up the allowance locks the account. */

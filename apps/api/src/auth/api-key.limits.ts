@@ -36,6 +36,6 @@ export class ApiKeyLimits {
     res.setHeader('RateLimit-Limit', String(this.points));
     res.setHeader('RateLimit-Remaining', String(Math.max(0, r.remainingPoints)));
     res.setHeader('RateLimit-Reset', String(Math.max(0, Math.ceil(r.msBeforeNext / 1000))));
-    if (!outcome.ok) throw rateLimited('requests with this API key', r);
+    if (!outcome.ok) throw rateLimited('api_key', 'requests with this API key', r);
   }
 }

@@ -7,7 +7,8 @@ import type { Agent, Message, Thread, TypingEvent } from '@parley/contracts';
  * from, which does not hear its own typing.
  */
 export type DomainEvent =
-  | { type: 'message.created'; message: Message }
+  /** `committedAt`: when a person's message committed (`performance.now()`), for the fan-out metric. */
+  | { type: 'message.created'; message: Message; committedAt?: number }
   | { type: 'thread.created'; thread: Thread }
   /** `joinAgentId`: an agent who now works the thread and whose sockets should join its room. */
   | { type: 'thread.updated'; thread: Thread; joinAgentId?: string }

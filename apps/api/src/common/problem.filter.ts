@@ -8,6 +8,7 @@ import {
   type Problem,
 } from '@parley/contracts';
 import type { Request, Response } from 'express';
+import { rateLimited } from '../metrics/instruments';
 import { AppError } from './app-error';
 
 const TITLES: Record<number, string> = {
@@ -41,7 +42,10 @@ export function toProblem(err: unknown, instance?: string): Problem {
 
 function classify(err: unknown): { code: ErrorCode; detail: string; errors?: FieldError[]; status?: number } {
   if (err instanceof AppError) return { code: err.code, detail: err.message, errors: err.errors };
-  if (err instanceof ThrottlerException) return { code: ErrorCode.RateLimited, detail: 'Too many requests; try again later' };
+  if (err instanceof ThrottlerException) {
+    rateLimited.inc({ limit: 'auth_address' });
+    return { code: ErrorCode.RateLimited, detail: 'Too many requests; try again later' };
+  }
   // Body-parser errors arrive wrapped by the Express adapter, with the original as `cause`.
   const bodyError = ((err as { cause?: unknown })?.cause ?? err) as { type?: string };
   if (bodyError?.type === 'entity.parse.failed') return { code: ErrorCode.InvalidJson, detail: 'The request body is not valid JSON' };

@@ -3,6 +3,7 @@ import { ErrorCode } from '@parley/contracts';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { createClient } from 'redis';
 import { AppConfig, type RateSetting } from '../config/app-config';
+import { type RateLimitName, rateLimited as refusals } from '../metrics/instruments';
 import { AppError } from './app-error';
 import { within } from './within';
 
@@ -10,8 +11,9 @@ type RedisClient = ReturnType<typeof createClient>;
 const reconnectStrategy = (retries: number) => Math.min(50 * 2 ** retries, 1000);
 const REDIS_CLOSE_MS = 1000;
 
-/** RATE_LIMITED with when to retry, for an ack or a problem document. */
-export function rateLimited(what: string, res: RateLimiterRes): AppError {
+/** RATE_LIMITED with when to retry, for an ack or a problem document; counted under `limit`. */
+export function rateLimited(limit: RateLimitName, what: string, res: RateLimiterRes): AppError {
+  refusals.inc({ limit });
   const retryAfterMs = Math.max(1, Math.ceil(res.msBeforeNext));
   return new AppError(ErrorCode.RateLimited, `Too many ${what}; try again in ${Math.ceil(retryAfterMs / 1000)} s`, undefined, retryAfterMs);
 }

@@ -57,6 +57,8 @@ export class AppConfig {
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
   readonly uploads: UploadSettings;
+  /** Who may read `/metrics`: a bearer token on the main port, and/or a port of its own. */
+  readonly metrics: { token: string | undefined; port: number | undefined; host: string };
 
   private constructor(source: NodeJS.ProcessEnv) {
     const parsed = EnvSchema.safeParse(source);
@@ -98,6 +100,7 @@ export class AppConfig {
     };
     this.logLevel = e.LOG_LEVEL;
     this.shutdownTimeoutMs = e.SHUTDOWN_TIMEOUT_MS;
+    this.metrics = { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST };
     this.uploads = {
       // Beside the embedded database by default, so `npm start` needs no setting for files either.
       storage: e.STORAGE_URL ? { kind: 's3', s3: e.STORAGE_URL } : { kind: 'disk' },

@@ -135,6 +135,11 @@ export const EnvSchema = z.object({
   UPLOAD_UNATTACHED_TTL_SECONDS: z.coerce.number().int().min(1).default(24 * 3600),
   /** How often the cleanup runs (expired uploads, files of deleted rows). */
   UPLOAD_CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Bearer token that `GET /metrics` asks for; unset: no `/metrics` on the main port (404). */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** A port of its own for `GET /metrics`, with no token, bound to METRICS_HOST (keep it off the internet). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;

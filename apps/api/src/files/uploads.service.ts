@@ -170,7 +170,7 @@ export class UploadsService {
     try {
       await this.perVisitor.consume(visitorId);
     } catch (res) {
-      if (res instanceof RateLimiterRes) throw rateLimited('uploads', res);
+      if (res instanceof RateLimiterRes) throw rateLimited('upload', 'uploads', res);
       throw res;
     }
   }

@@ -1,7 +1,8 @@
 import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
 import { type AckError, type AckFailure, ErrorCode } from '@parley/contracts';
-import { catchError, map, type Observable, of } from 'rxjs';
+import { catchError, map, type Observable, of, tap } from 'rxjs';
 import { AppError } from '../common/app-error';
+import { since, socketEventSeconds } from '../metrics/instruments';
 
 export function toAckFailure(err: unknown, logger?: Logger): AckFailure {
   if (err instanceof AppError) {
@@ -19,10 +20,13 @@ export function toAckFailure(err: unknown, logger?: Logger): AckFailure {
 export class AckInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Gateway');
 
-  intercept(_ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const start = performance.now();
+    const event = ctx.switchToWs().getPattern();
     return next.handle().pipe(
-      map((result: object | undefined) => ({ ok: true, ...(result ?? {}) })),
+      map((result: object | undefined) => ({ ok: true as const, ...(result ?? {}) })),
       catchError((err: unknown) => of(toAckFailure(err, this.logger))),
+      tap((ack) => socketEventSeconds.observe({ event, outcome: ack.ok ? 'ok' : ack.error.code }, since(start))),
     );
   }
 }

@@ -35,6 +35,7 @@ import { AppError } from '../common/app-error';
 import { parseWith, ZodPipe } from '../common/zod.pipe';
 import { ThreadsService } from '../threads/threads.service';
 import { UsersService } from '../users/users.service';
+import { since, socketEventSeconds } from '../metrics/instruments';
 import { AckInterceptor, toAckFailure } from './ack.interceptor';
 import { clientAddress } from './client-address';
 import { SocketLimits } from './socket.limits';
@@ -181,15 +182,20 @@ export class ChatGateway
       const last = args.at(-1);
       const answer = typeof last === 'function' ? (last as (res: MessageAck) => void) : () => undefined;
       const payload = (typeof last === 'function' ? args.slice(0, -1) : args)[0] as MessageSendPayload | undefined;
+      const start = performance.now();
       Promise.resolve()
         .then(() => {
           const p = parseWith(MessageSendPayloadSchema, payload);
           return this.threads.postMessage(socket.data.principal, p.threadId, p);
         })
         .then(
-          (result) => answer({ ok: true, ...result }),
-          (err: unknown) => answer(toAckFailure(err, this.logger)),
-        );
+          (result) => ({ ok: true as const, ...result }),
+          (err: unknown) => toAckFailure(err, this.logger),
+        )
+        .then((ack) => {
+          socketEventSeconds.observe({ event: ClientEvent.MessageSend, outcome: ack.ok ? 'ok' : ack.error.code }, since(start));
+          answer(ack);
+        });
     });
   }
 

@@ -16,6 +16,6 @@ import { SocketLimits } from './socket.limits';
   controllers: [LegacyController],
   providers: [ChatGateway, Notifier, RedisBus, SocketDrain, SocketLimits, LegacyGateway, LegacyHub],
   // Health reports the bus; the graceful shutdown drains the sockets.
-  exports: [RedisBus, SocketDrain],
+  exports: [RedisBus, SocketDrain, ChatGateway, LegacyHub],
 })
 export class GatewayModule {}

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Rooms, ServerEvent } from '@parley/contracts';
 import { type DomainEvent, DomainEvents, sessionEnded } from '../common/domain-events';
+import { fanoutSeconds, since } from '../metrics/instruments';
 import { ChatGateway } from './chat.gateway';
 
 /**
@@ -41,6 +42,7 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
     switch (e.type) {
       case 'message.created':
         io.to(Rooms.thread(e.message.threadId)).emit(ServerEvent.MessageCreated, e.message);
+        if (e.committedAt !== undefined) fanoutSeconds.observe(since(e.committedAt));
         return;
       case 'thread.created':
         io.in(Rooms.visitor(e.thread.visitor.id)).socketsJoin(Rooms.thread(e.thread.id));

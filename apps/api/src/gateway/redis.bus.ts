@@ -76,6 +76,12 @@ export class RedisBus implements OnApplicationShutdown {
   }
 
   /** PING through the publisher and a live subscriber: both are needed to reach the other nodes. Undefined without Redis. */
+  /** Whether both adapter connections are ready; undefined without REDIS_URL. */
+  get connected(): boolean | undefined {
+    if (!this.clients) return undefined;
+    return this.clients.pub.isReady && this.clients.sub.isReady;
+  }
+
   async health(): Promise<'up' | 'down' | undefined> {
     if (!this.clients) return undefined;
     const { pub, sub } = this.clients;

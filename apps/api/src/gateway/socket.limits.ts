@@ -4,6 +4,7 @@ import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rat
 import type { Principal } from '../auth/principal';
 import { RateLimiters, rateLimited } from '../common/rate-limiters';
 import { AppConfig, type RateSetting } from '../config/app-config';
+import type { RateLimitName } from '../metrics/instruments';
 import { toAckFailure } from './ack.interceptor';
 import { type Trust, trustOf } from './client-address';
 import type { ParleySocket } from './socket-types';
@@ -17,6 +18,13 @@ const CLASS_OF: Readonly<Record<string, EventClass>> = {
 };
 /** Handshakes refused for these count as failed: someone is trying tokens. */
 const FAILED_HANDSHAKE_CODES: readonly string[] = [ErrorCode.Unauthenticated, ErrorCode.TokenExpired, ErrorCode.AccountDeactivated, ErrorCode.Forbidden];
+
+const EVENT_LIMIT: Readonly<Record<EventClass, RateLimitName>> = {
+  messageSend: 'socket_message_send',
+  threadStart: 'socket_thread_start',
+  typing: 'socket_typing',
+  other: 'socket_other',
+};
 
 export function eventClass(event: string): EventClass {
   return CLASS_OF[event] ?? 'other';
@@ -71,8 +79,8 @@ export class SocketLimits {
    */
   async admitHandshake(address: string): Promise<void> {
     const failed = await this.failedHandshakes.get(address).catch(() => null);
-    if (failed && failed.consumedPoints >= this.failedHandshakePoints) throw rateLimited('failed connection attempts', failed);
-    await this.take(this.handshakes, address, 'connection attempts');
+    if (failed && failed.consumedPoints >= this.failedHandshakePoints) throw rateLimited('socket_handshake_failed', 'failed connection attempts', failed);
+    await this.take(this.handshakes, address, 'socket_handshake', 'connection attempts');
   }
 
   /** Counts a refused handshake against its address when the refusal was about the token. */
@@ -83,7 +91,8 @@ export class SocketLimits {
 
   /** Throws RATE_LIMITED when the principal has used up this event class's allowance. */
   async admitEvent(principal: Principal, event: string): Promise<void> {
-    await this.take(this.events[eventClass(event)], `${principal.kind}:${principal.id}`, `${event} requests`);
+    const cls = eventClass(event);
+    await this.take(this.events[cls], `${principal.kind}:${principal.id}`, EVENT_LIMIT[cls], `${event} requests`);
   }
 
   /**
@@ -121,11 +130,11 @@ export class SocketLimits {
   }
 
   /** Consumes a point; a limiter that fails (it should not: Redis falls back) lets the request through. */
-  private async take(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
+  private async take(limiter: RateLimiterAbstract, key: string, limit: RateLimitName, what: string): Promise<void> {
     try {
       await limiter.consume(key);
     } catch (rej) {
-      if (rej instanceof RateLimiterRes) throw rateLimited(what, rej);
+      if (rej instanceof RateLimiterRes) throw rateLimited(limit, what, rej);
       this.log.warn(`rate limiter failed, request let through: ${(rej as Error).message}`);
     }
   }

@@ -49,7 +49,9 @@ export function buildOpenApiDocument(version: string) {
     const secured = r.callers.filter((c): c is Exclude<Caller, 'public'> => c !== 'public');
     const success = r.download
       ? { content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } }
-      : r.response
+      : r.text
+        ? { content: { [r.text]: { schema: { type: 'string' } } } }
+        : r.response
         ? { content: { 'application/json': { schema: r.response } } }
         : {};
     const responses: Record<number, { description: string; content?: object }> = {

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { isUniqueViolation } from '../common/mappers';
+import { messagesStored, since, writeBatchSeconds, writeBatchSize, writeWaitSeconds } from '../metrics/instruments';
 import { type AppendResult, type NewMessage, ThreadsRepository } from './threads.repository';
 
 /** Most messages one statement writes; more wait for the next batch. */
@@ -15,6 +16,8 @@ interface Pending {
   message: NewMessage;
   resolve: (r: AppendResult) => void;
   reject: (err: unknown) => void;
+  /** When it arrived (`performance.now()`), for the batch wait metric. */
+  at: number;
   /** Copies of this message (same thread, author and clientMsgId) that arrived in the same batch. */
   copies?: Pending[];
 }
@@ -37,7 +40,7 @@ export class MessageWriter {
 
   write(message: NewMessage): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ message, resolve, reject });
+      this.queue.push({ message, resolve, reject, at: performance.now() });
       if (!this.scheduled && this.inFlight < MAX_IN_FLIGHT) {
         // The rest of this I/O turn's messages join the batch.
         this.scheduled = true;
@@ -69,8 +72,14 @@ export class MessageWriter {
    */
   private async writeBatch(batch: Pending[]): Promise<void> {
     let results: AppendResult[];
+    const start = performance.now();
+    for (const p of batch) writeWaitSeconds.observe((start - p.at) / 1000);
     try {
       results = await this.repo.appendMany(batch.map((p) => p.message));
+      writeBatchSeconds.observe(since(start));
+      writeBatchSize.observe(batch.length);
+      const committedAt = performance.now();
+      for (const r of results) r.committedAt = committedAt;
     } catch (err) {
       if (batch.length === 1) return this.retryAlone(batch[0], err);
       this.log.debug(`batch of ${batch.length} failed (${(err as Error).message}); splitting it`);
@@ -115,6 +124,7 @@ function distinct(batch: Pending[]): Pending[] {
 }
 
 function settle(p: Pending, result: AppendResult): void {
+  if (result.inserted) messagesStored.inc({ author: p.message.authorType });
   p.resolve(result);
   for (const copy of p.copies ?? []) copy.resolve({ ...result, inserted: false });
 }

@@ -66,6 +66,8 @@ export interface AppendResult {
   /** The new message (inserted) or the one stored earlier with the same clientMsgId; null if neither. */
   message: Message | null;
   inserted: boolean;
+  /** When its batch committed (`performance.now()` on this node), for the fan-out metric. */
+  committedAt?: number;
 }
 
 interface AppendRow extends Omit<MessageRow, 'id' | 'seq' | 'body' | 'attachments' | 'created_at'> {

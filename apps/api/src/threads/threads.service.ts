@@ -15,6 +15,7 @@ import { AppError } from '../common/app-error';
 import { DomainEvents } from '../common/domain-events';
 import { AgentsService } from '../agents/agents.service';
 import { MessageWriter } from './message.writer';
+import { queueWaitSeconds } from '../metrics/instruments';
 import { mayAssign, mayClose } from './thread.policy';
 import { type Sql, type ThreadAccess, ThreadsRepository } from './threads.repository';
 
@@ -149,7 +150,7 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
   ): Promise<{ message: Message; duplicate: boolean }> {
     const attachments = input.attachments?.length ? await this.attachable(principal, threadId, input.clientMsgId, input.attachments) : [];
     // Access is decided in the write itself, under the thread's row lock (MessageWriter batches it).
-    const { thread, message, inserted } = await this.writer.write({
+    const { thread, message, inserted, committedAt } = await this.writer.write({
       threadId,
       authorType: AUTHOR_OF[principal.kind],
       authorId: principal.id,
@@ -162,7 +163,7 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
     if (principal.kind === 'agent' && thread.assignedAgentId !== principal.id) throw notAssigned(thread);
     if (!message) throw thread.status === 'closed' ? closed() : notFound();
     if (!inserted) return { message, duplicate: true };
-    this.events.emit({ type: 'message.created', message });
+    this.events.emit({ type: 'message.created', message, committedAt });
     // Agents watch the queue, not the room: the first words of a waiting visitor reach them this way.
     if (thread.status === 'queued' && principal.kind === 'visitor' && message.seq === 1) {
       this.events.emit({ type: 'thread.updated', thread: await this.load(threadId) });
@@ -190,7 +191,7 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
       if (!(await this.repo.claim(sql, threadId, agent.id))) return null;
       return this.systemMessage(sql, threadId, `${agent.name} joined the conversation`);
     });
-    if (won) return this.announce(threadId, won, agent.id);
+    if (won) return firstAgent(await this.announce(threadId, won, agent.id));
     const thread = await this.repo.findById(threadId);
     if (!thread) throw notFound();
     if (thread.status === 'closed') throw closed();
@@ -205,6 +206,7 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
   async assign(principal: Principal, threadId: string, agentId: string): Promise<Thread> {
     const target = await this.agents.get(agentId);
     const text = principal.id === agentId ? `${target.name} joined the conversation` : `${principal.name} assigned the conversation to ${target.name}`;
+    let wasQueued = false;
     const message = await this.repo.transaction(async (sql) => {
       // The row stays locked from the decision to the change: a claim in between cannot be overridden.
       const access = await this.repo.lockedAccess(sql, threadId);
@@ -214,11 +216,13 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
         throw new AppError(ErrorCode.Forbidden, 'Only an admin, an integration or the agent it is assigned to can transfer this conversation');
       }
       if (access.assignedAgentId === agentId) return null;
+      wasQueued = access.status === 'queued';
       await this.repo.assign(sql, threadId, agentId);
       return this.systemMessage(sql, threadId, text);
     });
     if (!message) return this.load(threadId);
-    return this.announce(threadId, message, agentId);
+    const thread = await this.announce(threadId, message, agentId);
+    return wasQueued ? firstAgent(thread) : thread;
   }
 
   /** Closes an open thread; who closed it is the caller. Closing a closed thread changes nothing. */
@@ -304,5 +308,11 @@ function closed(): AppError {
 }
 
 function stripCursor({ cursor: _cursor, ...thread }: Thread & { cursor: string }): Thread {
+  return thread;
+}
+
+/** A queued thread got its first agent: how long its visitor waited. */
+function firstAgent(thread: Thread): Thread {
+  queueWaitSeconds.observe(Math.max(0, Date.now() - Date.parse(thread.createdAt)) / 1000);
   return thread;
 }

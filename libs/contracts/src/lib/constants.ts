@@ -92,4 +92,5 @@ export const REST_ROUTE_BASES = {
   'get /health/ready': '/api',
   'post /close_chat_thread/{id}/': '',
   'post /save_message/': '',
+  'get /metrics': '',
 } as const;

@@ -60,6 +60,8 @@ export interface RestRoute {
   upload?: string;
   /** The success response is a file's bytes, of the type stored with it, not JSON. */
   download?: true;
+  /** The success response is text of this media type, not JSON. */
+  text?: string;
 }
 
 const idParams = z.object({ id: z.uuid() });
@@ -100,6 +102,7 @@ export const REST_ROUTES = [
   { method: 'post', base: '', path: '/close_chat_thread/{id}/', summary: "Legacy: close a thread the old pages' way; `support_agent_id` may only name the caller", tag: 'legacy', callers: ['agent', 'visitor'], params: idParams, body: LegacyCloseRequestSchema, status: 200, response: LegacyCloseResponseSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound] },
   { method: 'post', base: '', path: '/save_message/', summary: 'Legacy: accepted and not stored again (Parley stores every message when it is sent)', tag: 'legacy', callers: ['agent', 'visitor'], body: LegacySaveMessageRequestSchema, status: 200, response: LegacySaveMessageResponseSchema },
   { method: 'get', base: '/api', path: '/health/live', summary: 'Liveness', tag: 'health', callers: ['public'], status: 200, response: HealthSchema },
+  { method: 'get', base: '', path: '/metrics', summary: 'Prometheus metrics in the text exposition format; needs `METRICS_TOKEN` as a bearer token (off while it is not set: 404), or is served without a token on its own port (`METRICS_PORT`)', tag: 'health', callers: ['public'], status: 200, text: 'text/plain; version=0.0.4', errors: [ErrorCode.Unauthenticated, ErrorCode.NotFound] },
   { method: 'get', base: '/api', path: '/health/ready', summary: 'Readiness: database (and Redis when configured) reachable', tag: 'health', callers: ['public'], status: 200, response: HealthSchema, alsoAnswers: [503] },
 ] as const satisfies readonly RestRoute[];
 

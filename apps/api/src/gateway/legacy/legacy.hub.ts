@@ -65,6 +65,11 @@ export class LegacyHub implements OnApplicationBootstrap, OnModuleDestroy {
     return n;
   }
 
+  /** The kind of principal of each raw client connected to this node. */
+  *kinds(): Generator<Principal['kind']> {
+    for (const set of this.byThread.values()) for (const c of set) yield c.principal.kind;
+  }
+
   join(client: LegacyClient): void {
     let set = this.byThread.get(client.threadId);
     if (!set) this.byThread.set(client.threadId, (set = new Set()));
