@@ -9,7 +9,7 @@ describe('ComposerComponent', () => {
     fixture.componentRef.setInput('visitorName', 'Vera');
     const sent: string[] = [];
     const drafts: string[] = [];
-    fixture.componentInstance.send.subscribe((b) => sent.push(b));
+    fixture.componentInstance.send.subscribe((b) => sent.push(b.body));
     fixture.componentInstance.draftChange.subscribe((d) => drafts.push(d));
     fixture.detectChanges();
     const el: HTMLElement = fixture.nativeElement;
