@@ -187,10 +187,11 @@ describe('UploadTray', () => {
     pending[0]?.reject(new ApiError(413, ErrorCode.PayloadTooLarge, 'too large'));
     await settle();
     expect(tray.items[0]).toMatchObject({ state: 'failed', error: '“big.pdf” is too large to send.' });
-    tray.retry(tray.items[0]!.key);
+    const key = (i: number) => tray.items[i]?.key ?? -1;
+    tray.retry(key(0));
     expect(tray.items[0]).toMatchObject({ state: 'uploading', error: undefined });
     expect(pending).toHaveLength(3);
-    tray.remove(tray.items[1]!.key);
+    tray.remove(key(1));
     expect(pending[1]?.signal.aborted).toBe(true);
     expect(tray.items.map((i) => i.name)).toEqual(['big.pdf']);
   });

@@ -83,9 +83,9 @@ const median = (xs: number[]) => {
  * uploads: `clients` visitors each upload a `bytes`-byte file to their thread at the same time,
  * while the server's RSS is sampled. An upload is streamed to a temporary file, never held whole,
  * so the server's memory should not grow with the bytes in flight: the figure is the peak RSS
- * growth of the many-client round against two references of the same run, the same server idle
- * (RSS before the round) and one client uploading the same file alone (`growth ratio`), and the
- * growth as a share of the bytes the server took in. Rounds alternate (one, many) `rounds` times;
+ * RSS of the many-client round against two references of the same run: the same server idle just
+ * before (`peak / idle`), and one client uploading the same file alone (`growth ratio`, the peak
+ * growths compared); and the growth as a share of the bytes the server took in. Rounds alternate (one, many) `rounds` times;
  * the medians are reported. The server's live heap after a full GC, before and after, shows what
  * stays behind. Files go to a temporary folder (the disk storage), removed at the end.
  */
@@ -149,7 +149,9 @@ export async function uploads(ctx: Context): Promise<unknown> {
         cpuPct: median(manys.map((r) => r.cpuPct)),
         uploadedMb: mb(bytes * clients),
       },
-      /** Peak growth with all the clients over the growth with one: 1 is perfectly flat. */
+      /** Peak RSS with all the clients uploading over the same server's RSS just before: 1 is flat. */
+      peakOverIdle: Math.round((median(manys.map((r) => r.rssPeakMb)) / median(manys.map((r) => r.rssBeforeMb))) * 100) / 100,
+      /** Peak growth with all the clients over the growth with one (small numbers: noisy). */
       growthRatio: oneGrowth > 0 ? Math.round((manyGrowth / oneGrowth) * 100) / 100 : NaN,
       /** Peak growth as a share of the bytes the server took in (1 would be every byte held). */
       growthPerByteIn: Math.round((manyGrowth / mb(bytes * clients)) * 1000) / 1000,
@@ -160,11 +162,12 @@ export async function uploads(ctx: Context): Promise<unknown> {
     };
     log(
       `\n${table(
-        ['clients × file', 'idle RSS MB', 'peak growth, 1 client MB', `peak growth, ${clients} clients MB`, 'growth ratio', 'growth / bytes in', 'live heap after GC MB (before → after)', `${clients}-client round s`, 'load avg 1/5/15'],
+        ['clients × file', 'idle RSS MB', 'peak / idle RSS', 'peak growth, 1 client MB', `peak growth, ${clients} clients MB`, 'growth ratio', 'growth / bytes in', 'live heap after GC MB (before → after)', `${clients}-client round s`, 'load avg 1/5/15'],
         [
           [
             `${clients} × ${mb(bytes)} MB`,
             result.idleRssMb,
+            result.peakOverIdle,
             oneGrowth,
             manyGrowth,
             result.growthRatio,
