@@ -62,7 +62,7 @@ function filesOf(data: DataTransfer | null): File[] {
       </div>
     }
     <form class="composer" [class.dropping]="dropping()" (submit)="submit($event)" (dragover)="dragOver($event)" (dragleave)="dropping.set(false)" (drop)="drop($event)">
-      <input #picker type="file" multiple class="sr-only" tabindex="-1" aria-hidden="true" (change)="picked(picker)" />
+      <input #picker type="file" multiple hidden (change)="picked(picker)" />
       @if (uploader()) {
         <button type="button" class="attach" aria-label="Attach files" title="Attach files" [disabled]="disabled() || items().length >= 5" (click)="picker.click()">📎</button>
       }

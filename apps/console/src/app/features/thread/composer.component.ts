@@ -89,7 +89,7 @@ function filesOf(data: DataTransfer | null): File[] {
         <span class="count" [id]="inputId() + '-count'" [class.warn]="near()" [class.error]="over()" aria-live="polite">
           {{ length() }} / {{ max }}@if (over()) { — {{ length() - max }} too many }
         </span>
-        <input #picker type="file" multiple class="sr-only" tabindex="-1" aria-hidden="true" data-testid="file-input" (change)="onPick(picker)" />
+        <input #picker type="file" multiple hidden data-testid="file-input" (change)="onPick(picker)" />
         <button type="button" class="btn btn-ghost attach" (click)="picker.click()" [disabled]="!uploader() || items().length >= 5" aria-label="Attach files" title="Attach files (or paste, or drop them here)">
           <app-icon name="plus" [size]="16" /> Attach
         </button>
