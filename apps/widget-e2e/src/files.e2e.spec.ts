@@ -111,8 +111,26 @@ describe('files in conversations', () => {
     const sent = await suite.agent.waitFor(ServerEvent.MessageCreated, (m: Message) => m.threadId === thread.id && m.attachments.length === 1);
     expect(sent.body).toBe('this error');
     expect(sent.attachments[0]).toMatchObject({ contentType: 'image/png', width: 64, height: 40 });
-    // The visitor sees their own screenshot too.
-    await w.frame.locator('.log .thumb img').waitFor(WAIT);
+    // The visitor sees their own screenshot too; in the widget, Escape closes the image, not the popup.
+    const own = w.frame.locator('.log .thumb');
+    await own.locator('img').waitFor(WAIT);
+    await own.click(WAIT);
+    await w.frame.locator('.lightbox img').waitFor(WAIT);
+    // Everything the iframe tells the host page from now on is recorded there.
+    await w.page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      window.addEventListener('message', (e) => seen.push(JSON.stringify(e.data)));
+    });
+    await w.frame.locator('.lightbox .lb-close').press('Escape');
+    await w.frame.locator('.lightbox').waitFor({ state: 'detached', ...WAIT });
+    // A marker posted after the Escape: messages from one window arrive in order, so once it is
+    // there, a "hide the popup" sent on Escape would be there before it.
+    await w.frame.locator('body').evaluate(() => parent.postMessage({ marker: 'after-escape' }, '*'));
+    await until('the marker reached the host page', () => w.page.evaluate(() => (window as unknown as { seen: string[] }).seen.some((m) => m.includes('after-escape'))), WAIT.timeout, 50);
+    expect(await w.page.evaluate(() => (window as unknown as { seen: string[] }).seen.filter((m) => m.includes('popup.hide')))).toEqual([]);
+    expect(await w.popup.isVisible()).toBe(true);
+    expect(await own.evaluate((el) => el === document.activeElement)).toBe(true);
 
     const thumb = agent.page.getByTestId('thumbnail');
     await thumb.locator('img').waitFor(WAIT);
@@ -122,6 +140,9 @@ describe('files in conversations', () => {
     const full = box.locator('img');
     await until('the full image decoded', () => full.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), WAIT.timeout, 100);
     expect(await full.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([64, 40]);
+    expect(await agent.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Close image');
+    // Modal: Tab keeps the focus inside.
+    await agent.page.keyboard.press('Tab');
     expect(await agent.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Close image');
     await agent.page.keyboard.press('Escape');
     await box.waitFor({ state: 'detached', ...WAIT });

@@ -83,7 +83,7 @@ async function main(): Promise<number> {
       return 0;
     case 'uploads': {
       // A figure, not a verdict; failed uploads make it exit 1.
-      const r = (await uploads(ctx)) as { failures: string[] };
+      const r = await uploads(ctx);
       return r.failures.length ? 1 : 0;
     }
     case 'loader':

@@ -74,6 +74,17 @@ async function round(target: Target, pop: Population, count: number, file: Blob)
   };
 }
 
+export interface UploadsResult {
+  clients: number;
+  /** Server RSS at the peak of the many-client rounds over its RSS just before them. */
+  peakOverIdle: number;
+  growthRatio: number;
+  growthPerByteIn: number;
+  heapAfterGcMb: { before: number; after: number };
+  /** Uploads not answered 201, with why. */
+  failures: string[];
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -89,7 +100,7 @@ const median = (xs: number[]) => {
  * the medians are reported. The server's live heap after a full GC, before and after, shows what
  * stays behind. Files go to a temporary folder (the disk storage), removed at the end.
  */
-export async function uploads(ctx: Context): Promise<unknown> {
+export async function uploads(ctx: Context, { write = true }: { write?: boolean } = {}): Promise<UploadsResult> {
   const { args, log } = ctx;
   const clients = num(args, 'clients', 20);
   const bytes = num(args, 'bytes', 10_000_000);
@@ -180,8 +191,7 @@ export async function uploads(ctx: Context): Promise<unknown> {
       )}\n`,
     );
     if (failures.length) log(`FAILED uploads: ${failures.join('; ')}`);
-    const out = writeResult('uploads', { scenario: 'uploads', conditions: env, settings: { clients, bytes, rounds }, result });
-    log(`wrote ${out}`);
+    if (write) log(`wrote ${writeResult('uploads', { scenario: 'uploads', conditions: env, settings: { clients, bytes, rounds }, result })}`);
     return result;
   } finally {
     await target.stop().catch((err: Error) => log(`stopping parley: ${err.message}`));

@@ -67,8 +67,15 @@ export class AttachmentsComponent {
   private readonly requested = new Set<string>();
   private destroyed = false;
   private readonly onKey = (e: KeyboardEvent) => {
-    if (e.key !== 'Escape' || !this.shown()) return;
-    // The widget closes itself on Escape: here Escape only closes the image.
+    if (!this.shown()) return;
+    if (e.key === 'Tab') {
+      // The lightbox is modal: its close button is the one place for the focus.
+      e.preventDefault();
+      this.closeButton()?.nativeElement.focus();
+      return;
+    }
+    if (e.key !== 'Escape') return;
+    // The widget hides itself on Escape: here Escape only closes the image.
     e.stopImmediatePropagation();
     e.preventDefault();
     this.close();

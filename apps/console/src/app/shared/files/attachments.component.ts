@@ -74,9 +74,14 @@ export class AttachmentsComponent {
   private readonly requested = new Set<string>();
   private destroyed = false;
   private readonly onKey = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && this.shown()) {
+    if (!this.shown()) return;
+    if (e.key === 'Escape') {
       e.stopPropagation();
       this.close();
+    } else if (e.key === 'Tab') {
+      // The lightbox is modal: its close button is the one place for the focus.
+      e.preventDefault();
+      this.closeButton()?.nativeElement.focus();
     }
   };
 
