@@ -27,6 +27,9 @@ export interface UploadRound {
   rssPeakMb: number;
   /** Peak minus before. */
   growthMb: number;
+  /** Highest JS heap in use and highest ArrayBuffer memory (stream buffers) seen while they ran, no GC forced. */
+  heapUsedPeakMb: number;
+  arrayBuffersPeakMb: number;
   /** Server CPU over the round, in % of one core. */
   cpuPct: number;
   seconds: number;
@@ -41,6 +44,19 @@ async function round(target: Target, pop: Population, count: number, file: Blob)
   const sampler = new ProcSampler(() => target.serverPids(), 50).start();
   const started = performance.now();
   const failures: string[] = [];
+  // The heap as the server has it while it works, asked of its probe every 100 ms.
+  let heapUsedPeak = 0;
+  let arrayBuffersPeak = 0;
+  let sampling = true;
+  const heapSampler = (async () => {
+    while (sampling) {
+      const answers = await target.probe('memory');
+      const use = answers.map((a) => a.memory as NodeJS.MemoryUsage);
+      heapUsedPeak = Math.max(heapUsedPeak, use.reduce((t, m) => t + m.heapUsed, 0));
+      arrayBuffersPeak = Math.max(arrayBuffersPeak, use.reduce((t, m) => t + m.arrayBuffers, 0));
+      await sleep(100);
+    }
+  })();
   await Promise.all(
     pop.rooms.slice(0, count).map(async (room) => {
       const token = pop.clients[room.members[0]].token;
@@ -62,11 +78,15 @@ async function round(target: Target, pop: Population, count: number, file: Blob)
   );
   const seconds = (performance.now() - started) / 1000;
   const s = sampler.stop();
+  sampling = false;
+  await heapSampler;
   return {
     clients: count,
     rssBeforeMb: s.rssStartMb,
     rssPeakMb: s.rssMaxMb,
     growthMb: Math.round((s.rssMaxMb - s.rssStartMb) * 10) / 10,
+    heapUsedPeakMb: mb(heapUsedPeak),
+    arrayBuffersPeakMb: mb(arrayBuffersPeak),
     cpuPct: s.cpuPct,
     seconds: Math.round(seconds * 10) / 10,
     uploadedMb: mb(file.size * count),
@@ -98,7 +118,8 @@ const median = (xs: number[]) => {
  * before (`peak / idle`), and one client uploading the same file alone (`growth ratio`, the peak
  * growths compared); and the growth as a share of the bytes the server took in. Rounds alternate (one, many) `rounds` times;
  * the medians are reported. The server's live heap after a full GC, before and after, shows what
- * stays behind. Files go to a temporary folder (the disk storage), removed at the end.
+ * stays behind, and the heap in use (no GC forced) is sampled through the probe every 100 ms while
+ * the uploads run. Files go to a temporary folder (the disk storage), removed at the end.
  */
 export async function uploads(ctx: Context, { write = true }: { write?: boolean } = {}): Promise<UploadsResult> {
   const { args, log } = ctx;
@@ -152,12 +173,20 @@ export async function uploads(ctx: Context, { write = true }: { write?: boolean 
       bytes,
       rounds,
       idleRssMb: median(manys.map((r) => r.rssBeforeMb)),
-      oneClient: { growthMb: oneGrowth, peakMb: median(ones.map((r) => r.rssPeakMb)), seconds: median(ones.map((r) => r.seconds)) },
+      oneClient: {
+        growthMb: oneGrowth,
+        peakMb: median(ones.map((r) => r.rssPeakMb)),
+        seconds: median(ones.map((r) => r.seconds)),
+        heapUsedPeakMb: median(ones.map((r) => r.heapUsedPeakMb)),
+        arrayBuffersPeakMb: median(ones.map((r) => r.arrayBuffersPeakMb)),
+      },
       manyClients: {
         growthMb: manyGrowth,
         peakMb: median(manys.map((r) => r.rssPeakMb)),
         seconds: median(manys.map((r) => r.seconds)),
         cpuPct: median(manys.map((r) => r.cpuPct)),
+        heapUsedPeakMb: median(manys.map((r) => r.heapUsedPeakMb)),
+        arrayBuffersPeakMb: median(manys.map((r) => r.arrayBuffersPeakMb)),
         uploadedMb: mb(bytes * clients),
       },
       /** Peak RSS with all the clients uploading over the same server's RSS just before: 1 is flat. */
@@ -173,7 +202,7 @@ export async function uploads(ctx: Context, { write = true }: { write?: boolean 
     };
     log(
       `\n${table(
-        ['clients × file', 'idle RSS MB', 'peak / idle RSS', 'peak growth, 1 client MB', `peak growth, ${clients} clients MB`, 'growth ratio', 'growth / bytes in', 'live heap after GC MB (before → after)', `${clients}-client round s`, 'load avg 1/5/15'],
+        ['clients × file', 'idle RSS MB', 'peak / idle RSS', 'peak growth, 1 client MB', `peak growth, ${clients} clients MB`, 'growth ratio', 'growth / bytes in', 'heap in use, peak MB (1 → all)', 'ArrayBuffers, peak MB (1 → all)', 'live heap after GC MB (before → after)', `${clients}-client round s`, 'load avg 1/5/15'],
         [
           [
             `${clients} × ${mb(bytes)} MB`,
@@ -183,6 +212,8 @@ export async function uploads(ctx: Context, { write = true }: { write?: boolean 
             manyGrowth,
             result.growthRatio,
             pct(result.growthPerByteIn),
+            `${result.oneClient.heapUsedPeakMb} → ${result.manyClients.heapUsedPeakMb}`,
+            `${result.oneClient.arrayBuffersPeakMb} → ${result.manyClients.arrayBuffersPeakMb}`,
             `${heapBefore} → ${heapAfter}`,
             result.manyClients.seconds,
             result.loadAverage.join(' / '),
