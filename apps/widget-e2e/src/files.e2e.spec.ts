@@ -176,13 +176,11 @@ describe('files in conversations', () => {
     expect(w.problems).toEqual([]);
   });
 
-  it('a visitor drops two files on the widget; both go in one message with the text', async () => {
+  it('a visitor drops two files on the widget while waiting; they stay through the claim and go in one message with the text', async () => {
     const me = visitor('Dirk');
     const w = await Widget.open(suite.context, `${s.host}/`);
     await w.startChat(me.name, me.email);
     const thread = await suite.agent.threadOf(me.email);
-    await suite.agent.claim(thread.id);
-    await w.frame.locator('.agent-name').waitFor(WAIT);
     const shot = png(8, 8, [0, 120, 200]);
     await w.frame.locator('form.composer').evaluate(
       (form, { image, text }) => {
@@ -195,6 +193,10 @@ describe('files in conversations', () => {
       { image: [...shot], text: 'order 1234, size M' },
     );
     await until('both dropped files uploaded', async () => (await w.frame.locator('.tray .file .ready').count()) === 2, WAIT.timeout, 100);
+    // An agent claims the thread meanwhile: the files are still there to send.
+    await suite.agent.claim(thread.id);
+    await w.frame.locator('.agent-name').waitFor(WAIT);
+    expect(await w.frame.locator('.tray .file .ready').count()).toBe(2);
     await w.send('two files');
     const m = await suite.agent.waitFor(ServerEvent.MessageCreated, (x: Message) => x.threadId === thread.id && x.attachments.length === 2);
     expect(m.body).toBe('two files');

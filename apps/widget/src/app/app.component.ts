@@ -87,10 +87,11 @@ export class AppComponent {
   protected readonly host = inject(HostStore);
   private readonly doc = inject(DOCUMENT);
   private readonly files = inject(WidgetFiles);
-  /** Files go to the current thread while it is open. */
+  /** The thread files go to while it is open: an id, so a claim or any other change of the thread keeps the composer's files. */
+  private readonly uploadThread = computed(() => (this.conversation.open() ? (this.conversation.thread()?.id ?? null) : null));
   protected readonly uploader = computed(() => {
-    const id = this.conversation.thread()?.id;
-    return id && this.conversation.open() ? this.files.uploaderFor(id) : null;
+    const id = this.uploadThread();
+    return id ? this.files.uploaderFor(id) : null;
   });
   private readonly details = viewChild(DetailsFormComponent);
   private readonly composer = viewChild(ComposerComponent);
