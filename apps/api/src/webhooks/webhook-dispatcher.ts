@@ -121,7 +121,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     return rowsOf<Claimed>(
       await this.db.query(
         `UPDATE webhook_deliveries d
-            SET lease_until = now() + $2 * interval '1 millisecond', lease_token = $1, attempts = d.attempts + 1, last_attempt_at = now()
+            SET lease_until = now() + $2::float8 * interval '1 millisecond', lease_token = $1, attempts = d.attempts + 1, last_attempt_at = now()
           WHERE d.id IN (
             SELECT c.id FROM webhook_deliveries c JOIN webhooks w ON w.id = c.webhook_id
              WHERE c.status = 'pending' AND c.next_attempt_at <= now() AND (c.lease_until IS NULL OR c.lease_until < now()) AND w.enabled
@@ -224,7 +224,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     await this.db.query(
       `UPDATE webhook_deliveries
           SET status = $3, response_status = $4, duration_ms = $5, error = $6,
-              next_attempt_at = now() + COALESCE($7, 0) * interval '1 millisecond', lease_until = NULL, lease_token = NULL
+              next_attempt_at = now() + COALESCE($7::float8, 0) * interval '1 millisecond', lease_until = NULL, lease_token = NULL
         WHERE id = $1 AND lease_token = $2`,
       [c.id, c.lease_token, retryIn === undefined ? 'failed' : 'pending', o.status, o.durationMs, o.error, retryIn ?? null],
     );
@@ -234,9 +234,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const disabled = rowsOf<{ id: string; url: string }>(
       await this.db.query(
         `UPDATE webhooks SET failing_since = COALESCE(failing_since, now()),
-                enabled = CASE WHEN $2 OR COALESCE(failing_since, now()) <= now() - $3 * interval '1 millisecond' THEN false ELSE enabled END,
-                disabled_reason = CASE WHEN enabled AND ($2 OR COALESCE(failing_since, now()) <= now() - $3 * interval '1 millisecond') THEN $4 ELSE disabled_reason END,
-                disabled_at = CASE WHEN enabled AND ($2 OR COALESCE(failing_since, now()) <= now() - $3 * interval '1 millisecond') THEN now() ELSE disabled_at END
+                enabled = CASE WHEN $2 OR COALESCE(failing_since, now()) <= now() - $3::float8 * interval '1 millisecond' THEN false ELSE enabled END,
+                disabled_reason = CASE WHEN enabled AND ($2 OR COALESCE(failing_since, now()) <= now() - $3::float8 * interval '1 millisecond') THEN $4 ELSE disabled_reason END,
+                disabled_at = CASE WHEN enabled AND ($2 OR COALESCE(failing_since, now()) <= now() - $3::float8 * interval '1 millisecond') THEN now() ELSE disabled_at END
           WHERE id = $1
         RETURNING id, url, enabled, disabled_at = now() AS just_disabled`,
         [c.webhook_id, gone, this.config.webhooks.disableAfterMs, reason],

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { AuthResponse } from '@parley/contracts';
 import { DataSource } from 'typeorm';
 import { ThreadsService } from '../threads/threads.service';
@@ -98,5 +100,53 @@ describeBackends('webhook outbox', (backend) => {
     const thread = await actors.thread(v.token);
     await threads.postMessage(visitorPrincipal(v.visitor.id), thread.id, { clientMsgId: 'off', body: 'after' });
     expect(await eventsOf(thread.id)).toEqual([]);
+  });
+});
+
+/** An endpoint whose deliveries all fail for WEBHOOK_DISABLE_AFTER is turned off, with the reason. */
+describeBackends('webhook endpoint failing for too long', (backend) => {
+  let t: TestApp;
+  let actors: Actors;
+  let admin: AuthResponse;
+  let server: Server;
+  let attempts = 0;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      attempts += 1;
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t = await createTestApp(backend, {
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      WEBHOOK_RETRY_SCHEDULE: '0.1s,0.1s,0.1s,0.1s,0.1s,0.1s,0.1s,0.1s,0.1s,0.1s',
+      WEBHOOK_DISABLE_AFTER: '300ms',
+      WEBHOOK_POLL_INTERVAL: '50ms',
+    });
+    actors = new Actors(t.app);
+    admin = await actors.admin();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('turns the endpoint off with a reason once every delivery failed for that long', async () => {
+    const hooks = t.app.get(WebhooksService);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/failing`;
+    const hook = await hooks.create({ url, events: ['thread.created'] }, `agent:${admin.agent.id}`);
+    const v = await actors.visitor();
+    await actors.thread(v.token);
+    // Polled until it is off; 30 s is a bound on liveness, not a measure of speed.
+    let current = await hooks.get(hook.id);
+    const deadline = Date.now() + 30_000;
+    while (current.enabled && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      current = await hooks.get(hook.id);
+    }
+    expect(current.enabled).toBe(false);
+    expect(current.disabledReason).toMatch(/^Every delivery failed for 300 ms \(last: HTTP 500\)$/);
+    expect(attempts).toBeGreaterThanOrEqual(2);
   });
 });
