@@ -46,6 +46,7 @@ describe('AppConfig', () => {
       disableAfterMs: 3 * 86_400_000,
       requireHttps: false,
       pollIntervalMs: 1000,
+      logRetentionMs: 30 * 86_400_000,
     });
     expect(AppConfig.fromEnv({ ...base, NODE_ENV: 'production' }).webhooks.requireHttps).toBe(true);
     expect(AppConfig.fromEnv({ ...base, NODE_ENV: 'production', WEBHOOK_REQUIRE_HTTPS: 'false' }).webhooks.requireHttps).toBe(false);

@@ -27,6 +27,7 @@ export interface WebhookSettings {
   disableAfterMs: number;
   requireHttps: boolean;
   pollIntervalMs: number;
+  logRetentionMs: number;
 }
 
 /** Socket rate limits: per principal and event class, per client address on handshakes, per connection on refusals. */
@@ -127,6 +128,7 @@ export class AppConfig {
       disableAfterMs: e.WEBHOOK_DISABLE_AFTER,
       requireHttps: e.WEBHOOK_REQUIRE_HTTPS === undefined ? e.NODE_ENV === 'production' : e.WEBHOOK_REQUIRE_HTTPS === 'true',
       pollIntervalMs: e.WEBHOOK_POLL_INTERVAL,
+      logRetentionMs: e.WEBHOOK_LOG_RETENTION,
     };
   }
 

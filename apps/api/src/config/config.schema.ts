@@ -175,6 +175,8 @@ export const EnvSchema = z.object({
   WEBHOOK_DISABLE_AFTER: duration.prefault('3d'),
   /** Only https targets; default: true when NODE_ENV=production. */
   WEBHOOK_REQUIRE_HTTPS: z.enum(['true', 'false']).optional(),
+  /** Finished deliveries (and events no delivery needs any more) older than this are deleted. */
+  WEBHOOK_LOG_RETENTION: duration.prefault('30d'),
   /** How often each node looks for due deliveries (it also looks at once after writing an event). */
   WEBHOOK_POLL_INTERVAL: duration.prefault('1s'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -14,6 +14,8 @@ const MAX_IN_FLIGHT = 8;
 /** The lease outlives the request's timeout by this much: another node takes a delivery only once its sender is surely done or dead. */
 const LEASE_MARGIN_MS = 10_000;
 const ERROR_MAX = 500;
+/** How often a node deletes the delivery log past WEBHOOK_LOG_RETENTION. */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 interface Claimed {
   id: string;
@@ -56,6 +58,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly log = new Logger('WebhookDispatcher');
   private readonly box: SecretBox;
   private timer?: NodeJS.Timeout;
+  private sweeper?: NodeJS.Timeout;
   private inFlight = 0;
   private pumping = false;
   private again = false;
@@ -73,12 +76,35 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.outbox.onWake(() => this.pump());
     this.timer = setInterval(() => this.pump(), this.config.webhooks.pollIntervalMs);
     this.timer.unref();
+    this.sweeper = setInterval(() => {
+      this.sweep().catch((err: unknown) => this.log.warn(`sweeping the webhook log: ${String(err)}`));
+    }, SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
     this.pump();
   }
 
   onModuleDestroy(): void {
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.sweeper);
+  }
+
+  /**
+   * Deletes finished deliveries older than WEBHOOK_LOG_RETENTION, then the events no delivery
+   * needs any more. Pending deliveries are kept, however old. Returns how many deliveries went.
+   */
+  async sweep(): Promise<number> {
+    const [, deliveries] = (await this.db.query(
+      `DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < now() - $1::float8 * interval '1 millisecond'`,
+      [this.config.webhooks.logRetentionMs],
+    )) as [unknown, number];
+    await this.db.query(
+      `DELETE FROM webhook_events e
+        WHERE e.created_at < now() - $1::float8 * interval '1 millisecond'
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)`,
+      [this.config.webhooks.logRetentionMs],
+    );
+    return deliveries;
   }
 
   /** Claims and starts as many due deliveries as there is room for; a call while it runs makes it run once more. */

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { ThreadsService } from '../threads/threads.service';
 import { Actors } from '../testing/actors';
 import { createTestApp, describeBackends, type TestApp } from '../testing/test-app';
+import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookOutbox } from './webhook-outbox';
 import { WebhooksService } from './webhooks.service';
 
@@ -148,5 +149,50 @@ describeBackends('webhook endpoint failing for too long', (backend) => {
     expect(current.enabled).toBe(false);
     expect(current.disabledReason).toMatch(/^Every delivery failed for 300 ms \(last: HTTP 500\)$/);
     expect(attempts).toBeGreaterThanOrEqual(2);
+  });
+});
+
+/** The delivery log is kept WEBHOOK_LOG_RETENTION; what is still to be sent is kept whatever its age. */
+describeBackends('webhook log retention', (backend) => {
+  let t: TestApp;
+  let admin: AuthResponse;
+  let server: Server;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(req.url === '/ok' ? 200 : 503).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t = await createTestApp(backend, { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '1h', WEBHOOK_LOG_RETENTION: '1ms', WEBHOOK_POLL_INTERVAL: '50ms' });
+    admin = await new Actors(t.app).admin();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('deletes finished deliveries and their events past the retention, and keeps pending ones', async () => {
+    const hooks = t.app.get(WebhooksService);
+    const db = t.app.get(DataSource);
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const ok = await hooks.create({ url: `${base}/ok`, events: ['thread.created'] }, `agent:${admin.agent.id}`);
+    const failing = await hooks.create({ url: `${base}/fail`, events: ['thread.created'] }, `agent:${admin.agent.id}`);
+    const sent = await hooks.test(ok.id);
+    const waiting = await hooks.test(failing.id);
+    // Polled until both were tried once; 30 s is a bound on liveness, not a measure of speed.
+    const deadline = Date.now() + 30_000;
+    const tried = async () => {
+      const rows: { id: string; status: string; attempts: number }[] = await db.query(`SELECT id, status, attempts FROM webhook_deliveries WHERE id = ANY($1::uuid[])`, [[sent.id, waiting.id]]);
+      return rows.find((r) => r.id === sent.id)?.status === 'succeeded' && (rows.find((r) => r.id === waiting.id)?.attempts ?? 0) >= 1;
+    };
+    while (!(await tried()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await tried()).toBe(true);
+
+    expect(await t.app.get(WebhookDispatcher).sweep()).toBe(1);
+    const left: { id: string; status: string }[] = await db.query(`SELECT id, status FROM webhook_deliveries WHERE id = ANY($1::uuid[])`, [[sent.id, waiting.id]]);
+    expect(left).toEqual([{ id: waiting.id, status: 'pending' }]);
+    const events: { id: string }[] = await db.query(`SELECT id FROM webhook_events WHERE id = ANY($1::uuid[])`, [[sent.eventId, waiting.eventId]]);
+    expect(events).toEqual([{ id: waiting.eventId }]);
   });
 });
