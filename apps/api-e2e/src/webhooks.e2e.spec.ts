@@ -288,6 +288,22 @@ describe('webhooks: delivery', () => {
     expect(verifyWebhookSignature(got.signature, got.raw, hook.secret)).toBe(true);
   });
 
+  it('tells an assignment and a transfer apart in thread.updated', async () => {
+    const path = `/${unique('assign')}`;
+    await createWebhook({ url: receiver.url(path), events: ['thread.updated'] });
+    const [visitor, first, second] = await Promise.all([newVisitor(), newAgent(), newAgent()]);
+    const thread = await startThread(visitor.token);
+    for (const agent of [first, second]) {
+      expectStatus(await call('post /threads/{id}/assign', { params: { id: thread.id }, token: adminToken(), body: { agentId: agent.agent.id } }), 200);
+    }
+    const got = await until('two thread.updated', () => receiver.at(path).filter((r) => threadOf(r) === thread.id).length >= 2 && receiver.at(path).filter((r) => threadOf(r) === thread.id), LIVENESS_MS);
+    const data = got.map((r) => r.body.data as { change: string; thread: { assignedAgent: { id: string } | null } });
+    expect(data.map((d) => [d.change, d.thread.assignedAgent?.id])).toEqual([
+      ['assigned', first.agent.id],
+      ['transferred', second.agent.id],
+    ]);
+  });
+
   it('sends nothing to an endpoint for events it did not subscribe to', async () => {
     const path = `/${unique('only-threads')}`;
     await createWebhook({ url: receiver.url(path), events: ['thread.created'] });

@@ -31,7 +31,10 @@ export class WebhookOutbox implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger('WebhookOutbox');
   private subscribed = new Set<string>();
   private timer?: NodeJS.Timeout;
-  private loading?: Promise<void>;
+  private ticking = false;
+  /** Reads started and the latest one applied (see reload). */
+  private started = 0;
+  private applied = 0;
   /** Called after an event was committed, so this node's dispatcher looks for work at once. */
   private wake: () => void = () => undefined;
 
@@ -42,7 +45,12 @@ export class WebhookOutbox implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     await this.reload();
-    this.timer = setInterval(() => void this.reload(), Math.min(REFRESH_MS, this.config.webhooks.pollIntervalMs));
+    this.timer = setInterval(() => {
+      // One periodic read at a time; a slow database does not pile them up.
+      if (this.ticking) return;
+      this.ticking = true;
+      void this.reload().finally(() => (this.ticking = false));
+    }, Math.min(REFRESH_MS, this.config.webhooks.pollIntervalMs));
     this.timer.unref();
   }
 
@@ -54,18 +62,22 @@ export class WebhookOutbox implements OnModuleInit, OnModuleDestroy {
     this.wake = wake;
   }
 
-  /** Reads the subscribed event types again (after an endpoint changed). */
-  reload(): Promise<void> {
-    this.loading ??= this.db
-      .query(`SELECT DISTINCT unnest(events) AS type FROM webhooks WHERE enabled`)
-      .then((rows: { type: string }[]) => {
+  /**
+   * Reads the subscribed event types again. Each call runs its own query, started after the change
+   * the caller made (a read already in flight may predate it), and a result is applied only when
+   * no later-started read has been applied already.
+   */
+  async reload(): Promise<void> {
+    const mine = ++this.started;
+    try {
+      const rows: { type: string }[] = await this.db.query(`SELECT DISTINCT unnest(events) AS type FROM webhooks WHERE enabled`);
+      if (mine > this.applied) {
+        this.applied = mine;
         this.subscribed = new Set(rows.map((r) => r.type));
-      })
-      .catch((err: unknown) => this.log.warn(`reading webhook subscriptions: ${String(err)}`))
-      .finally(() => {
-        this.loading = undefined;
-      });
-    return this.loading;
+      }
+    } catch (err) {
+      this.log.warn(`reading webhook subscriptions: ${String(err)}`);
+    }
   }
 
   wants(type: WebhookEventType): boolean {
