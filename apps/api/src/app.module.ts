@@ -15,6 +15,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { ThreadsModule } from './threads/threads.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { WidgetModule } from './widget/widget.module';
 
 @Module({})
@@ -46,6 +47,7 @@ export class AppModule {
         FilesModule,
         IntegrationsModule,
         IdempotencyModule,
+        WebhooksModule,
         WidgetModule,
         GatewayModule,
         HealthModule,
