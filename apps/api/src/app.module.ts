@@ -16,6 +16,7 @@ import { IntegrationsModule } from './integrations/integrations.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ThreadsModule } from './threads/threads.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { WidgetModule } from './widget/widget.module';
 
 @Module({})
@@ -47,6 +48,7 @@ export class AppModule {
         FilesModule,
         IntegrationsModule,
         IdempotencyModule,
+        WebhooksModule,
         WidgetModule,
         GatewayModule,
         HealthModule,

@@ -26,7 +26,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useLogger(app.get(Logger));
   // Whose X-Forwarded-For is believed: nobody's by default (the peer's own address is the client's).
   app.set('trust proxy', config.trustProxy);
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } }));
+  // blob: images are attachments the console fetched with its token (a plain <img src> cannot send it).
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'] } } }));
   app.use('/api', jsonOnly);
   app.useBodyParser('json', { limit: LIMITS.httpBodyMaxBytes, strict: true });
   app.useGlobalFilters(new ProblemFilter());

@@ -6,3 +6,4 @@ export * from './lib/process';
 export * from './lib/tcp-proxy';
 export * from './lib/wait';
 export * from './lib/workspace';
+export * from './lib/webhook-receiver';

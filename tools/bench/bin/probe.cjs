@@ -2,6 +2,7 @@
 // look inside it without changing it. On SIGUSR2 the probe reads its command from PROBE_CMD_FILE
 // (default "heap") and answers with one `PROBE {json}` line on stderr:
 //   heap        full GC, then process.memoryUsage() (and a heap snapshot if HEAP_SNAPSHOT_DIR is set)
+//   memory      process.memoryUsage() as it is, no GC (to sample a server while it works)
 //   prof-start  start the CPU profiler (and an event-loop delay histogram)
 //   prof-stop   stop both; write the .cpuprofile to PROBE_DIR; answer its path and the loop delay
 //   alloc-start sample allocations (V8's sampling heap profiler, every 32 KB allocated)
@@ -22,6 +23,7 @@ process.on('SIGUSR2', () => {
   } catch {
     // no command file: heap
   }
+  if (cmd === 'memory') return answer({ memory: process.memoryUsage() });
   if (cmd === 'heap') {
     if (typeof global.gc === 'function') global.gc();
     if (process.env.HEAP_SNAPSHOT_DIR) {

@@ -15,8 +15,9 @@ import { poison } from './scenarios/poison';
 import { profile } from './scenarios/profile';
 import { reconnect } from './scenarios/reconnect';
 import { smoke, smokeProblems } from './scenarios/smoke';
+import { uploads } from './scenarios/uploads';
 
-const SCENARIOS = ['conversation', 'legacy', 'fanout', 'idle', 'reconnect', 'two-nodes', 'profile', 'smoke', 'loader', 'poison'] as const;
+const SCENARIOS = ['conversation', 'legacy', 'fanout', 'idle', 'reconnect', 'two-nodes', 'profile', 'smoke', 'loader', 'poison', 'uploads'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -80,6 +81,11 @@ async function main(): Promise<number> {
       // A figure, not a verdict: the ratio is printed and written with the run's conditions.
       await poison(ctx);
       return 0;
+    case 'uploads': {
+      // A figure, not a verdict; failed uploads make it exit 1.
+      const r = await uploads(ctx);
+      return r.failures.length ? 1 : 0;
+    }
     case 'loader':
       // A figure, not a verdict: a slow loader warns (see the scenario) and still exits 0.
       await loader(ctx);

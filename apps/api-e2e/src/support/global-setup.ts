@@ -109,6 +109,10 @@ export default async function globalSetup(): Promise<void> {
       SOCKET_RATE_HANDSHAKE: '100000/1m',
       SOCKET_RATE_HANDSHAKE_FAILED: '100000/1m',
       NODE_ENV: 'test',
+      // Webhook tests run a receiver on 127.0.0.1 (a private address, so it needs the allow-list) and see retries quickly.
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      WEBHOOK_RETRY_SCHEDULE: '0.2s,0.4s,0.6s',
+      WEBHOOK_POLL_INTERVAL: '100ms',
     };
     if (database) env.DATABASE_URL = database.url;
     const logFile = path.join(WORKSPACE_ROOT, 'tmp/api-e2e', `server-${requested}.log`);

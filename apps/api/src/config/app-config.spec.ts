@@ -37,6 +37,29 @@ describe('AppConfig', () => {
     expect(() => AppConfig.fromEnv({ ...base, SOCKET_RATE_OTHER: '0/10s' })).toThrow(/SOCKET_RATE_OTHER/);
   });
 
+  it('reads the webhook settings, and names a bad one', () => {
+    const d = AppConfig.fromEnv(base);
+    expect(d.webhooks).toEqual({
+      allowedHosts: [],
+      retryScheduleMs: [30_000, 120_000, 600_000, 3_600_000, 21_600_000, 86_400_000],
+      timeoutMs: 10_000,
+      disableAfterMs: 3 * 86_400_000,
+      requireHttps: false,
+      pollIntervalMs: 1000,
+      logRetentionMs: 30 * 86_400_000,
+    });
+    expect(AppConfig.fromEnv({ ...base, NODE_ENV: 'production' }).webhooks.requireHttps).toBe(true);
+    expect(AppConfig.fromEnv({ ...base, NODE_ENV: 'production', WEBHOOK_REQUIRE_HTTPS: 'false' }).webhooks.requireHttps).toBe(false);
+    const c = AppConfig.fromEnv({ ...base, WEBHOOK_ALLOWED_HOSTS: ' 127.0.0.1, Hooks.Internal ,[::1]', WEBHOOK_RETRY_SCHEDULE: '0.2s,500ms,1m', WEBHOOK_TIMEOUT: '2s' });
+    expect(c.webhooks.allowedHosts).toEqual(['127.0.0.1', 'hooks.internal', '::1']);
+    expect(c.webhooks.retryScheduleMs).toEqual([200, 500, 60_000]);
+    expect(c.webhooks.timeoutMs).toBe(2000);
+    expect(() => AppConfig.fromEnv({ ...base, WEBHOOK_ALLOWED_HOSTS: 'http://a.test/' })).toThrow(/WEBHOOK_ALLOWED_HOSTS/);
+    expect(() => AppConfig.fromEnv({ ...base, WEBHOOK_RETRY_SCHEDULE: '30s,soon' })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
+    expect(() => AppConfig.fromEnv({ ...base, WEBHOOK_RETRY_SCHEDULE: '' })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
+    expect(() => AppConfig.fromEnv({ ...base, WEBHOOK_TIMEOUT: '10' })).toThrow(/WEBHOOK_TIMEOUT/);
+  });
+
   it('normalises allowed origins and always allows its own', () => {
     const c = AppConfig.fromEnv({ ...base, PORT: '4000', ALLOWED_ORIGINS: 'https://shop.example.com/, https://www.example.org' });
     expect(c.allowedOrigins).toEqual(

@@ -19,6 +19,17 @@ export interface UploadSettings {
   cleanupIntervalSeconds: number;
 }
 
+/** Webhook delivery: targets, timing and retries (WEBHOOK_*). */
+export interface WebhookSettings {
+  allowedHosts: readonly string[];
+  retryScheduleMs: readonly number[];
+  timeoutMs: number;
+  disableAfterMs: number;
+  requireHttps: boolean;
+  pollIntervalMs: number;
+  logRetentionMs: number;
+}
+
 /** Socket rate limits: per principal and event class, per client address on handshakes, per connection on refusals. */
 export interface SocketRateLimits {
   messageSend: RateSetting;
@@ -59,6 +70,7 @@ export class AppConfig {
   readonly uploads: UploadSettings;
   /** Who may read `/metrics`: a bearer token on the main port, and/or a port of its own. */
   readonly metrics: { token: string | undefined; port: number | undefined; host: string };
+  readonly webhooks: WebhookSettings;
 
   private constructor(source: NodeJS.ProcessEnv) {
     const parsed = EnvSchema.safeParse(source);
@@ -111,6 +123,15 @@ export class AppConfig {
       threadMaxBytes: e.UPLOAD_THREAD_MAX_BYTES,
       unattachedTtlSeconds: e.UPLOAD_UNATTACHED_TTL_SECONDS,
       cleanupIntervalSeconds: e.UPLOAD_CLEANUP_INTERVAL_SECONDS,
+    };
+    this.webhooks = {
+      allowedHosts: e.WEBHOOK_ALLOWED_HOSTS,
+      retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE,
+      timeoutMs: e.WEBHOOK_TIMEOUT,
+      disableAfterMs: e.WEBHOOK_DISABLE_AFTER,
+      requireHttps: e.WEBHOOK_REQUIRE_HTTPS === undefined ? e.NODE_ENV === 'production' : e.WEBHOOK_REQUIRE_HTTPS === 'true',
+      pollIntervalMs: e.WEBHOOK_POLL_INTERVAL,
+      logRetentionMs: e.WEBHOOK_LOG_RETENTION,
     };
   }
 

@@ -86,6 +86,36 @@ const fileTypes = z
   .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
   .pipe(z.array(z.enum(FILE_TYPE_NAMES, { message: `expected a comma-separated list of ${FILE_TYPE_NAMES.join(', ')}` })).min(1));
 
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A duration like `500ms`, `0.2s`, `30s`, `2m`, `1h`, `3d`, in milliseconds. */
+const duration = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'expected a duration like 500ms, 30s, 2m, 1h or 3d')
+  .transform((s) => {
+    const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(s) ?? [];
+    return Math.round(Number(amount) * DURATION_UNITS_MS[unit as keyof typeof DURATION_UNITS_MS]);
+  })
+  .refine((ms) => ms >= 1, 'at least 1ms');
+
+/** Comma-separated durations: the waits before each retry of a webhook delivery. */
+const retrySchedule = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(duration).min(1, 'at least one retry delay').max(20));
+
+/** Host names or addresses a webhook may target although they are private (exactly as written in the URL). */
+const webhookHosts = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter(Boolean))
+  .pipe(
+    z.array(
+      z.string().refine((h) => isIP(h) !== 0 || /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/.test(h), {
+        message: 'not a host name or an IP address',
+      }),
+    ),
+  );
+
 /** Every environment variable the server reads, validated once at boot. */
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -140,6 +170,20 @@ export const EnvSchema = z.object({
   /** A port of its own for `GET /metrics`, with no token, bound to METRICS_HOST (keep it off the internet). */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Webhook targets allowed although they resolve to a private, loopback or link-local address (host as written in the URL). */
+  WEBHOOK_ALLOWED_HOSTS: webhookHosts.prefault(''),
+  /** Waits before each retry of a failed webhook delivery; after the last one the delivery is given up. */
+  WEBHOOK_RETRY_SCHEDULE: retrySchedule.prefault('30s,2m,10m,1h,6h,24h'),
+  /** A delivery succeeds on a 2xx within this time. */
+  WEBHOOK_TIMEOUT: duration.prefault('10s'),
+  /** An endpoint failing for this long (no success in between) is turned off. */
+  WEBHOOK_DISABLE_AFTER: duration.prefault('3d'),
+  /** Only https targets; default: true when NODE_ENV=production. */
+  WEBHOOK_REQUIRE_HTTPS: z.enum(['true', 'false']).optional(),
+  /** Finished deliveries (and events no delivery needs any more) older than this are deleted. */
+  WEBHOOK_LOG_RETENTION: duration.prefault('30d'),
+  /** How often each node looks for due deliveries (it also looks at once after writing an event). */
+  WEBHOOK_POLL_INTERVAL: duration.prefault('1s'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { MessageWriter } from './message.writer';
 import { ThreadsController } from './threads.controller';
 import { ThreadsRepository } from './threads.repository';
 import { ThreadsService } from './threads.service';
 
 @Module({
-  imports: [AgentsModule],
+  imports: [AgentsModule, WebhooksModule],
   controllers: [ThreadsController],
   providers: [ThreadsRepository, ThreadsService, MessageWriter],
   exports: [ThreadsService],

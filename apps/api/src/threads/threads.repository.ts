@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ActorType, Attachment, AuthorType, Message, Thread, ThreadStatus } from '@parley/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { iso, isoOrNull } from '../common/mappers';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 
 /** Anything that runs SQL: the data source, or a transaction's entity manager. */
 export type Sql = Pick<DataSource | EntityManager, 'query'>;
@@ -112,8 +113,11 @@ const THREAD_SELECT = `
 
 const MESSAGE_COLUMNS = 'id, thread_id, seq, author_type, author_id, author_name, body, client_msg_id, attachments, created_at';
 
-/** One statement for a batch of messages; see ThreadsRepository.appendMany. */
-const APPEND_MANY = `
+/**
+ * One statement for a batch of messages; see ThreadsRepository.appendMany. `outbox` adds the webhook
+ * outbox's CTEs (WebhookOutbox.messageCtes) when an endpoint subscribes to new messages.
+ */
+const appendManySql = (outbox: string) => `
   WITH i AS MATERIALIZED (
     SELECT * FROM unnest($1::uuid[], $2::author_type[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::jsonb[])
       WITH ORDINALITY AS i(thread_id, author_type, author_id, author_name, body, client_msg_id, attachments, ord)),
@@ -136,7 +140,7 @@ const APPEND_MANY = `
   t AS (
     UPDATE threads SET last_seq = threads.last_seq + c.n, updated_at = now()
       FROM c WHERE threads.id = c.thread_id
-    RETURNING threads.id, threads.last_seq - c.n AS base),
+    RETURNING threads.id, threads.last_seq - c.n AS base, threads.last_seq),
   ins AS (
     INSERT INTO messages (thread_id, seq, author_type, author_id, author_name, body, client_msg_id, attachments)
     SELECT ok.thread_id, t.base + ok.k, ok.author_type, ok.author_id, ok.author_name, ok.body, ok.client_msg_id, ok.attachments
@@ -146,7 +150,7 @@ const APPEND_MANY = `
   att AS (
     UPDATE uploads u SET message_id = ins.id
       FROM ins, jsonb_array_elements(ins.attachments) AS a(file)
-     WHERE u.id = (a.file->>'id')::uuid AND u.message_id IS NULL)
+     WHERE u.id = (a.file->>'id')::uuid AND u.message_id IS NULL)${outbox}
   SELECT i.ord, l.status AS thread_status, l.visitor_id AS thread_visitor_id, l.assigned_agent_id AS thread_agent_id,
          ins.id IS NOT NULL AS inserted, i.thread_id, i.author_type, i.author_id, i.client_msg_id,
          COALESCE(ins.id, d.id) AS id, COALESCE(ins.seq, d.seq) AS seq, COALESCE(ins.author_name, d.author_name) AS author_name,
@@ -200,7 +204,14 @@ export function toMessage(r: MessageRow): Message {
 /** The thread and message SQL: the hot paths are single statements written by hand. */
 @Injectable()
 export class ThreadsRepository {
-  constructor(@InjectDataSource() readonly dataSource: DataSource) {}
+  /** The batch statement without and with the webhook outbox. */
+  private readonly appendMany0 = appendManySql('');
+  private appendManyOutbox?: string;
+
+  constructor(
+    @InjectDataSource() readonly dataSource: DataSource,
+    private readonly outbox: WebhookOutbox,
+  ) {}
 
   transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
@@ -228,9 +239,9 @@ export class ThreadsRepository {
   }
 
   /** Inserts a queued thread unless the visitor has an open one; the partial unique index decides. */
-  async insertOpen(visitorId: string): Promise<string | null> {
+  async insertOpen(visitorId: string, sql: Sql = this.dataSource): Promise<string | null> {
     const [row] = rowsOf<{ id: string }>(
-      await this.dataSource.query(
+      await sql.query(
         `INSERT INTO threads (visitor_id) VALUES ($1)
          ON CONFLICT (visitor_id) WHERE status <> 'closed' DO NOTHING RETURNING id`,
         [visitorId],
@@ -317,7 +328,7 @@ export class ThreadsRepository {
     // Planned for each batch, never prepared: a generic plan made while `messages` is small would keep
     // a sequential scan of it for the connection's life (measured: 38 ms a batch at 100k messages).
     const rows = rowsOf<AppendRow>(
-      await this.dataSource.query(APPEND_MANY, [
+      await this.dataSource.query(this.appendManyStatement(), [
         batch.map((m) => m.threadId),
         batch.map((m) => m.authorType),
         batch.map((m) => m.authorId),
@@ -328,7 +339,9 @@ export class ThreadsRepository {
       ]),
     );
     const results = new Array<AppendResult>(batch.length);
+    let inserted = false;
     for (const r of rows) {
+      inserted ||= r.inserted;
       results[Number(r.ord) - 1] = {
         thread: r.thread_status
           ? { status: r.thread_status, visitorId: r.thread_visitor_id as string, assignedAgentId: r.thread_agent_id }
@@ -337,7 +350,13 @@ export class ThreadsRepository {
         inserted: r.inserted,
       };
     }
+    if (inserted && this.outbox.wants('message.created')) this.outbox.committed();
     return results;
+  }
+
+  private appendManyStatement(): string {
+    if (!this.outbox.wants('message.created')) return this.appendMany0;
+    return (this.appendManyOutbox ??= appendManySql(this.outbox.messageCtes()));
   }
 
   /**

@@ -14,6 +14,7 @@ import type { AgentPrincipal, Principal, VisitorPrincipal } from '../auth/princi
 import { AppError } from '../common/app-error';
 import { DomainEvents } from '../common/domain-events';
 import { AgentsService } from '../agents/agents.service';
+import { type OutboxEvent, type ThreadChange, WebhookOutbox } from '../webhooks/webhook-outbox';
 import { MessageWriter } from './message.writer';
 import { queueWaitSeconds } from '../metrics/instruments';
 import { mayAssign, mayClose } from './thread.policy';
@@ -62,6 +63,7 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
     private readonly agents: AgentsService,
     private readonly events: DomainEvents,
     private readonly writer: MessageWriter,
+    private readonly outbox: WebhookOutbox,
   ) {}
 
   /** A deactivated agent's conversations go back to the queue, where another agent can take them. */
@@ -84,19 +86,28 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
       for (const id of ids) {
         const note = await this.systemMessage(sql, id, `${agent.name} is no longer available; waiting for another agent`);
         if (note) out.push(note);
+        await this.recordChange(sql, id, 'requeued', note);
       }
       return out;
     });
+    if (notes.length > 0) this.outboxCommitted(['thread.updated', 'message.created']);
     return Promise.all(notes.map((note) => this.announce(note.threadId, note)));
   }
 
   /** The visitor's open thread, created if there is none. */
   async start(visitor: VisitorPrincipal): Promise<{ thread: Thread; created: boolean }> {
-    const newId = await this.repo.insertOpen(visitor.id);
-    if (newId) {
-      const thread = await this.load(newId);
-      this.events.emit({ type: 'thread.created', thread });
-      return { thread, created: true };
+    const created = await this.repo.transaction(async (sql) => {
+      const id = await this.repo.insertOpen(visitor.id, sql);
+      if (!id) return null;
+      const thread = await this.repo.findById(id, sql);
+      if (!thread) throw notFound();
+      await this.outbox.record(sql, [WebhookOutbox.threadCreated(stripCursor(thread))]);
+      return stripCursor(thread);
+    });
+    if (created) {
+      this.outboxCommitted(['thread.created']);
+      this.events.emit({ type: 'thread.created', thread: created });
+      return { thread: created, created: true };
     }
     const [openId] = await this.repo.openThreadIds({ visitorId: visitor.id });
     // The open thread can be closed between the failed insert and this read: then try once more.
@@ -189,7 +200,9 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
   async claim(agent: AgentPrincipal, threadId: string): Promise<Thread> {
     const won = await this.repo.transaction(async (sql) => {
       if (!(await this.repo.claim(sql, threadId, agent.id))) return null;
-      return this.systemMessage(sql, threadId, `${agent.name} joined the conversation`);
+      const note = await this.systemMessage(sql, threadId, `${agent.name} joined the conversation`);
+      await this.recordChange(sql, threadId, 'claimed', note);
+      return note;
     });
     if (won) return firstAgent(await this.announce(threadId, won, agent.id));
     const thread = await this.repo.findById(threadId);
@@ -218,7 +231,9 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
       if (access.assignedAgentId === agentId) return null;
       wasQueued = access.status === 'queued';
       await this.repo.assign(sql, threadId, agentId);
-      return this.systemMessage(sql, threadId, text);
+      const note = await this.systemMessage(sql, threadId, text);
+      await this.recordChange(sql, threadId, access.assignedAgentId ? 'transferred' : 'assigned', note);
+      return note;
     });
     if (!message) return this.load(threadId);
     const thread = await this.announce(threadId, message, agentId);
@@ -238,7 +253,9 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
       }
       // The closing note goes in before the status flips: a closed thread takes no more messages.
       const note = await this.systemMessage(sql, threadId, `Conversation closed by ${who}`);
-      return note && (await this.repo.close(sql, threadId, by)) ? note : null;
+      if (!note || !(await this.repo.close(sql, threadId, by))) return null;
+      await this.recordChange(sql, threadId, 'closed', note);
+      return note;
     });
     if (!message) return this.load(threadId);
     return this.announce(threadId, message);
@@ -285,7 +302,26 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /**
+   * The webhook events of a thread change, in its transaction (the outbox): `thread.updated`, then
+   * the system message that tells of it. Nothing is read or written when no endpoint listens.
+   */
+  private async recordChange(sql: Sql, threadId: string, change: ThreadChange, note: Message | null): Promise<void> {
+    if (!this.outbox.wants('thread.updated') && !this.outbox.wants('message.created')) return;
+    const row = await this.repo.findById(threadId, sql);
+    if (!row) return;
+    const thread = stripCursor(row);
+    const events: OutboxEvent[] = [WebhookOutbox.threadUpdated(thread, change)];
+    if (note) events.push(WebhookOutbox.messageCreated(note, thread));
+    await this.outbox.record(sql, events);
+  }
+
+  private outboxCommitted(types: readonly ('thread.created' | 'thread.updated' | 'message.created')[]): void {
+    if (types.some((t) => this.outbox.wants(t))) this.outbox.committed();
+  }
+
   private async announce(threadId: string, message: Message, joinAgentId?: string): Promise<Thread> {
+    this.outboxCommitted(['thread.updated', 'message.created']);
     const thread = await this.load(threadId);
     this.events.emit({ type: 'thread.updated', thread, joinAgentId });
     this.events.emit({ type: 'message.created', message });

@@ -28,6 +28,8 @@ describe('widget headers', () => {
     expect(csp).toContain("frame-ancestors 'self' http://localhost:3000 https://shop.example.com");
     expect(csp.match(/frame-ancestors/g)).toHaveLength(1);
     expect(csp).toContain("script-src 'self'");
+    // Attachments are fetched with the visitor's token and shown through blob URLs.
+    expect(csp).toContain("img-src 'self' data: blob:");
     expect(res.headers['x-frame-options']).toBeUndefined();
   });
 

@@ -7,7 +7,7 @@ type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 /** helmet's policy as the rest of the server sends it, except for who may frame the page. */
 const BASE_DIRECTIVES = Object.entries({
   ...helmet.contentSecurityPolicy.getDefaultDirectives(),
-  'img-src': ["'self'", 'data:'],
+  'img-src': ["'self'", 'data:', 'blob:'],
 })
   .filter(([name]) => name !== 'frame-ancestors')
   .map(([name, values]) => [name, ...[...values].map(String)].join(' '))

@@ -37,6 +37,9 @@ export default async function globalSetup(): Promise<void> {
         SOCKET_RATE_HANDSHAKE: '100000/1m',
         SOCKET_RATE_HANDSHAKE_FAILED: '100000/1m',
         NODE_ENV: 'test',
+        // The webhooks page test runs a receiver on 127.0.0.1, a private address only the allow-list opens.
+        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+        WEBHOOK_POLL_INTERVAL: '100ms',
       },
       unset: ['DATABASE_URL', 'REDIS_URL'],
       requires: { [SERVER_ENTRY]: 'api', [CONSOLE_INDEX]: 'console' },

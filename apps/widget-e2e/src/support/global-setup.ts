@@ -19,6 +19,8 @@ const DEMO_DIR = path.join(WORKSPACE_ROOT, 'dist/apps/widget-loader/demo');
 const BUILDS = {
   [SERVER_ENTRY]: 'api',
   [path.join(WORKSPACE_ROOT, 'dist/apps/widget/browser/index.html')]: 'widget',
+  // The agent's side of the file tests is the console, served by the same server.
+  [path.join(WORKSPACE_ROOT, 'dist/apps/console/browser/index.html')]: 'console',
   [path.join(WORKSPACE_ROOT, 'dist/apps/widget-loader/widget.js')]: 'widget-loader',
   [DEMO_DIR]: 'widget-loader',
 };

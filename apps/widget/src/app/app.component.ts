@@ -1,4 +1,4 @@
-import { afterRenderEffect, ChangeDetectionStrategy, Component, DOCUMENT, inject, untracked, viewChild } from '@angular/core';
+import { afterRenderEffect, ChangeDetectionStrategy, Component, computed, DOCUMENT, inject, untracked, viewChild } from '@angular/core';
 import { ChatStatusComponent } from './components/chat-status.component';
 import { ComposerComponent } from './components/composer.component';
 import { ConfirmEndComponent } from './components/confirm-end.component';
@@ -8,6 +8,7 @@ import { TranscriptComponent } from './components/transcript.component';
 import { ConversationStore } from './conversation.store';
 import { HostStore } from './host.store';
 import { SessionStore } from './session.store';
+import { WidgetFiles } from './widget-files';
 
 /** The widget app's one container: it reads the stores and hands plain values to the components. */
 @Component({
@@ -67,7 +68,7 @@ import { SessionStore } from './session.store';
               <button type="button" class="primary" [disabled]="session.busy()" (click)="session.startNew()">Start a new conversation</button>
             </div>
           } @else {
-            <pw-composer [slowDown]="conversation.slowDown()" (sent)="conversation.send($event)" (typing)="conversation.typed()" />
+            <pw-composer [slowDown]="conversation.slowDown()" [uploader]="uploader()" (sent)="conversation.send($event.body, $event.attachments)" (typing)="conversation.typed()" />
           }
           @if (session.error()) {
             <p class="problem footer-problem" role="alert">{{ session.error() }}</p>
@@ -85,6 +86,13 @@ export class AppComponent {
   protected readonly conversation = inject(ConversationStore);
   protected readonly host = inject(HostStore);
   private readonly doc = inject(DOCUMENT);
+  private readonly files = inject(WidgetFiles);
+  /** The thread files go to while it is open: an id, so a claim or any other change of the thread keeps the composer's files. */
+  private readonly uploadThread = computed(() => (this.conversation.open() ? (this.conversation.thread()?.id ?? null) : null));
+  protected readonly uploader = computed(() => {
+    const id = this.uploadThread();
+    return id ? this.files.uploaderFor(id) : null;
+  });
   private readonly details = viewChild(DetailsFormComponent);
   private readonly composer = viewChild(ComposerComponent);
   private readonly again = viewChild(StartAgainComponent);

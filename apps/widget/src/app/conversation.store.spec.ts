@@ -88,6 +88,10 @@ describe('ConversationStore', () => {
     expect(t.realtime.requests.at(-1)).toEqual([ClientEvent.Typing, { threadId: thread.id, isTyping: false }]);
     t.conversation.retry('c-9');
     expect(t.realtime.retried).toEqual(['c-9']);
+    // Files alone, without text, are a message too.
+    const file = { id: 'u-1', name: 'shot.png', size: 10, contentType: 'image/png', width: 2, height: 2 };
+    t.conversation.send('  ', [file]);
+    expect(t.realtime.sent.at(-1)).toEqual({ threadId: thread.id, body: '', attachments: [file] });
   });
 
   it('re-reads the thread after reconnecting, follows the slow-down, and goes back to the form when the socket refuses the token', async () => {

@@ -1,5 +1,5 @@
 import { computed, DestroyRef, effect, Injectable, inject, signal } from '@angular/core';
-import { ClientEvent, type Message, ServerEvent, type Thread } from '@parley/contracts';
+import { type Attachment, ClientEvent, type Message, ServerEvent, type Thread } from '@parley/contracts';
 import type { ConnectionState, FeedSnapshot } from '@parley/realtime-client';
 import { WIDGET_WINDOW } from './host-bridge';
 import { type Realtime, REALTIME_FACTORY } from './realtime';
@@ -144,11 +144,12 @@ export class ConversationStore {
     this.client?.reconnect();
   }
 
-  send(body: string): void {
+  /** Sends text, files (the visitor's uploads to this thread), or both. */
+  send(body: string, attachments: readonly Attachment[] = []): void {
     const t = this._thread();
     const text = body.trim();
-    if (!t || t.status === 'closed' || !text || !this.client) return;
-    this.client.send(t.id, text);
+    if (!t || t.status === 'closed' || (!text && attachments.length === 0) || !this.client) return;
+    this.client.send(t.id, text, attachments);
     this.typing.stop();
   }
 

@@ -65,6 +65,12 @@ export const ErrorCode = {
   /** The first request with this Idempotency-Key has not finished yet. */
   IdempotencyRequestInProgress: 'IDEMPOTENCY_REQUEST_IN_PROGRESS',
   OriginNotAllowed: 'ORIGIN_NOT_ALLOWED',
+  WebhookNotFound: 'WEBHOOK_NOT_FOUND',
+  WebhookDeliveryNotFound: 'WEBHOOK_DELIVERY_NOT_FOUND',
+  /** A webhook target that is not allowed: a private, loopback, link-local... address, or plain http in production. */
+  WebhookUrlNotAllowed: 'WEBHOOK_URL_NOT_ALLOWED',
+  /** The most webhook endpoints one server keeps already exist. */
+  WebhookLimitReached: 'WEBHOOK_LIMIT_REACHED',
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
@@ -72,10 +78,21 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
  * What an API key may do. Each route an API key may call names the one scope it needs in the
- * route table (`REST_ROUTES`); `webhooks:manage` and `reports:read` guard routes still to come.
+ * route table (`REST_ROUTES`); `reports:read` guards routes still to come.
  */
 export const API_KEY_SCOPES = ['threads:read', 'threads:write', 'messages:write', 'agents:read', 'webhooks:manage', 'reports:read'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/**
+ * What a webhook endpoint can subscribe to. `rating.created` and `note.created` are accepted and
+ * never sent yet: Parley has no ratings or internal notes so far (docs/status.md).
+ */
+export const WEBHOOK_EVENT_TYPES = ['thread.created', 'thread.updated', 'message.created', 'rating.created', 'note.created'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+/** The type of the event `POST /webhooks/{id}/test` sends (to that endpoint only, whatever it subscribes to). */
+export const WEBHOOK_TEST_EVENT = 'webhook.test';
+/** Most webhook endpoints one server keeps. */
+export const WEBHOOK_MAX_ENDPOINTS = 10;
 
 /** The request header that makes a POST safe to retry (IETF draft-ietf-httpapi-idempotency-key-header). */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';

@@ -22,4 +22,7 @@ export const LIMITS = {
   attachmentsPerMessageMax: 5,
   /** Longest file name kept with an upload (longer ones are cut, keeping the extension). */
   fileNameMax: 200,
+  /** Longest webhook URL. */
+  webhookUrlMax: 2000,
+  webhookDescriptionMax: 200,
 } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_KEY_SCOPES } from './constants';
+import { API_KEY_SCOPES, WEBHOOK_EVENT_TYPES } from './constants';
 
 const Timestamp = z.iso.datetime({ offset: true });
 const NullableTimestamp = Timestamp.nullable();
@@ -139,3 +139,50 @@ export type WidgetSettings = z.infer<typeof WidgetSettingsSchema>;
 /** What the public settings route answers: only what the widget draws (not the list of allowed sites). */
 export const PublicWidgetSettingsSchema = WidgetSettingsSchema.omit({ allowedOrigins: true });
 export type PublicWidgetSettings = z.infer<typeof PublicWidgetSettingsSchema>;
+
+export const WebhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES, {
+  error: (iss) => `unknown event ${JSON.stringify(iss.input)}; the events are ${WEBHOOK_EVENT_TYPES.join(', ')}`,
+});
+
+/** An endpoint that is sent the events it subscribes to, signed with its secret (never shown again after creation or rotation). */
+export const WebhookSchema = z.object({
+  id: z.uuid(),
+  url: z.string(),
+  description: z.string().nullable(),
+  events: z.array(WebhookEventTypeSchema),
+  enabled: z.boolean(),
+  /** Why the server turned the endpoint off (a 410, or days of failures); null while enabled or turned off by an admin. */
+  disabledReason: z.string().nullable(),
+  disabledAt: NullableTimestamp,
+  /** While set and in the future, the previous secret still signs too (a second `v1=`). */
+  previousSecretExpiresAt: NullableTimestamp,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Webhook = z.infer<typeof WebhookSchema>;
+
+export const WebhookDeliveryStatusSchema = z.enum(['pending', 'succeeded', 'failed']);
+export type WebhookDeliveryStatus = z.infer<typeof WebhookDeliveryStatusSchema>;
+
+/** One event sent to one endpoint: its `id` is the `Parley-Delivery` header, the same on every attempt. */
+export const WebhookDeliverySchema = z.object({
+  id: z.uuid(),
+  webhookId: z.uuid(),
+  eventId: z.uuid(),
+  eventType: z.string(),
+  threadId: z.uuid().nullable(),
+  /** pending: waiting for its next attempt (or for an earlier event of its thread); succeeded: a 2xx; failed: given up. */
+  status: WebhookDeliveryStatusSchema,
+  attempts: z.number().int(),
+  /** The last attempt's HTTP status (null: no answer), its duration and its error. */
+  responseStatus: z.number().int().nullable(),
+  durationMs: z.number().int().nullable(),
+  error: z.string().nullable(),
+  /** The delivery this one sends again (`POST .../redeliver`), or null. */
+  redeliveryOf: z.uuid().nullable(),
+  createdAt: Timestamp,
+  lastAttemptAt: NullableTimestamp,
+  nextAttemptAt: NullableTimestamp,
+  deliveredAt: NullableTimestamp,
+});
+export type WebhookDelivery = z.infer<typeof WebhookDeliverySchema>;

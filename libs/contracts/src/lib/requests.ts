@@ -10,6 +10,10 @@ import {
   ThreadSchema,
   ThreadStatusSchema,
   VisitorSchema,
+  WebhookDeliverySchema,
+  WebhookDeliveryStatusSchema,
+  WebhookEventTypeSchema,
+  WebhookSchema,
 } from './models';
 
 // Request bodies are strict: an unknown field is a validation error, not silently dropped.
@@ -214,3 +218,57 @@ export const UpdateWidgetSettingsRequestSchema = z.strictObject({
   allowedOrigins: z.array(OriginSchema).max(50),
 });
 export type UpdateWidgetSettingsRequest = z.infer<typeof UpdateWidgetSettingsRequestSchema>;
+
+/** A webhook target: an absolute http(s) URL without credentials (the server also checks where it points). */
+export const WebhookUrlSchema = z
+  .string()
+  .trim()
+  .max(LIMITS.webhookUrlMax)
+  .refine((s) => URL.canParse(s), 'not an absolute URL')
+  .refine((s) => !URL.canParse(s) || ['http:', 'https:'].includes(new URL(s).protocol), 'the URL must be http or https')
+  .refine((s) => !URL.canParse(s) || (new URL(s).username === '' && new URL(s).password === ''), 'no user or password in the URL')
+  .refine((s) => !URL.canParse(s) || new URL(s).hostname !== '', 'the URL needs a host');
+
+const WebhookEventsSchema = z
+  .array(WebhookEventTypeSchema)
+  .min(1, 'subscribe to at least one event')
+  .max(20)
+  .transform((s) => [...new Set(s)]);
+
+export const CreateWebhookRequestSchema = z.strictObject({
+  url: WebhookUrlSchema,
+  events: WebhookEventsSchema,
+  description: userText({ max: LIMITS.webhookDescriptionMax }).optional(),
+  /** Default true. */
+  enabled: z.boolean().optional(),
+});
+export type CreateWebhookRequest = z.infer<typeof CreateWebhookRequestSchema>;
+
+export const UpdateWebhookRequestSchema = z
+  .strictObject({
+    url: WebhookUrlSchema.optional(),
+    events: WebhookEventsSchema.optional(),
+    description: userText({ max: LIMITS.webhookDescriptionMax }).nullable().optional(),
+    /** Turning an endpoint back on clears its disabledReason; its waiting deliveries go out again. */
+    enabled: z.boolean().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+export type UpdateWebhookRequest = z.infer<typeof UpdateWebhookRequestSchema>;
+
+/** A webhook with its secret: answered once, on creation and on rotation. */
+export const CreatedWebhookSchema = WebhookSchema.extend({
+  /** `whsec_...`: the HMAC-SHA256 key of the `Parley-Signature` header. Shown once. */
+  secret: z.string(),
+});
+export type CreatedWebhook = z.infer<typeof CreatedWebhookSchema>;
+
+export const WebhookDeliveryParamsSchema = z.strictObject({ id: IdSchema, deliveryId: IdSchema });
+
+export const ListWebhookDeliveriesQuerySchema = z.strictObject({
+  status: WebhookDeliveryStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
+});
+export type ListWebhookDeliveriesQuery = z.infer<typeof ListWebhookDeliveriesQuerySchema>;
+
+export const WebhookDeliveryPageSchema = z.object({ items: z.array(WebhookDeliverySchema) });
+export type WebhookDeliveryPage = z.infer<typeof WebhookDeliveryPageSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type ApiKeyScope, ErrorCode, type REST_ROUTE_BASES } from './constants';
 import { LegacyCloseRequestSchema, LegacyCloseResponseSchema, LegacySaveMessageRequestSchema, LegacySaveMessageResponseSchema } from './legacy';
-import { AgentSchema, ApiKeySchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WidgetSettingsSchema } from './models';
+import { AgentSchema, ApiKeySchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WebhookDeliverySchema, WebhookSchema, WidgetSettingsSchema } from './models';
 import {
   AssignThreadRequestSchema,
   AuthResponseSchema,
@@ -9,6 +9,12 @@ import {
   CreateAgentRequestSchema,
   CreateApiKeyRequestSchema,
   CreatedApiKeySchema,
+  CreatedWebhookSchema,
+  CreateWebhookRequestSchema,
+  ListWebhookDeliveriesQuerySchema,
+  UpdateWebhookRequestSchema,
+  WebhookDeliveryPageSchema,
+  WebhookDeliveryParamsSchema,
   HealthSchema,
   ListMessagesQuerySchema,
   ListThreadsQuerySchema,
@@ -98,6 +104,15 @@ export const REST_ROUTES = [
   { method: 'post', path: '/api-keys', summary: 'Create an API key (admin); the key is shown once', tag: 'integrations', callers: ['admin'], body: CreateApiKeyRequestSchema, status: 201, response: CreatedApiKeySchema },
   { method: 'delete', path: '/api-keys/{id}', summary: 'Revoke an API key (admin)', tag: 'integrations', callers: ['admin'], params: idParams, status: 200, response: ApiKeySchema, errors: [ErrorCode.ApiKeyNotFound] },
   { method: 'post', path: '/api-keys/{id}/rotate', summary: 'Give an API key a new secret (admin): same id, name and scopes; the old secret stops working at once; the key is shown once', tag: 'integrations', callers: ['admin'], params: idParams, status: 200, response: CreatedApiKeySchema, errors: [ErrorCode.ApiKeyNotFound] },
+  { method: 'get', path: '/webhooks', summary: 'List webhook endpoints', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', status: 200, response: z.array(WebhookSchema) },
+  { method: 'post', path: '/webhooks', summary: 'Add a webhook endpoint (at most 10); its signing secret is shown once', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', body: CreateWebhookRequestSchema, status: 201, response: CreatedWebhookSchema, errors: [ErrorCode.WebhookUrlNotAllowed, ErrorCode.WebhookLimitReached] },
+  { method: 'get', path: '/webhooks/{id}', summary: 'Read a webhook endpoint', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, status: 200, response: WebhookSchema, errors: [ErrorCode.WebhookNotFound] },
+  { method: 'patch', path: '/webhooks/{id}', summary: 'Change the URL, events or description of a webhook endpoint, or turn it off or on', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, body: UpdateWebhookRequestSchema, status: 200, response: WebhookSchema, errors: [ErrorCode.WebhookNotFound, ErrorCode.WebhookUrlNotAllowed] },
+  { method: 'delete', path: '/webhooks/{id}', summary: 'Delete a webhook endpoint and its delivery log', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, status: 200, response: WebhookSchema, errors: [ErrorCode.WebhookNotFound] },
+  { method: 'post', path: '/webhooks/{id}/rotate-secret', summary: 'A new signing secret (shown once); the old one keeps signing beside it for 24 h', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, status: 200, response: CreatedWebhookSchema, errors: [ErrorCode.WebhookNotFound] },
+  { method: 'get', path: '/webhooks/{id}/deliveries', summary: "The endpoint's delivery log, newest first", tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, query: ListWebhookDeliveriesQuerySchema, status: 200, response: WebhookDeliveryPageSchema, errors: [ErrorCode.WebhookNotFound] },
+  { method: 'post', path: '/webhooks/{id}/deliveries/{deliveryId}/redeliver', summary: 'Send the event of a delivery again, as a new delivery', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: WebhookDeliveryParamsSchema, status: 202, response: WebhookDeliverySchema, errors: [ErrorCode.WebhookNotFound, ErrorCode.WebhookDeliveryNotFound] },
+  { method: 'post', path: '/webhooks/{id}/test', summary: 'Send a `webhook.test` event to this endpoint now', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, status: 202, response: WebhookDeliverySchema, errors: [ErrorCode.WebhookNotFound] },
   // The old system's two HTTP calls, at their old paths (docs/legacy-protocol.md); the caller comes from the token.
   { method: 'post', base: '', path: '/close_chat_thread/{id}/', summary: "Legacy: close a thread the old pages' way; `support_agent_id` may only name the caller", tag: 'legacy', callers: ['agent', 'visitor'], params: idParams, body: LegacyCloseRequestSchema, status: 200, response: LegacyCloseResponseSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound] },
   { method: 'post', base: '', path: '/save_message/', summary: 'Legacy: accepted and not stored again (Parley stores every message when it is sent)', tag: 'legacy', callers: ['agent', 'visitor'], body: LegacySaveMessageRequestSchema, status: 200, response: LegacySaveMessageResponseSchema },

@@ -23,6 +23,8 @@ export class FakeServer {
   retryAfterMs = 150;
   /** Every message.send received, refused ones included, by clientMsgId. */
   readonly sendAttempts: string[] = [];
+  /** The attachment ids of each message.send received, by clientMsgId. */
+  readonly sentAttachments = new Map<string, string[] | undefined>();
   /** The tokens the server accepts, and whom each one speaks for. */
   readonly tokens = new Map<string, Author>([
     ['good', FAKE_VISITOR],
@@ -55,8 +57,9 @@ export class FakeServer {
         const items = this.messages.filter((m) => m.threadId === threadId && m.seq > afterSeq);
         ack({ ok: true, items, lastSeq: this.lastSeq(threadId), hasMore: false });
       });
-      socket.on(ClientEvent.MessageSend, ({ threadId, clientMsgId, body }, ack) => {
+      socket.on(ClientEvent.MessageSend, ({ threadId, clientMsgId, body, attachments }, ack) => {
         this.sendAttempts.push(clientMsgId);
+        this.sentAttachments.set(clientMsgId, attachments);
         if (this.rateLimitSends > 0) {
           this.rateLimitSends--;
           return ack({ ok: false, error: { code: 'RATE_LIMITED', message: 'slow down', retryAfterMs: this.retryAfterMs } });

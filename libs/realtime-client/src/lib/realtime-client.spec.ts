@@ -74,6 +74,19 @@ describe('RealtimeClient against a socket.io server', () => {
     expect(server.messages.map((m) => m.body)).toEqual(['one', 'two', 'three']);
   });
 
+  it('sends a message of files alone with their ids and no body, and shows them while it is on its way', async () => {
+    const file = { id: '11111111-1111-4111-8111-111111111111', name: 'shot.png', size: 10, contentType: 'image/png', width: 2, height: 2 };
+    const out = client.send(T, '', [file]);
+    expect(client.feed(T).snapshot().outgoing[0]?.attachments).toEqual([file]);
+    client.connect();
+    await until(client, T, (x) => x.messages.length === 1 && x.outgoing.length === 0);
+    expect(server.sentAttachments.get(out.clientMsgId)).toEqual([file.id]);
+    const both = client.send(T, 'see this', [file]);
+    await until(client, T, (x) => x.messages.length === 2 && x.outgoing.length === 0);
+    expect(server.sentAttachments.get(both.clientMsgId)).toEqual([file.id]);
+    expect(server.messages.map((m) => m.body)).toEqual(['', 'see this']);
+  });
+
   it('retries a message whose ack was lost with the same clientMsgId, so it is stored once', async () => {
     client.connect();
     await untilState(client, 'connected');

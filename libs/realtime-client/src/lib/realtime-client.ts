@@ -1,4 +1,5 @@
 import {
+  type Attachment,
   ClientEvent,
   type ClientToServerEvents,
   ErrorCode,
@@ -248,9 +249,13 @@ export class RealtimeClient {
     return this.feed(threadId).subscribe(listener);
   }
 
-  /** Queues a message; it goes out now if connected, or after reconnecting, exactly once. */
-  send(threadId: string, body: string): OutgoingMessage {
+  /**
+   * Queues a message; it goes out now if connected, or after reconnecting, exactly once. It may
+   * carry up to five uploads (`attachments`), and then its body may be empty.
+   */
+  send(threadId: string, body: string, attachments: readonly Attachment[] = []): OutgoingMessage {
     const item: OutgoingMessage = { threadId, clientMsgId: this.newId(), body, state: 'pending', createdAt: new Date().toISOString() };
+    if (attachments.length > 0) item.attachments = [...attachments];
     this.updateOutbox([...this.outbox, item]);
     void this.flush(threadId);
     return item;
@@ -382,7 +387,8 @@ export class RealtimeClient {
           const { message } = await this.request(ClientEvent.MessageSend, {
             threadId,
             clientMsgId: next.clientMsgId,
-            body: next.body,
+            ...(next.body || !next.attachments?.length ? { body: next.body } : {}),
+            ...(next.attachments?.length ? { attachments: next.attachments.map((a) => a.id) } : {}),
           });
           this.updateOutbox(this.outbox.filter((o) => o.clientMsgId !== next.clientMsgId));
           this.setSlowDown(false);

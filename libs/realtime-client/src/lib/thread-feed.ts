@@ -1,4 +1,4 @@
-import type { Message } from '@parley/contracts';
+import type { Attachment, Message } from '@parley/contracts';
 
 export type OutgoingState = 'pending' | 'failed';
 
@@ -6,7 +6,10 @@ export type OutgoingState = 'pending' | 'failed';
 export interface OutgoingMessage {
   threadId: string;
   clientMsgId: string;
+  /** Empty when the message is only files. */
   body: string;
+  /** The uploads it carries (ids from `POST /threads/{id}/uploads`), shown while it is on its way. */
+  attachments?: Attachment[];
   state: OutgoingState;
   /** Why it failed for good (state `failed`): an error code from the contracts. */
   error?: { code: string; message: string };

@@ -1,7 +1,7 @@
 import type { ErrorCode, FieldError } from '@parley/contracts';
 
 /** What a client reports when no problem document came: the server was not reached, or answered something else. */
-export type ClientErrorCode = 'NETWORK' | 'UNKNOWN';
+export type ClientErrorCode = 'NETWORK' | 'UNKNOWN' | 'ABORTED';
 
 /** A REST call that failed: the problem document's code, or NETWORK when no answer came. */
 export class ApiError extends Error {

@@ -47,7 +47,7 @@ export interface Spawned {
   stop(): Promise<void>;
 }
 
-export type ProbeCommand = 'heap' | 'prof-start' | 'prof-stop' | 'alloc-start' | 'alloc-stop';
+export type ProbeCommand = 'heap' | 'memory' | 'prof-start' | 'prof-stop' | 'alloc-start' | 'alloc-stop';
 
 /** Node flags that load bin/probe.cjs into a server: heap after GC, CPU profile and loop delay on demand. */
 export const PROBE_ARGS = ['--expose-gc', '-r', path.join(WORKSPACE_ROOT, 'tools/bench/bin/probe.cjs')];

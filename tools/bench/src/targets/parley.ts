@@ -141,7 +141,7 @@ export class ParleyTarget implements Target {
     return Promise.all(this.procs.map((p) => p.heap()));
   }
 
-  async probe(command: 'prof-start' | 'prof-stop' | 'alloc-start' | 'alloc-stop'): Promise<Array<Record<string, unknown>>> {
+  async probe(command: 'memory' | 'prof-start' | 'prof-stop' | 'alloc-start' | 'alloc-stop'): Promise<Array<Record<string, unknown>>> {
     return Promise.all(this.procs.map((p) => p.probe(command)));
   }
 

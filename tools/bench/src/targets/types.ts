@@ -78,7 +78,7 @@ export interface Target {
   /** Each server's memory after a full GC (servers started with HEAP_PROBE_ARGS). */
   heap(): Promise<NodeJS.MemoryUsage[]>;
   /** Starts or stops a CPU profile (and event-loop delay histogram) in each server (PROBE_ARGS). */
-  probe(command: 'prof-start' | 'prof-stop' | 'alloc-start' | 'alloc-stop'): Promise<Array<Record<string, unknown>>>;
+  probe(command: 'memory' | 'prof-start' | 'prof-stop' | 'alloc-start' | 'alloc-stop'): Promise<Array<Record<string, unknown>>>;
   /** Server process ids (for CPU and RSS sampling). */
   serverPids(): number[];
   /** Database backends serving this target (for CPU sampling); empty without a database. */

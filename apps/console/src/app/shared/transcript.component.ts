@@ -11,6 +11,7 @@ import {
 import type { Message } from '@parley/contracts';
 import type { OutgoingMessage } from '@parley/realtime-client';
 import { formatDateTime, formatTime } from '../core/time/clock';
+import { AttachmentsComponent } from './files/attachments.component';
 import { IconComponent } from './icon.component';
 
 /** Scrolled within this distance of the end, the transcript follows new messages. */
@@ -24,7 +25,7 @@ const STICK_PX = 120;
  */
 @Component({
   selector: 'app-transcript',
-  imports: [IconComponent],
+  imports: [AttachmentsComponent, IconComponent],
   template: `
     <div class="scroller" #scroller role="log" aria-live="polite" aria-relevant="additions" [attr.aria-label]="label()" tabindex="0" (scroll)="onScroll()">
       @if (loading()) {
@@ -48,7 +49,12 @@ const STICK_PX = 120;
                     <span class="state sent" title="Sent"><app-icon name="check" [size]="12" /><span class="sr-only">Sent</span></span>
                   }
                 </div>
-                <div class="bubble" dir="auto">{{ m.body }}</div>
+                @if (m.body) {
+                  <div class="bubble" dir="auto">{{ m.body }}</div>
+                }
+                @if (m.attachments.length > 0) {
+                  <app-attachments [attachments]="m.attachments" />
+                }
               </li>
             }
           }
@@ -63,7 +69,12 @@ const STICK_PX = 120;
                 <span class="state failed"><app-icon name="alert" [size]="12" /> Not sent{{ o.error ? ': ' + o.error.message : '' }}</span>
               }
             </div>
-            <div class="bubble" dir="auto">{{ o.body }}</div>
+            @if (o.body) {
+              <div class="bubble" dir="auto">{{ o.body }}</div>
+            }
+            @for (a of o.attachments ?? []; track a.id) {
+              <div class="bubble file-pending" dir="auto">{{ a.name }}</div>
+            }
             @if (o.state === 'failed') {
               <div class="failed-actions">
                 <button type="button" class="btn btn-small" (click)="retry.emit(o.clientMsgId)"><app-icon name="retry" [size]="14" /> Retry</button>

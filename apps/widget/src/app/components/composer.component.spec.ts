@@ -7,7 +7,7 @@ describe('ComposerComponent', () => {
     const fixture = TestBed.createComponent(ComposerComponent);
     const sent: string[] = [];
     let typing = 0;
-    fixture.componentInstance.sent.subscribe((b) => sent.push(b));
+    fixture.componentInstance.sent.subscribe((b) => sent.push(b.body));
     fixture.componentInstance.typing.subscribe(() => typing++);
     fixture.detectChanges();
     const box = must((fixture.nativeElement as HTMLElement).querySelector('textarea'));

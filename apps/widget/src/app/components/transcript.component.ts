@@ -17,6 +17,7 @@ import {
 import type { Message } from '@parley/contracts';
 import type { OutgoingMessage } from '@parley/realtime-client';
 import { type TextPart, textParts } from '../links';
+import { AttachmentsComponent } from './attachments.component';
 
 /** A message's text and links, worked out once per text. */
 @Pipe({ name: 'textParts' })
@@ -43,7 +44,7 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
 @Component({
   selector: 'pw-transcript',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [TextPartsPipe],
+  imports: [TextPartsPipe, AttachmentsComponent],
   host: { class: 'scroll', '(scroll)': 'scrolled()' },
   template: `
     <ol class="log" #log aria-live="polite" aria-label="Conversation">
@@ -56,14 +57,24 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
             @if (m.authorType !== 'visitor' && !row.cont) {
               <span class="who" dir="auto">{{ m.authorName ?? 'Support' }}</span>
             }
-            <p class="body" dir="auto">@for (p of m.body | textParts; track $index) {@if (p.href) {<a [href]="p.href" target="_blank" rel="noopener noreferrer nofollow">{{ p.text }}</a>}@else{<ng-container>{{ p.text }}</ng-container>}}</p>
+            @if (m.body) {
+              <p class="body" dir="auto">@for (p of m.body | textParts; track $index) {@if (p.href) {<a [href]="p.href" target="_blank" rel="noopener noreferrer nofollow">{{ p.text }}</a>}@else{<ng-container>{{ p.text }}</ng-container>}}</p>
+            }
+            @if (m.attachments.length > 0) {
+              <pw-attachments [attachments]="m.attachments" />
+            }
             <time [attr.datetime]="m.createdAt">{{ time(m.createdAt) }}</time>
           </li>
         }
       }
       @for (o of outgoing(); track o.clientMsgId) {
         <li class="msg me out" [class.failed]="o.state === 'failed'" [class.cont]="$index > 0 || lastIsVisitor()">
-          <p class="body" dir="auto">@for (p of o.body | textParts; track $index) {@if (p.href) {<a [href]="p.href" target="_blank" rel="noopener noreferrer nofollow">{{ p.text }}</a>}@else{<ng-container>{{ p.text }}</ng-container>}}</p>
+          @if (o.body) {
+            <p class="body" dir="auto">@for (p of o.body | textParts; track $index) {@if (p.href) {<a [href]="p.href" target="_blank" rel="noopener noreferrer nofollow">{{ p.text }}</a>}@else{<ng-container>{{ p.text }}</ng-container>}}</p>
+          }
+          @for (a of o.attachments ?? []; track a.id) {
+            <p class="body file-out" dir="auto">{{ a.name }}</p>
+          }
           @if (o.state === 'failed') {
             <span class="state">Not sent. <button type="button" class="link" (click)="retry.emit(o.clientMsgId)">Try again</button></span>
           } @else if (cut()) {

@@ -1,4 +1,4 @@
-import type { Message, ServerToClientEvents, Thread, VisitorSessionResponse } from '@parley/contracts';
+import type { Attachment, Message, ServerToClientEvents, Thread, VisitorSessionResponse } from '@parley/contracts';
 import type { ConnectionState, FeedSnapshot, OutgoingMessage, RealtimeClientOptions } from '@parley/realtime-client';
 import { type envelope, type HostToFrame, PROTOCOL } from '@parley/widget-protocol';
 import type { Realtime } from '../realtime';
@@ -61,7 +61,7 @@ export class FakeRealtime {
   options!: RealtimeClientOptions;
   state: ConnectionState = 'idle';
   slowDown = false;
-  readonly sent: { threadId: string; body: string }[] = [];
+  readonly sent: { threadId: string; body: string; attachments?: readonly Attachment[] }[] = [];
   readonly requests: [string, unknown][] = [];
   readonly retried: string[] = [];
   readonly watching = new Map<string, (s: FeedSnapshot) => void>();
@@ -101,8 +101,8 @@ export class FakeRealtime {
     return () => this.watching.delete(threadId);
   }
 
-  send(threadId: string, body: string): OutgoingMessage {
-    this.sent.push({ threadId, body });
+  send(threadId: string, body: string, attachments: readonly Attachment[] = []): OutgoingMessage {
+    this.sent.push(attachments.length ? { threadId, body, attachments } : { threadId, body });
     return { threadId, body, clientMsgId: `c-${this.sent.length}`, state: 'pending', createdAt: new Date().toISOString() };
   }
 

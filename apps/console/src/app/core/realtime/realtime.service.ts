@@ -1,5 +1,5 @@
 import { computed, DestroyRef, inject, Injectable, InjectionToken, signal } from '@angular/core';
-import type { ServerToClientEvents } from '@parley/contracts';
+import type { Attachment, ServerToClientEvents } from '@parley/contracts';
 import {
   type ConnectionState,
   type FeedSnapshot,
@@ -130,8 +130,8 @@ export class RealtimeService {
     this.client.release(threadId);
   }
 
-  send(threadId: string, body: string): OutgoingMessage {
-    return this.client.send(threadId, body);
+  send(threadId: string, body: string, attachments: readonly Attachment[] = []): OutgoingMessage {
+    return this.client.send(threadId, body, attachments);
   }
 
   retry(clientMsgId: string): void {

@@ -1,11 +1,13 @@
 import type { Routes } from '@angular/router';
 import { AgentsPage } from './agents/agents.page';
 import { ApiKeysPage } from './api-keys/api-keys.page';
+import { WebhooksPage } from './webhooks/webhooks.page';
 import { WidgetSettingsPage } from './widget-settings/widget-settings.page';
 
 export const adminRoutes: Routes = [
   { path: '', pathMatch: 'full', redirectTo: 'agents' },
   { path: 'agents', component: AgentsPage },
   { path: 'api-keys', component: ApiKeysPage },
+  { path: 'webhooks', component: WebhooksPage },
   { path: 'widget', component: WidgetSettingsPage },
 ];

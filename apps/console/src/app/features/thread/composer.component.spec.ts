@@ -1,6 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import { LIMITS } from '@parley/contracts';
-import { ComposerComponent } from './composer.component';
+import type { Upload } from '@parley/contracts';
+import type { Uploader } from '@parley/rest-client';
+import { type ComposedMessage, ComposerComponent } from './composer.component';
 
 describe('ComposerComponent', () => {
   function setup(draft = '') {
@@ -9,7 +11,7 @@ describe('ComposerComponent', () => {
     fixture.componentRef.setInput('visitorName', 'Vera');
     const sent: string[] = [];
     const drafts: string[] = [];
-    fixture.componentInstance.send.subscribe((b) => sent.push(b));
+    fixture.componentInstance.send.subscribe((b) => sent.push(b.body));
     fixture.componentInstance.draftChange.subscribe((d) => drafts.push(d));
     fixture.detectChanges();
     const el: HTMLElement = fixture.nativeElement;
@@ -27,6 +29,35 @@ describe('ComposerComponent', () => {
     };
     return { fixture, el, box, sent, drafts, type, key };
   }
+
+  it('uploads a pasted file with its progress, sends it with the text once it is ready, and empties the tray', async () => {
+    const { fixture, el, box, type, key } = setup();
+    const finish: ((u: Upload) => void)[] = [];
+    const progress: ((l: number, t: number) => void)[] = [];
+    const uploader: Uploader = (_file, _name, onProgress) => new Promise((resolve) => (finish.push(resolve), progress.push(onProgress)));
+    fixture.componentRef.setInput('uploader', uploader);
+    fixture.detectChanges();
+    const messages: ComposedMessage[] = [];
+    fixture.componentInstance.send.subscribe((m) => messages.push(m));
+    const paste = new Event('paste', { cancelable: true });
+    Object.defineProperty(paste, 'clipboardData', { value: { files: [new File(['png'], 'shot.png', { type: 'image/png' })], items: [] } });
+    box.dispatchEvent(paste);
+    expect(paste.defaultPrevented).toBe(true);
+    progress[0]?.(1, 2);
+    fixture.detectChanges();
+    expect(el.querySelector('[data-testid="tray-item"] .name')?.textContent).toBe('shot.png');
+    expect((el.querySelector('progress') as HTMLProgressElement).value).toBe(50);
+    type('see this');
+    key({});
+    expect(messages).toEqual([]);
+    finish[0]?.({ uploadId: 'u1', name: 'shot.png', size: 3, contentType: 'image/png', width: 1, height: 1 });
+    await fixture.whenStable();
+    fixture.detectChanges();
+    key({});
+    expect(messages).toEqual([{ body: 'see this', attachments: [{ id: 'u1', name: 'shot.png', size: 3, contentType: 'image/png', width: 1, height: 1 }] }]);
+    fixture.detectChanges();
+    expect(el.querySelector('[data-testid="tray-item"]')).toBeNull();
+  });
 
   it('has a label naming the visitor', () => {
     const { el, box } = setup();

@@ -20,7 +20,8 @@ import { DraftStore } from '../../core/storage/drafts';
 import { ToastStore } from '../../core/ui/toast.store';
 import { IconComponent } from '../../shared/icon.component';
 import { StatusChipComponent } from '../../shared/status-chip.component';
-import { ComposerComponent } from './composer.component';
+import { AttachmentFiles } from '../../core/api/attachment-files';
+import { type ComposedMessage, ComposerComponent } from './composer.component';
 import { ThreadStore } from './thread.store';
 import { TranscriptComponent } from '../../shared/transcript.component';
 import { VisitorPanelComponent } from '../../shared/visitor-panel.component';
@@ -46,6 +47,9 @@ export class ThreadPage {
   private readonly session = inject(SessionStore);
   protected readonly meId = computed(() => this.session.agent()?.id ?? null);
   protected readonly draft = signal('');
+  private readonly files = inject(AttachmentFiles);
+  /** Uploads go to the thread shown. */
+  protected readonly uploader = computed(() => this.files.uploaderFor(this.threadId()));
   protected readonly confirmingClose = signal(false);
   private readonly injector = inject(Injector);
   private readonly askCloseButton = viewChild<ElementRef<HTMLButtonElement>>('askClose');
@@ -79,8 +83,8 @@ export class ThreadPage {
     this.drafts.set(this.threadId(), text);
   }
 
-  protected onSend(body: string): void {
-    this.store.send(body);
+  protected onSend(message: ComposedMessage): void {
+    this.store.send(message.body, message.attachments);
     this.onDraft('');
   }
 

@@ -1,5 +1,5 @@
 import { computed, DestroyRef, inject, Injectable, signal } from '@angular/core';
-import { ClientEvent, ServerEvent, type Thread, type TypingEvent } from '@parley/contracts';
+import { type Attachment, ClientEvent, ServerEvent, type Thread, type TypingEvent } from '@parley/contracts';
 import type { FeedSnapshot } from '@parley/realtime-client';
 import { ApiClient } from '../../core/api/api-client';
 import { describeError } from '../../core/api/api-error';
@@ -103,11 +103,12 @@ export class ThreadStore {
     }
   }
 
-  send(body: string): void {
+  /** Sends text, files (uploads of this thread), or both. */
+  send(body: string, attachments: readonly Attachment[] = []): void {
     const id = this.id();
     const text = body.trim();
-    if (!id || !text || !this.canWrite()) return;
-    this.realtime.send(id, text);
+    if (!id || (!text && attachments.length === 0) || !this.canWrite()) return;
+    this.realtime.send(id, text, attachments);
     this.stopTyping();
   }
 

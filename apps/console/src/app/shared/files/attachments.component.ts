@@ -1,0 +1,139 @@
+import {
+  afterNextRender,
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  effect,
+  type ElementRef,
+  inject,
+  Injector,
+  input,
+  signal,
+  viewChild,
+} from '@angular/core';
+import type { Attachment } from '@parley/contracts';
+import { humanSize } from '@parley/rest-client';
+import { AttachmentFiles } from '../../core/api/attachment-files';
+import { IconComponent } from '../icon.component';
+
+const isImage = (a: Attachment) => a.contentType.startsWith('image/');
+
+/**
+ * A message's files: images as thumbnails that open in a lightbox, anything else as a chip with its
+ * name and size that downloads it under that name. The bytes need the agent's token, so they are
+ * fetched and shown through blob URLs, revoked when the message leaves the page. Names are text.
+ */
+@Component({
+  selector: 'app-attachments',
+  imports: [IconComponent],
+  template: `
+    <ul class="files">
+      @for (a of attachments(); track a.id) {
+        <li>
+          @if (image(a)) {
+            <button type="button" class="thumb" data-testid="thumbnail" [attr.aria-label]="'Open image ' + a.name" (click)="open(a, $event)">
+              @if (urls()[a.id]; as url) {
+                <img [src]="url" [alt]="a.name" [attr.width]="a.width" [attr.height]="a.height" />
+              } @else {
+                <span class="loading">{{ failed()[a.id] ? 'Image not available' : 'Loading…' }}</span>
+              }
+            </button>
+          } @else {
+            <button type="button" class="chip" data-testid="file-chip" (click)="download(a)" [attr.aria-label]="'Download ' + a.name + ', ' + size(a.size)">
+              <app-icon name="archive" [size]="16" />
+              <span class="name" dir="auto">{{ a.name }}</span>
+              <span class="size">{{ size(a.size) }}</span>
+            </button>
+          }
+        </li>
+      }
+    </ul>
+    @if (shown(); as a) {
+      <div class="lightbox" role="dialog" aria-modal="true" [attr.aria-label]="a.name" data-testid="lightbox" (click)="close()" (keydown.escape)="close()">
+        <figure (click)="$event.stopPropagation()">
+          <img [src]="urls()[a.id]" [alt]="a.name" />
+          <figcaption dir="auto">{{ a.name }} · {{ size(a.size) }}</figcaption>
+        </figure>
+        <button #closeButton type="button" class="close" aria-label="Close image" (click)="close()"><app-icon name="close" [size]="20" /></button>
+      </div>
+    }
+  `,
+  styleUrl: './attachments.component.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class AttachmentsComponent {
+  readonly attachments = input.required<readonly Attachment[]>();
+
+  private readonly files = inject(AttachmentFiles);
+  private readonly injector = inject(Injector);
+  protected readonly urls = signal<Readonly<Record<string, string>>>({});
+  protected readonly failed = signal<Readonly<Record<string, true>>>({});
+  protected readonly shown = signal<Attachment | null>(null);
+  private readonly closeButton = viewChild<ElementRef<HTMLButtonElement>>('closeButton');
+  private opener: HTMLElement | null = null;
+  private readonly requested = new Set<string>();
+  private destroyed = false;
+  private readonly onKey = (e: KeyboardEvent) => {
+    if (!this.shown()) return;
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      this.close();
+    } else if (e.key === 'Tab') {
+      // The lightbox is modal: its close button is the one place for the focus.
+      e.preventDefault();
+      this.closeButton()?.nativeElement.focus();
+    }
+  };
+
+  protected readonly image = isImage;
+  protected readonly size = humanSize;
+
+  constructor() {
+    effect(() => {
+      for (const a of this.attachments()) if (isImage(a)) void this.load(a.id);
+    });
+    document.addEventListener('keydown', this.onKey, true);
+    inject(DestroyRef).onDestroy(() => {
+      this.destroyed = true;
+      document.removeEventListener('keydown', this.onKey, true);
+      for (const url of Object.values(this.urls())) URL.revokeObjectURL(url);
+    });
+  }
+
+  protected open(a: Attachment, event: Event): void {
+    if (!this.urls()[a.id]) return;
+    this.opener = event.currentTarget as HTMLElement;
+    this.shown.set(a);
+    afterNextRender({ write: () => this.closeButton()?.nativeElement.focus() }, { injector: this.injector });
+  }
+
+  protected close(): void {
+    this.shown.set(null);
+    this.opener?.focus();
+    this.opener = null;
+  }
+
+  protected async download(a: Attachment): Promise<void> {
+    const blob = await this.files.bytes(a.id).catch(() => null);
+    if (!blob) return;
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = a.name;
+    link.click();
+    // The download has its own copy once it started; the URL is not shown anywhere.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  private async load(id: string): Promise<void> {
+    if (this.requested.has(id)) return;
+    this.requested.add(id);
+    try {
+      const blob = await this.files.bytes(id);
+      if (this.destroyed) return;
+      this.urls.update((u) => ({ ...u, [id]: URL.createObjectURL(blob) }));
+    } catch {
+      if (!this.destroyed) this.failed.update((f) => ({ ...f, [id]: true }));
+    }
+  }
+}
