@@ -170,6 +170,7 @@ describe('metrics', () => {
     expect(value(s, 'parley_queue_wait_seconds_count')).toBe(1);
     expect(value(s, 'parley_queue_oldest_wait_seconds')).toBe(0);
     expect(value(s, 'parley_db_pool_connections{state="total"}')).toBeGreaterThanOrEqual(1);
+    expect(s.get('parley_webhook_pending_deliveries')).toBe(0);
     expect(s.has('process_cpu_user_seconds_total')).toBe(true);
     expect(s.has('nodejs_eventloop_lag_p99_seconds')).toBe(true);
     if (withRedis) expect(value(s, 'parley_redis_connected')).toBe(1);

@@ -67,6 +67,12 @@ export const firstResponseSeconds = new Histogram({
   buckets: HUMAN_BUCKETS,
 });
 
+export const webhookAttempts = new Counter({
+  name: 'parley_webhook_attempts_total',
+  help: 'Webhook delivery attempts made by this node, by outcome (succeeded, http_4xx, http_5xx, no_answer: timeout, refused, unreachable)',
+  labelNames: ['outcome'] as const,
+});
+
 /** The names rateLimited counts under. */
 export type RateLimitName =
   | 'socket_message_send'

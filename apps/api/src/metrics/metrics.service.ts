@@ -16,6 +16,14 @@ import { firstResponseSeconds } from './instruments';
 const QUEUE_CACHE_MS = 5000;
 const QUERY_TIMEOUT_MS = 2000;
 
+/** What the gauges read from the database, once for all of them. */
+interface DbState {
+  waiting: number;
+  oldestSeconds: number;
+  webhookPending: number;
+  webhookOldestSeconds: number;
+}
+
 interface PgPool {
   totalCount: number;
   idleCount: number;
@@ -31,7 +39,7 @@ interface PgPool {
 export class MetricsService implements OnModuleInit, OnModuleDestroy, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('Metrics');
   private readonly registry = new Registry();
-  private queue: { at: number; value: Promise<{ waiting: number; oldestSeconds: number }> } | undefined;
+  private queue: { at: number; value: Promise<DbState> } | undefined;
   private unsubscribe?: () => void;
   private server?: Server;
 
@@ -83,6 +91,24 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy, OnApplicat
       collect: async () => {
         const q = await this.queueState();
         if (q) waiting.set(q.waiting);
+      },
+    });
+    const pending: Gauge = new Gauge({
+      name: 'parley_webhook_pending_deliveries',
+      help: 'Webhook deliveries not yet made or being retried (the outbox; the same on every node)',
+      registers,
+      collect: async () => {
+        const q = await this.queueState();
+        if (q) pending.set(q.webhookPending);
+      },
+    });
+    const pendingOldest: Gauge = new Gauge({
+      name: 'parley_webhook_oldest_pending_seconds',
+      help: 'Age of the oldest webhook delivery still pending (0 when none is)',
+      registers,
+      collect: async () => {
+        const q = await this.queueState();
+        if (q) pendingOldest.set(q.webhookOldestSeconds);
       },
     });
     const oldest: Gauge = new Gauge({
@@ -166,18 +192,26 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy, OnApplicat
     return (this.dataSource.driver as PostgresDriver).master as PgPool | undefined;
   }
 
-  /** The queue's length and oldest wait, read at most every few seconds; undefined when the database did not answer. */
-  private async queueState(): Promise<{ waiting: number; oldestSeconds: number } | undefined> {
+  /** The queue and the webhook outbox, read at most every few seconds; undefined when the database did not answer. */
+  private async queueState(): Promise<DbState | undefined> {
     const now = Date.now();
     if (!this.queue || now - this.queue.at > QUEUE_CACHE_MS) {
       const value = within(
         this.dataSource.query(
-          `SELECT count(*)::int AS waiting, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest
-             FROM threads WHERE status = 'queued'`,
+          `SELECT q.waiting, q.oldest, w.pending, w.pending_oldest
+             FROM (SELECT count(*)::int AS waiting, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest
+                     FROM threads WHERE status = 'queued') q,
+                  (SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS pending_oldest
+                     FROM webhook_deliveries WHERE status = 'pending') w`,
         ),
         QUERY_TIMEOUT_MS,
         'queue metrics',
-      ).then((rows: { waiting: number; oldest: number }[]) => ({ waiting: rows[0].waiting, oldestSeconds: rows[0].oldest }));
+      ).then((rows: { waiting: number; oldest: number; pending: number; pending_oldest: number }[]) => ({
+        waiting: rows[0].waiting,
+        oldestSeconds: rows[0].oldest,
+        webhookPending: rows[0].pending,
+        webhookOldestSeconds: rows[0].pending_oldest,
+      }));
       this.queue = { at: now, value };
     }
     return this.queue.value.catch((err: unknown) => {

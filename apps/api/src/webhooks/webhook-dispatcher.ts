@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { SecretBox, signatureHeader } from './webhook-crypto';
 import { WebhookOutbox } from './webhook-outbox';
 import { guardedLookup, hostOf } from './webhook-target';
+import { webhookAttempts } from '../metrics/instruments';
 
 /** Deliveries one node sends at once. */
 const MAX_IN_FLIGHT = 8;
@@ -234,6 +235,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private async record(c: Claimed, o: Outcome): Promise<void> {
     const ok = o.status !== null && o.status >= 200 && o.status < 300;
+    webhookAttempts.inc({ outcome: ok ? 'succeeded' : o.status === null ? 'no_answer' : `http_${Math.floor(o.status / 100)}xx` });
     if (ok) {
       await this.db.query(
         `UPDATE webhook_deliveries SET status = 'succeeded', response_status = $3, duration_ms = $4, error = NULL, delivered_at = now(),
