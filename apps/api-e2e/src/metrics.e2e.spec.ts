@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ClientEvent, ErrorCode, type Thread } from '@parley/contracts';
@@ -125,6 +125,18 @@ describe('metrics', () => {
     const off = await fetch(`${sharedUrl}/metrics`);
     expect(off.status).toBe(404);
     expect(((await off.json()) as { code: string }).code).toBe(ErrorCode.NotFound);
+  });
+
+  it('serves every metric the Grafana dashboard in docker/ draws', async () => {
+    const dashboard = JSON.parse(readFileSync(path.join(WORKSPACE_ROOT, 'docker/grafana/dashboards/parley.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const used = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => [...t.expr.matchAll(/\b((?:parley|process|nodejs)_\w+)/g)].map((m) => m[1]))));
+    expect(used.size).toBeGreaterThan(10);
+    const served = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
+    // Histograms are declared once (`# TYPE name histogram`) and served as name_bucket, _sum and _count.
+    const declared = new Set([...served.matchAll(/^# TYPE (\w+) (\w+)$/gm)].flatMap(([, name, type]) => (type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name])));
+    // The Redis gauge exists only with REDIS_URL (the PostgreSQL run).
+    const missing = [...used].filter((name) => !declared.has(name) && !(name === 'parley_redis_connected' && !withRedis));
+    expect(missing).toEqual([]);
   });
 
   it('counts a scripted conversation: sockets, messages, acks, batches, fan-out, queue, first response, refusals', async () => {
