@@ -14,9 +14,10 @@ import {
   WORKSPACE_ROOT,
 } from '@parley/test-support';
 import type { Response } from 'supertest';
-import { unique } from './support/actors';
+import { newVisitor, startThread, unique } from './support/actors';
 import { DATABASE_PREFIX, PG } from './support/database';
 import { api, expectStatus, http } from './support/http';
+import { closeAllRaw, openRaw } from './support/raw';
 import { closeAllSockets, connect, emitAck } from './support/sockets';
 import { e2e, useServer } from './support/state';
 
@@ -63,6 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeAllSockets();
+  await closeAllRaw();
   if (server) await server.proc.stop();
   if (database) await dropDatabase(database.name, PG).catch(() => undefined);
   rmSync(tempDir, { recursive: true, force: true });
@@ -171,8 +173,23 @@ describe('production logs', () => {
     expect(closed[0].msg).toMatch(/ 10 event\(s\), /);
     expect(closed[0].level).toBe(30);
 
+    // The raw WebSocket endpoint, its token in `?token=` of the upgrade: one line when it closes.
+    const visitor = await newVisitor();
+    const thread = await startThread(visitor.token);
+    const rawSocket = await openRaw(thread.id, visitor.token);
+    await rawSocket.next('connection_established');
+    rawSocket.send({ type: 'sync', afterSeq: 0 });
+    await rawSocket.next('synced');
+    await rawSocket.close();
+    const rawClosed = await until('the raw socket\'s summary line', () => {
+      const found = logLines().filter((l) => typeof l.msg === 'string' && l.msg.startsWith(`raw socket closed: visitor:${visitor.visitor.id} `));
+      return found.length > 0 ? found : false;
+    }, 15_000);
+    expect(rawClosed).toHaveLength(1);
+    expect(rawClosed[0].msg).toMatch(/ 1 frame\(s\), code 1005$/);
+
     const text = readFileSync(logFile, 'utf8');
-    for (const secret of [password, wrongPassword, token, key.key, queryToken, cookie, headerKey, e2e().jwtSecret]) {
+    for (const secret of [password, wrongPassword, token, key.key, queryToken, cookie, headerKey, visitor.token, e2e().jwtSecret]) {
       expect(text).not.toContain(secret);
     }
     expect(text.toLowerCase()).not.toContain('authorization');
