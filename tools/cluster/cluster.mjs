@@ -27,10 +27,11 @@ const HELP = `Usage: cluster.mjs [options]
   --redis-url URL      Redis (default redis://127.0.0.1:6379)
   --no-nginx           only the nodes, no load balancer
   --json               also print one line "CLUSTER {json}" with the URLs and pids, for scripts
+  --print-config       print the nodes' settings and the nginx configuration as JSON, start nothing
 `;
 
 function parseArgs(argv) {
-  const opts = { nodes: 2, port: 8080, databaseUrl: 'postgres://postgres@127.0.0.1:5432/parley_cluster', redisUrl: 'redis://127.0.0.1:6379', nginx: true, json: false };
+  const opts = { nodes: 2, port: 8080, databaseUrl: 'postgres://postgres@127.0.0.1:5432/parley_cluster', redisUrl: 'redis://127.0.0.1:6379', nginx: true, json: false, printConfig: false };
   for (let i = 0; i < argv.length; i += 1) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = () => inline ?? argv[++i];
@@ -40,6 +41,7 @@ function parseArgs(argv) {
     else if (flag === '--redis-url') opts.redisUrl = value();
     else if (flag === '--no-nginx') opts.nginx = false;
     else if (flag === '--json') opts.json = true;
+    else if (flag === '--print-config') opts.printConfig = true;
     else if (flag === '--help' || flag === '-h') fail(HELP, 0);
     else fail(`unknown option ${argv[i]}\n\n${HELP}`);
   }
@@ -137,9 +139,53 @@ async function waitReady(url, child, name, timeoutMs = 60_000) {
   throw new Error(`${name} not ready after ${timeoutMs / 1000} s`);
 }
 
+/** The load balancer's configuration, shared with docker/compose.yml: one file, two topologies. */
+const NGINX_CONF = path.join(ROOT, 'docker/nginx.conf');
+
+/**
+ * The settings every node gets, by name as docker/compose.yml sets them for its API service (a test
+ * keeps the two lists equal); only the values differ between a container and a loopback port.
+ */
+function nodeEnv({ port, opts, secret, publicUrl, lbPort }) {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: opts.databaseUrl,
+    REDIS_URL: opts.redisUrl,
+    // Redis answered before the nodes start: let each node ask it whether it can shard pub/sub.
+    REDIS_SHARDED: 'auto',
+    JWT_SECRET: secret,
+    // Without nginx, each node is its own public address (the server's defaults, stated).
+    PUBLIC_URL: publicUrl ?? `http://localhost:${port}`,
+    ALLOWED_ORIGINS: publicUrl ? `${publicUrl},http://127.0.0.1:${lbPort}` : `http://localhost:${port},http://127.0.0.1:${port}`,
+    SHUTDOWN_TIMEOUT_MS: '10000',
+    // nginx runs on loopback in front of the nodes: its X-Forwarded-For names the real client.
+    TRUST_PROXY: 'loopback',
+    // One folder for every node (a node refuses to start on a folder of its own while others use another).
+    UPLOADS_DIR: path.join(ROOT, '.data/uploads'),
+  };
+}
+
+/**
+ * docker/nginx.conf made to run here: the upstream servers are the nodes' loopback ports instead of
+ * the compose services, nginx listens on loopback, and the file sits in an http block with its
+ * runtime folders. Everything else (stickiness, timeouts, gzip, upgrade headers) is the file's.
+ */
 function nginxConfig({ dir, port, nodes }) {
-  const servers = nodes.map((n) => `    server 127.0.0.1:${n.port} max_fails=1 fail_timeout=5s;`).join('\n');
-  return `# Written by tools/cluster/cluster.mjs for one run; docker/nginx.conf is the compose twin.
+  const shared = readFileSync(NGINX_CONF, 'utf8').split('\n');
+  const upstream = /^([ \t]*)server\s+api\d+:\d+((?:\s[^;]*)?);\s*$/;
+  const first = shared.findIndex((line) => upstream.test(line));
+  const listen = shared.findIndex((line) => /^[ \t]*listen 80;\s*$/.test(line));
+  if (first === -1 || listen === -1) throw new Error(`${NGINX_CONF}: no "server apiN:PORT" lines or no "listen 80;" to adapt`);
+  const [, indent, params] = shared[first].match(upstream);
+  const adapted = shared.flatMap((line, i) => {
+    if (i === first) return nodes.map((n) => `${indent}server 127.0.0.1:${n.port}${params};`);
+    if (upstream.test(line)) return [];
+    if (i === listen) return [line.replace('listen 80;', `listen 127.0.0.1:${port};`)];
+    return [line];
+  });
+  const indented = adapted.map((line) => (line ? `  ${line}` : line)).join('\n');
+  return `# Written by tools/cluster/cluster.mjs for one run from docker/nginx.conf (the compose load balancer).
 worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log stderr warn;
@@ -151,46 +197,23 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
-  upstream parley {
-    # Sticky by client address: socket.io's long-polling fallback is a series of requests that
-    # must all reach the node holding the session. (Every local client is 127.0.0.1, so locally
-    # they all share one node; the other nodes take over when it goes away.)
-    ip_hash;
-${servers}
-  }
-  server {
-    listen 127.0.0.1:${port};
-    client_max_body_size 1m;
-    # As docker/nginx.conf: the clients' precompressed files pass through, JSON is gzipped here.
-    gzip on;
-    gzip_proxied any;
-    gzip_vary on;
-    gzip_comp_level 5;
-    gzip_min_length 1024;
-    gzip_types application/json application/problem+json application/javascript text/javascript text/css image/svg+xml;
-    location / {
-      proxy_pass http://parley;
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection $connection_upgrade;
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      # Longer than socket.io's ping interval plus timeout (10 s + 5 s, apps/api/src/gateway/io.adapter.ts), so idle sockets stay up.
-      proxy_read_timeout 75s;
-      # A node that refuses connections (stopped, draining) is skipped for the next one.
-      proxy_next_upstream error timeout;
-      # Which node answered: handy when watching failover by hand.
-      add_header X-Parley-Upstream $upstream_addr always;
-    }
-  }
+${indented}
 }
 `;
 }
 
+/** What a run would start, without starting it: for the test that keeps compose and the cluster alike. */
+function printConfig(opts) {
+  const nodes = Array.from({ length: opts.nodes }, (_, i) => ({ name: `api${i + 1}`, port: 3001 + i }));
+  const publicUrl = opts.nginx ? `http://localhost:${opts.port}` : undefined;
+  const env = nodeEnv({ port: nodes[0].port, opts, secret: '(the shared secret)', publicUrl, lbPort: opts.port });
+  const nginx = opts.nginx ? nginxConfig({ dir: '/run/parley-nginx', port: opts.port, nodes }) : null;
+  process.stdout.write(`${JSON.stringify({ env, nginxSource: path.relative(ROOT, NGINX_CONF), nginx }, null, 2)}\n`);
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.printConfig) return printConfig(opts);
   if (!existsSync(SERVER_ENTRY)) fail(`${SERVER_ENTRY} is missing: run \`npm run nx -- run api:build\` (or start with \`npm run nx -- run cluster:start\`)`);
   const nginxBin = opts.nginx ? findNginx() : null;
   if (opts.nginx && !nginxBin) {
@@ -210,17 +233,7 @@ async function main() {
   const nodes = [];
   for (let i = 1; i <= opts.nodes; i += 1) nodes.push({ name: `api${i}`, port: await freePort() });
   const startNode = (node) => {
-    const env = {
-      ...process.env,
-      PORT: String(node.port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: opts.databaseUrl,
-      REDIS_URL: opts.redisUrl,
-      JWT_SECRET: secret,
-      // nginx runs on loopback in front of the nodes: its X-Forwarded-For names the real client.
-      TRUST_PROXY: 'loopback',
-      ...(publicUrl ? { PUBLIC_URL: publicUrl, ALLOWED_ORIGINS: `${publicUrl},http://127.0.0.1:${lbPort}` } : {}),
-    };
+    const env = { ...process.env, ...nodeEnv({ port: node.port, opts, secret, publicUrl, lbPort }) };
     const child = spawn(NODE_BIN, ['--max-semi-space-size=16', SERVER_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     relay(child, node.name);
     child.once('exit', (code, signal) => {

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
-import { redactUrl } from './common/redact';
+import { httpLogging } from './common/logging';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
@@ -26,17 +26,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // Readable lines for a person at a terminal; JSON lines for production log shippers.
-            ...(config.env === 'production' ? {} : { transport: { target: 'pino-pretty', options: { singleLine: true } } }),
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]', 'req.query.token'],
-            // The raw WebSocket endpoint takes `?token=`: a plain GET of that URL must not log it.
-            serializers: { req: (req: { url?: string }) => Object.assign(req, { url: redactUrl(req.url) }) },
-            autoLogging: { ignore: (req) => req.url?.startsWith('/api/health') ?? false },
-          },
-        }),
+        LoggerModule.forRoot({ pinoHttp: httpLogging(config) }),
         // Applied only where a handler opts in (login, setup, visitor sessions): they are the ones worth guessing at.
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.authRateLimitPerMinute }]),
         CommonModule,

@@ -43,6 +43,8 @@ export class AuthGuard implements CanActivate {
     const header = req.headers.authorization;
     const match = header?.match(/^Bearer\s+(\S+)$/i);
     const principal = await this.auth.authenticate(match?.[1], req.ip);
+    // Known from here on, so the request's log line names its caller even when it is refused below.
+    req.principal = principal;
     if (principal.kind === 'apiKey') await this.apiKeyLimits.admit(principal.id, ctx.switchToHttp().getResponse<Response>());
     if (!allows(route.callers, principal)) throw new AppError(ErrorCode.Forbidden, 'Not allowed for this caller');
     if (principal.kind === 'apiKey') {
@@ -53,7 +55,6 @@ export class AuthGuard implements CanActivate {
         throw new AppError(ErrorCode.InsufficientScope, `This API key lacks the scope ${missing}`);
       }
     }
-    req.principal = principal;
     return true;
   }
 }

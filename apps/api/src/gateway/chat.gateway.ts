@@ -103,8 +103,16 @@ export class ChatGateway
     // Before anything else: every event then passes the limits before its handler sees it.
     this.limits.attach(socket);
     this.bindSend(socket);
+    // Sockets are logged once each, when they close, with what they did: never per event or message.
+    const since = Date.now();
+    let events = 0;
+    socket.once('disconnect', (reason: string) => {
+      const transport = socket.conn?.transport?.name ?? 'unknown';
+      this.logger.log(`socket closed: ${principal.kind}:${principal.id} ${transport} ${Date.now() - since}ms, ${events} event(s), ${reason}`);
+    });
     // An event nobody handles would leave the client waiting for its ack: answer it with an error.
     socket.onAny((event: string, ...args: unknown[]) => {
+      events += 1;
       const ack = args[args.length - 1];
       if (!KNOWN_EVENTS.has(event) && typeof ack === 'function') {
         ack({ ok: false, error: { code: ErrorCode.ValidationFailed, message: `Unknown event "${event}"` } });

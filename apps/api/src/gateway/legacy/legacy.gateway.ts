@@ -105,7 +105,18 @@ export class LegacyGateway implements OnGatewayInit<WebSocketServer>, OnGatewayC
     // Frames that arrive while the handshake is checked wait for it, in order; none is read before.
     const ready = this.admit(ws, req);
     let chain: Promise<unknown> = ready;
+    // One line per connection when it closes (as socket.io's), never one per frame.
+    const since = Date.now();
+    let frames = 0;
+    ws.once('close', (code: number) => {
+      const client = this.clients.get(ws);
+      if (client) {
+        const { kind, id } = client.principal;
+        this.log.log(`raw socket closed: ${kind}:${id} thread ${client.threadId} ${Date.now() - since}ms, ${frames} frame(s), code ${code}`);
+      }
+    });
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      frames += 1;
       chain = chain.then(() => {
         const client = this.clients.get(ws);
         if (client) return this.frame(client, data, isBinary);
