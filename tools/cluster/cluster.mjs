@@ -146,7 +146,7 @@ const NGINX_CONF = path.join(ROOT, 'docker/nginx.conf');
  * The settings every node gets, by name as docker/compose.yml sets them for its API service (a test
  * keeps the two lists equal); only the values differ between a container and a loopback port.
  */
-function nodeEnv({ port, opts, secret, publicUrl, lbPort }) {
+function nodeEnv({ port, metricsPort, opts, secret, publicUrl, lbPort }) {
   return {
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -163,6 +163,9 @@ function nodeEnv({ port, opts, secret, publicUrl, lbPort }) {
     TRUST_PROXY: 'loopback',
     // One folder for every node (a node refuses to start on a folder of its own while others use another).
     UPLOADS_DIR: path.join(ROOT, '.data/uploads'),
+    // Prometheus scrapes each node on a port of its own (no token), on loopback only.
+    METRICS_PORT: String(metricsPort),
+    METRICS_HOST: '127.0.0.1',
   };
 }
 
@@ -204,9 +207,9 @@ ${indented}
 
 /** What a run would start, without starting it: for the test that keeps compose and the cluster alike. */
 function printConfig(opts) {
-  const nodes = Array.from({ length: opts.nodes }, (_, i) => ({ name: `api${i + 1}`, port: 3001 + i }));
+  const nodes = Array.from({ length: opts.nodes }, (_, i) => ({ name: `api${i + 1}`, port: 3001 + i, metricsPort: 9464 + i }));
   const publicUrl = opts.nginx ? `http://localhost:${opts.port}` : undefined;
-  const env = nodeEnv({ port: nodes[0].port, opts, secret: '(the shared secret)', publicUrl, lbPort: opts.port });
+  const env = nodeEnv({ port: nodes[0].port, metricsPort: nodes[0].metricsPort, opts, secret: '(the shared secret)', publicUrl, lbPort: opts.port });
   const nginx = opts.nginx ? nginxConfig({ dir: '/run/parley-nginx', port: opts.port, nodes }) : null;
   process.stdout.write(`${JSON.stringify({ env, nginxSource: path.relative(ROOT, NGINX_CONF), nginx }, null, 2)}\n`);
 }
@@ -231,9 +234,9 @@ async function main() {
   let nginx;
 
   const nodes = [];
-  for (let i = 1; i <= opts.nodes; i += 1) nodes.push({ name: `api${i}`, port: await freePort() });
+  for (let i = 1; i <= opts.nodes; i += 1) nodes.push({ name: `api${i}`, port: await freePort(), metricsPort: await freePort() });
   const startNode = (node) => {
-    const env = { ...process.env, ...nodeEnv({ port: node.port, opts, secret, publicUrl, lbPort }) };
+    const env = { ...process.env, ...nodeEnv({ port: node.port, metricsPort: node.metricsPort, opts, secret, publicUrl, lbPort }) };
     const child = spawn(NODE_BIN, ['--max-semi-space-size=16', SERVER_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     relay(child, node.name);
     child.once('exit', (code, signal) => {
@@ -284,7 +287,7 @@ async function main() {
   }
 
   say(`${opts.nodes} API nodes over ${new URL(opts.databaseUrl).pathname.slice(1)} and ${opts.redisUrl}:`);
-  for (const n of nodes) say(`  ${n.name}  ${n.url}  (pid ${n.child.pid})`);
+  for (const n of nodes) say(`  ${n.name}  ${n.url}  (pid ${n.child.pid}; metrics http://127.0.0.1:${n.metricsPort}/metrics)`);
   if (nginx) say(`load balancer (nginx, sticky by client address): ${publicUrl}  (API docs: ${publicUrl}/api/docs)`);
   say('Ctrl-C stops everything.');
   if (opts.json) {
