@@ -49,10 +49,10 @@ describeBackends('widget settings', (backend) => {
     expect(s.greetingLines).toHaveLength(2);
     expect(s.color).toMatch(/^#[0-9a-f]{6}$/i);
     // The public answer is what the widget draws; which sites may embed it is not for every page to read.
-    expect(Object.keys(s).sort()).toEqual(['color', 'greetingLines', 'title', 'updatedAt']);
+    expect(Object.keys(s).sort()).toEqual(['color', 'greetingLines', 'identityRequired', 'title', 'updatedAt']);
     expect(Date.parse(s.updatedAt)).not.toBeNaN();
     const full = (await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body as WidgetSettings;
-    expect(full).toEqual({ ...s, allowedOrigins: [] });
+    expect(full).toEqual({ ...s, allowedOrigins: [], identitySecrets: [] });
     await actors.http.get('/api/v1/widget/settings/admin').expect(401);
   });
 
@@ -63,7 +63,7 @@ describeBackends('widget settings', (backend) => {
     expect(s).toMatchObject({ title: 'Ask EVA', greetingLines: valid.greetingLines, color: '#0B7A75', allowedOrigins: [SHOP, BLOG] });
     expect(Date.parse(s.updatedAt)).toBeGreaterThanOrEqual(Date.parse(before.updatedAt));
     expect((await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body).toEqual(s);
-    const { allowedOrigins: _sites, ...shown } = s;
+    const { allowedOrigins: _sites, identitySecrets: _secrets, ...shown } = s;
     expect((await actors.http.get('/api/v1/widget/settings').expect(200)).body).toEqual(shown);
   });
 

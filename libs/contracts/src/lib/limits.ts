@@ -22,4 +22,10 @@ export const LIMITS = {
   attachmentsPerMessageMax: 5,
   /** Longest file name kept with an upload (longer ones are cut, keeping the extension). */
   fileNameMax: 200,
+  /** Longest identity token (`POST /visitors/identify`) accepted. */
+  identityTokenMax: 4096,
+  /** Longest `sub` of an identity token: the site's own user id. */
+  identitySubMax: 128,
+  /** Longest lifetime (`exp - iat`) of an identity token, in seconds. */
+  identityTokenLifetimeMaxSeconds: 24 * 60 * 60,
 } as const;
