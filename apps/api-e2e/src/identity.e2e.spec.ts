@@ -1,5 +1,5 @@
 import { CreatedIdentitySecretSchema, ErrorCode, VisitorSessionResponseSchema, type WidgetSettings, WidgetSettingsSchema } from '@parley/contracts';
-import { SignJWT, UnsecuredJWT } from 'jose';
+import { type JWTPayload, SignJWT, UnsecuredJWT } from 'jose';
 import { adminToken, listMessages, newVisitor, postMessage, startThread, unique } from './support/actors';
 import { call, expectProblem, expectServerAlive, expectStatus } from './support/http';
 
@@ -18,7 +18,7 @@ interface Claims {
 /** An identity token as a site's backend signs it (HS256), valid for an hour unless the claims say otherwise. */
 function sign(secret: string, claims: Claims): Promise<string> {
   const { iat = now(), exp = now() + HOUR, ...rest } = claims;
-  return new SignJWT({ ...rest, iat, exp }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(secret));
+  return new SignJWT({ ...rest, iat, exp } as JWTPayload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(secret));
 }
 
 const identify = (token: string) => call('post /visitors/identify', { body: { token } });

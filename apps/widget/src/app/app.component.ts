@@ -24,6 +24,9 @@ import { SessionStore } from './session.store';
       @case ('blocked') {
         <p class="blocked" role="alert">This chat cannot be shown on this page.</p>
       }
+      @case ('identity') {
+        <p class="blocked" role="alert">This chat is for the site's signed-in customers. Please sign in, then reload the page.</p>
+      }
       @case ('details') {
         <pw-details-form
           [initial]="session.known()"
@@ -37,6 +40,7 @@ import { SessionStore } from './session.store';
         <pw-start-again
           [known]="session.known()"
           [notice]="conversation.closedNotice()"
+          [identified]="session.identified()"
           [busy]="session.busy()"
           [error]="session.error()"
           (start)="session.startNew()"
