@@ -33,7 +33,7 @@ export class WidgetController {
 
   @ApiRoute('get /widget/settings/admin')
   adminSettings(): Promise<WidgetSettings> {
-    return this.widget.get();
+    return this.widget.fresh();
   }
 
   @ApiRoute('post /widget/identity-secrets')
