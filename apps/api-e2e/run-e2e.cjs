@@ -59,7 +59,9 @@ async function main() {
     // A back end that cannot run still goes through jest with a name filter that matches no test:
     // jest then counts every test as skipped, and the global setup starts nothing (E2E_SKIPPED).
     const skipArgs = problem ? ['--testNamePattern', '^$'] : [];
-    const env = { ...process.env, E2E_DB: backend, ...(problem ? { E2E_SKIPPED: problem } : {}) };
+    // ESM-only packages (jose, which the identity tests sign with) load through jest's VM modules.
+    const nodeOptions = [process.env.NODE_OPTIONS, '--experimental-vm-modules --no-warnings=ExperimentalWarning'].filter(Boolean).join(' ');
+    const env = { ...process.env, NODE_OPTIONS: nodeOptions, E2E_DB: backend, ...(problem ? { E2E_SKIPPED: problem } : {}) };
     const run = spawnSync(
       process.execPath,
       [jestBin, '--config', path.join(__dirname, 'jest.config.cjs'), '--runInBand', ...jestArgs, ...skipArgs],

@@ -435,10 +435,15 @@ beforeAll(async () => {
   widgetBefore = (await api('get', '/widget/settings/admin', { token: adminToken() })).body;
 });
 
+/** A case that happens to be valid may change the widget settings (even require identified visitors): put them back. */
+async function restoreWidgetSettings(): Promise<void> {
+  const { title, greetingLines, color, allowedOrigins, identityRequired } = widgetBefore as Record<string, unknown>;
+  expectStatus(await api('put', '/widget/settings', { token: adminToken(), body: { title, greetingLines, color, allowedOrigins, identityRequired } }), 200);
+}
+
 afterAll(async () => {
-  // A case that happens to be valid may change the widget settings; the next file expects them as they were.
-  const { title, greetingLines, color, allowedOrigins } = widgetBefore as Record<string, unknown>;
-  await api('put', '/widget/settings', { token: adminToken(), body: { title, greetingLines, color, allowedOrigins } });
+  // The next file expects the widget settings as they were.
+  await restoreWidgetSettings();
   await closeAllSockets();
   const lines = [...outcomes].map(([name, counts]) => `  ${name}: ${[...counts].map(([o, n]) => `${o} ×${n}`).join(', ')}`);
   console.log(`[hostile-corpus] outcomes (seed ${SEED}):\n${lines.join('\n')}`);
@@ -497,7 +502,9 @@ describe('socket events', () => {
   let actors: Record<'visitor' | 'agent', string>;
 
   beforeAll(async () => {
-    // Principals of their own: the REST cases above may have closed the shared thread.
+    // Principals of their own: the REST cases above may have closed the shared thread (and
+    // required identified visitors, which would refuse the fresh visitor's session).
+    await restoreWidgetSettings();
     const fresh = await activeConversation();
     actors = { visitor: fresh.visitor.token, agent: fresh.agent.token };
     ids = { ...ids, thread: [fresh.thread.id, ...ids.thread] };

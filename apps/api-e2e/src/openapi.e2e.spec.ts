@@ -1,4 +1,4 @@
-import { API_PREFIX, ERROR_HTTP_STATUS, ErrorCode, IDEMPOTENCY_KEY_HEADER, REST_ROUTE_LIST } from '@parley/contracts';
+import { API_PREFIX, ClientEvent, ERROR_HTTP_STATUS, ErrorCode, IDEMPOTENCY_KEY_HEADER, LEGACY_FRAMES_IN, LEGACY_FRAMES_OUT, LEGACY_WS_PATH, REST_ROUTE_LIST, ServerEvent } from '@parley/contracts';
 import { expectStatus, http } from './support/http';
 
 interface OpenApiDocument {
@@ -67,6 +67,22 @@ describe('API documentation', () => {
     expectStatus(res, 200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.text.toLowerCase()).toContain('swagger');
+  });
+
+  it('serves the AsyncAPI 3 document of the sockets, naming every event of the contracts and every raw frame', async () => {
+    const res = await http('get', '/api/asyncapi.json');
+    expectStatus(res, 200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    const asyncapi = res.body as { asyncapi: string; channels: Record<string, { address: string }>; components: { messages: Record<string, { name: string }> } };
+    expect(asyncapi.asyncapi).toBe('3.0.0');
+    expect(Object.values(asyncapi.channels).map((c) => c.address)).toEqual(expect.arrayContaining(['/socket.io/', `${LEGACY_WS_PATH}/{threadId}/`]));
+    const names = new Set(Object.values(asyncapi.components.messages).map((m) => m.name));
+    const expected = [...Object.values(ClientEvent), ...Object.values(ServerEvent), ...Object.keys(LEGACY_FRAMES_IN), ...Object.keys(LEGACY_FRAMES_OUT)];
+    expect(expected.filter((name) => !names.has(name))).toEqual([]);
+    const page = await http('get', '/api/asyncapi');
+    expectStatus(page, 200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    for (const event of Object.values(ClientEvent)) expect(page.text).toContain(`<code>${event}</code>`);
   });
 
   it('answers liveness and readiness', async () => {

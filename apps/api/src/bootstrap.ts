@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { LIMITS } from '@parley/contracts';
+import type { Express } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -15,6 +16,7 @@ import { ParleyIoAdapter } from './gateway/io.adapter';
 import { LegacyWsAdapter } from './gateway/legacy/legacy-ws.adapter';
 import { RedisBus } from './gateway/redis.bus';
 import { SocketDrain } from './gateway/socket.drain';
+import { buildAsyncApiDocument, renderAsyncApiHtml } from './openapi/asyncapi.document';
 import { buildOpenApiDocument } from './openapi/openapi.document';
 
 /** Builds the whole application (HTTP, sockets, OpenAPI); `main.ts` and the tests both start it here. */
@@ -41,11 +43,18 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // No enableShutdownHooks(): main.ts hands SIGTERM/SIGINT to GracefulShutdown, which drains
   // (connections, requests, acks) before app.close() runs the same hooks, then exits 0.
 
-  const document = buildOpenApiDocument(process.env.npm_package_version ?? '0.1.0');
+  const version = process.env.npm_package_version ?? '0.1.0';
+  const document = buildOpenApiDocument(version);
   SwaggerModule.setup('api/docs', app, () => document as never, {
     jsonDocumentUrl: 'api/openapi.json',
     yamlDocumentUrl: 'api/openapi.yaml',
     customSiteTitle: 'Parley API',
   });
+  // The socket protocols (socket.io and the raw WebSocket), as AsyncAPI 3 and as a page to read.
+  const asyncApi = buildAsyncApiDocument(version, config.publicUrl);
+  const asyncApiPage = renderAsyncApiHtml(asyncApi);
+  const http = app.getHttpAdapter().getInstance() as Express;
+  http.get('/api/asyncapi.json', (_req, res) => void res.json(asyncApi));
+  http.get('/api/asyncapi', (_req, res) => void res.type('html').send(asyncApiPage));
   return app;
 }

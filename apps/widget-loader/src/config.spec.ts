@@ -27,6 +27,12 @@ describe('readConfig', () => {
     expect(readConfig(script('https://chat.example.net/widget.js', { sound: 'no', position: 'top' }), undefined, page)).toMatchObject({ sound: false, position: 'right' });
   });
 
+  it('takes the signed-in user from ParleySettings.identity, a string only', () => {
+    const tag = script('https://chat.example.net/widget.js');
+    expect(readConfig(tag, { identity: 'h.p.s' }, page)?.identity).toBe('h.p.s');
+    expect(readConfig(tag, { identity: { sub: 'x' } } as never, page)?.identity).toBeUndefined();
+  });
+
   it('gives up when there is no usable http(s) origin', () => {
     expect(readConfig(null, undefined, page)).toBeNull();
     expect(readConfig(null, { url: 'javascript:alert(1)' }, page)).toBeNull();

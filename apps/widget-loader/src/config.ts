@@ -8,6 +8,8 @@ export interface ParleySettings {
   sound?: boolean;
   /** Corner of the button. Default: right. */
   position?: 'left' | 'right';
+  /** The signed-in user, as an identity token (a JWT) the site's backend signed: the chat then knows who this is. */
+  identity?: string;
 }
 
 export interface LoaderConfig {
@@ -15,6 +17,7 @@ export interface LoaderConfig {
   parley: string;
   sound: boolean;
   position: 'left' | 'right';
+  identity?: string;
 }
 
 function flag(value: string | undefined): boolean | undefined {
@@ -41,5 +44,6 @@ export function readConfig(script: HTMLScriptElement | null, settings: ParleySet
     parley,
     sound: settings?.sound ?? flag(data['sound']) ?? false,
     position: position === 'left' ? 'left' : 'right',
+    identity: typeof settings?.identity === 'string' ? settings.identity : undefined,
   };
 }

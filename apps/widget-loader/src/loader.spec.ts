@@ -93,6 +93,12 @@ describe('ParleyWidget', () => {
     expect(unavailable).toHaveBeenCalledTimes(2);
   });
 
+  it("hands the signed-in user's identity token to the iframe in its address's fragment only", async () => {
+    await started({ identity: 'h.p.s' });
+    must(parts().button, 'button').click();
+    expect(parts().iframe?.src).toBe(`${PARLEY}/widget/?host=${encodeURIComponent(window.location.origin)}#identity=h.p.s`);
+  });
+
   it('opens a popup with the title as text, the typed intro and the iframe for this site', async () => {
     const { widget } = await started();
     const opened = jest.fn();

@@ -207,7 +207,7 @@ export class ParleyWidget {
     popup.addEventListener('keydown', (e) => e.key === 'Escape' && this.hide(true));
     const iframe = doc.createElement('iframe');
     iframe.title = look.title;
-    iframe.src = widgetUrl(this.config.parley, this.win.location.origin);
+    iframe.src = widgetUrl(this.config.parley, this.win.location.origin, this.config.identity);
     popup.appendChild(iframe);
     this.iframe = iframe;
     this.popup = popup;

@@ -7,3 +7,4 @@ export * from './lib/text';
 export * from './lib/events';
 export * from './lib/rest';
 export * from './lib/legacy';
+export * from './lib/socket-catalog';

@@ -37,6 +37,12 @@ function uploadSchema(field: string) {
   };
 }
 
+/** A stable name per operation for client generators: `post /threads/{id}/claim` → `postThreadsByIdClaim`. */
+function operationId(r: { method: string; base?: string; path: string }): string {
+  const words = `${r.base === '' ? 'legacy ' : ''}${r.path.replace(/\{(\w+)\}/g, 'by $1')}`.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return r.method + words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
 /** The OpenAPI 3.1 document, generated from the contracts' route table and zod schemas. */
 export function buildOpenApiDocument(version: string) {
   const registry = new OpenAPIRegistry();
@@ -77,6 +83,7 @@ export function buildOpenApiDocument(version: string) {
       responses[status] = problemResponse(responses[status] ? `${responses[status].description}; or ${listed}` : listed);
     }
     registry.registerPath({
+      operationId: operationId(r),
       method: r.method,
       path: routeUrl(r),
       summary: r.summary,
@@ -96,12 +103,15 @@ export function buildOpenApiDocument(version: string) {
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
+    // The document is served by the server it describes: its paths are relative to it.
+    servers: [{ url: '/', description: 'This Parley server' }],
     info: {
       title: 'Parley API',
       version,
+      license: { name: 'MIT', identifier: 'MIT' },
       description:
         'REST API of Parley. Errors are application/problem+json (RFC 9457) with a stable `code`. ' +
-        'Real-time events travel over socket.io; see the README.',
+        'Real-time events travel over socket.io and a raw WebSocket: see their AsyncAPI document, /api/asyncapi.json (readable at /api/asyncapi).',
     },
   });
 }

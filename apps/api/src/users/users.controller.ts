@@ -1,6 +1,8 @@
 import { Body, Controller, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import {
+  type IdentifyRequest,
+  IdentifyRequestSchema,
   type Visitor,
   type VisitorSessionRequest,
   VisitorSessionRequestSchema,
@@ -20,6 +22,12 @@ export class UsersController {
   @UseGuards(ThrottlerGuard)
   createSession(@Body(new ZodPipe(VisitorSessionRequestSchema)) body: VisitorSessionRequest): Promise<VisitorSessionResponse> {
     return this.users.createSession(body);
+  }
+
+  @ApiRoute('post /visitors/identify')
+  @UseGuards(ThrottlerGuard)
+  identify(@Body(new ZodPipe(IdentifyRequestSchema)) body: IdentifyRequest): Promise<VisitorSessionResponse> {
+    return this.users.identify(body.token);
   }
 
   @ApiRoute('get /visitors/me')

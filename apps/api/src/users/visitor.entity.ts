@@ -11,6 +11,13 @@ export class VisitorEntity {
   @Column({ type: 'text' })
   email!: string;
 
+  /** The site's own id of this user (`sub` of its identity token); null for an anonymous visitor. */
+  @Column({ name: 'external_id', type: 'text', nullable: true })
+  externalId!: string | null;
+
+  @Column({ name: 'email_verified', type: 'boolean', default: false })
+  emailVerified!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -19,6 +19,10 @@ export class WidgetSettingsEntity {
   @Column({ name: 'allowed_origins', type: 'jsonb' })
   allowedOrigins!: string[];
 
+  /** Refuse anonymous visitor sessions: only visitors the site identified may chat. */
+  @Column({ name: 'identity_required', type: 'boolean', default: false })
+  identityRequired!: boolean;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

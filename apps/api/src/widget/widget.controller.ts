@@ -1,5 +1,5 @@
-import { Body, Controller, Req, Res } from '@nestjs/common';
-import { type PublicWidgetSettings, type UpdateWidgetSettingsRequest, UpdateWidgetSettingsRequestSchema, type WidgetSettings } from '@parley/contracts';
+import { Body, Controller, Param, Req, Res } from '@nestjs/common';
+import { type CreatedIdentitySecret, IdParamsSchema, type PublicWidgetSettings, type UpdateWidgetSettingsRequest, UpdateWidgetSettingsRequestSchema, type WidgetSettings } from '@parley/contracts';
 import type { Request, Response } from 'express';
 import { ApiRoute } from '../auth/api-route.decorator';
 import { OriginPolicy } from '../common/origin-policy';
@@ -27,13 +27,23 @@ export class WidgetController {
       res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     }
     // Only what the widget draws: the list of allowed sites is the admin's business.
-    const { allowedOrigins: _sites, ...shown } = await this.widget.get();
+    const { allowedOrigins: _sites, identitySecrets: _secrets, ...shown } = await this.widget.get();
     return shown;
   }
 
   @ApiRoute('get /widget/settings/admin')
   adminSettings(): Promise<WidgetSettings> {
-    return this.widget.get();
+    return this.widget.fresh();
+  }
+
+  @ApiRoute('post /widget/identity-secrets')
+  createIdentitySecret(): Promise<CreatedIdentitySecret> {
+    return this.widget.createIdentitySecret();
+  }
+
+  @ApiRoute('delete /widget/identity-secrets/{id}')
+  removeIdentitySecret(@Param(new ZodPipe(IdParamsSchema)) params: { id: string }): Promise<void> {
+    return this.widget.removeIdentitySecret(params.id);
   }
 
   @ApiRoute('put /widget/settings')

@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import type { AuthResponse, WidgetSettings } from '@parley/contracts';
+import type { AuthResponse, CreatedIdentitySecret, WidgetSettings } from '@parley/contracts';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { io } from 'socket.io-client';
 import { OriginPolicy } from '../common/origin-policy';
 import { createApp } from '../bootstrap';
@@ -49,10 +51,10 @@ describeBackends('widget settings', (backend) => {
     expect(s.greetingLines).toHaveLength(2);
     expect(s.color).toMatch(/^#[0-9a-f]{6}$/i);
     // The public answer is what the widget draws; which sites may embed it is not for every page to read.
-    expect(Object.keys(s).sort()).toEqual(['color', 'greetingLines', 'title', 'updatedAt']);
+    expect(Object.keys(s).sort()).toEqual(['color', 'greetingLines', 'identityRequired', 'title', 'updatedAt']);
     expect(Date.parse(s.updatedAt)).not.toBeNaN();
     const full = (await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body as WidgetSettings;
-    expect(full).toEqual({ ...s, allowedOrigins: [] });
+    expect(full).toEqual({ ...s, allowedOrigins: [], identitySecrets: [] });
     await actors.http.get('/api/v1/widget/settings/admin').expect(401);
   });
 
@@ -63,7 +65,7 @@ describeBackends('widget settings', (backend) => {
     expect(s).toMatchObject({ title: 'Ask EVA', greetingLines: valid.greetingLines, color: '#0B7A75', allowedOrigins: [SHOP, BLOG] });
     expect(Date.parse(s.updatedAt)).toBeGreaterThanOrEqual(Date.parse(before.updatedAt));
     expect((await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body).toEqual(s);
-    const { allowedOrigins: _sites, ...shown } = s;
+    const { allowedOrigins: _sites, identitySecrets: _secrets, ...shown } = s;
     expect((await actors.http.get('/api/v1/widget/settings').expect(200)).body).toEqual(shown);
   });
 
@@ -112,6 +114,32 @@ describeBackends('widget settings', (backend) => {
     expect(policy.isAllowed(BLOG)).toBe(true);
     expect(await handshake(url, SHOP)).not.toBe('UNAUTHENTICATED');
   });
+
+  it('keeps identity secrets encrypted and lists them by hint only', async () => {
+    const created = (await actors.http.post('/api/v1/widget/identity-secrets').set(auth(admin.token)).expect(201)).body as CreatedIdentitySecret;
+    const stored = (await app.get(DataSource).query(`SELECT secret, hint FROM identity_secrets WHERE id = $1`, [created.id])) as { secret: Buffer; hint: string }[];
+    expect(stored).toHaveLength(1);
+    expect(stored[0].hint).toBe(created.secret.slice(-4));
+    expect(stored[0].secret.toString('latin1')).not.toContain(created.secret);
+    const listed = (await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body as WidgetSettings;
+    expect(listed.identitySecrets).toContainEqual({ id: created.id, hint: created.hint, createdAt: created.createdAt });
+    expect(JSON.stringify(listed)).not.toContain(created.secret);
+  });
+
+  // Two nodes on one database: PostgreSQL only (the embedded database is one process's).
+  if (backend === 'postgres') {
+    it("shows admins of every node a secret made on another at once, not the node's copy from before", async () => {
+      const second = await createApp(testConfig(db));
+      try {
+        await second.init();
+        const created = (await actors.http.post('/api/v1/widget/identity-secrets').set(auth(admin.token)).expect(201)).body as CreatedIdentitySecret;
+        const other = (await request(second.getHttpServer()).get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body as WidgetSettings;
+        expect(other.identitySecrets[0]).toEqual({ id: created.id, hint: created.hint, createdAt: created.createdAt });
+      } finally {
+        await second.close();
+      }
+    });
+  }
 
   it('loads the managed origins at boot', async () => {
     await actors.http.put('/api/v1/widget/settings').set(auth(admin.token)).send({ ...valid, allowedOrigins: [SHOP] }).expect(200);

@@ -1,9 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { canonicalOrigin, type UpdateWidgetSettingsRequest, type WidgetSettings } from '@parley/contracts';
+import { canonicalOrigin, type CreatedIdentitySecret, type IdentitySecret, type UpdateWidgetSettingsRequest, type WidgetSettings } from '@parley/contracts';
 import { Repository } from 'typeorm';
 import { iso } from '../common/mappers';
 import { OriginPolicy } from '../common/origin-policy';
+import { IdentitySecretsStore } from './identity-secrets.store';
 import { WidgetSettingsEntity } from './widget-settings.entity';
 
 /** How often a node re-reads the settings, so a change made through another node reaches it too. */
@@ -11,12 +12,14 @@ export const WIDGET_SETTINGS_REFRESH_MS = 30_000;
 
 const SINGLETON_ID = 1;
 
-function toSettings(e: WidgetSettingsEntity): WidgetSettings {
+function toSettings(e: WidgetSettingsEntity, identitySecrets: IdentitySecret[]): WidgetSettings {
   return {
     title: e.title,
     greetingLines: [...e.greetingLines],
     color: e.color,
     allowedOrigins: [...e.allowedOrigins],
+    identityRequired: e.identityRequired,
+    identitySecrets,
     updatedAt: iso(e.updatedAt),
   };
 }
@@ -36,6 +39,7 @@ export class WidgetService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @InjectRepository(WidgetSettingsEntity) private readonly repo: Repository<WidgetSettingsEntity>,
     private readonly origins: OriginPolicy,
+    private readonly secrets: IdentitySecretsStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -60,9 +64,35 @@ export class WidgetService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.load();
   }
 
+  /** The settings as the database has them now (for admins: another node may have just changed them). */
+  fresh(): Promise<WidgetSettings> {
+    return this.load();
+  }
+
+  /** A new identity secret, shown this once; the previous one stays valid (rotation). */
+  async createIdentitySecret(): Promise<CreatedIdentitySecret> {
+    const created = await this.secrets.create();
+    await this.load();
+    return created;
+  }
+
+  async removeIdentitySecret(id: string): Promise<void> {
+    await this.secrets.remove(id);
+    await this.load();
+  }
+
+  /**
+   * Whether anonymous visitor sessions are refused. Read from the database, not the copy in memory:
+   * an admin who just turned it on through another node expects it to hold everywhere at once.
+   */
+  async identityRequired(): Promise<boolean> {
+    const row = await this.repo.findOne({ where: { id: SINGLETON_ID }, select: { id: true, identityRequired: true } });
+    return row?.identityRequired ?? false;
+  }
+
   private async load(): Promise<WidgetSettings> {
     const row = await this.repo.findOneByOrFail({ id: SINGLETON_ID });
-    const settings = toSettings(row);
+    const settings = toSettings(row, await this.secrets.list());
     // Entries stored before origins were checked strictly (a wildcard, a `;` that would add a CSP
     // directive) are dropped, not trusted: the admin page shows what is really allowed.
     const allowedOrigins = settings.allowedOrigins.filter((o) => canonicalOrigin(o) === o);

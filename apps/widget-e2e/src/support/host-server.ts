@@ -29,7 +29,10 @@ export function startHostSite(opts: { port: number; hostname: string; api: strin
         // ?evil=<origin> adds a frame from that origin to the page: the forger of the safety tests.
         const evil = url.searchParams.get('evil');
         const extra = evil ? `<iframe id="evil" title="ad" src="${new URL('/blank', evil).href}" width="300" height="60"></iframe>` : '';
-        return send('text/html; charset=utf-8', demo.replace('</main>', `${extra}</main>`));
+        // ?identity=<jwt>: the page of a signed-in user, as the site renders it (its backend signed the token).
+        const identity = url.searchParams.get('identity');
+        const settings = identity ? `<script>window.ParleySettings = { identity: ${JSON.stringify(identity).replace(/</g, '\\u003c')} };</script>` : '';
+        return send('text/html; charset=utf-8', demo.replace('</main>', `${extra}</main>`).replace(`<script src="${opts.api}/widget.js"`, `${settings}<script src="${opts.api}/widget.js"`));
       }
       case '/demo.css':
         return send('text/css', css);

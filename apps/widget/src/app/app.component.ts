@@ -25,6 +25,9 @@ import { WidgetFiles } from './widget-files';
       @case ('blocked') {
         <p class="blocked" role="alert">This chat cannot be shown on this page.</p>
       }
+      @case ('identity') {
+        <p class="blocked" role="alert">This chat is for the site's signed-in customers. Please sign in, then reload the page.</p>
+      }
       @case ('details') {
         <pw-details-form
           [initial]="session.known()"
@@ -38,6 +41,7 @@ import { WidgetFiles } from './widget-files';
         <pw-start-again
           [known]="session.known()"
           [notice]="conversation.closedNotice()"
+          [identified]="session.identified()"
           [busy]="session.busy()"
           [error]="session.error()"
           (start)="session.startNew()"

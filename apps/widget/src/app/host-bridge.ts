@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, InjectionToken, inject } from '@angular/core';
-import { asOrigin, envelope, type FrameToHost, HOST_PARAM, type HostToFrame, readHostMessage } from '@parley/widget-protocol';
+import { asOrigin, envelope, type FrameToHost, HOST_PARAM, type HostToFrame, IDENTITY_PARAM, readHostMessage } from '@parley/widget-protocol';
 
 export const WIDGET_WINDOW = new InjectionToken<Window>('WIDGET_WINDOW', { factory: () => window });
 
@@ -21,6 +21,12 @@ export class HostBridge {
   /** Framed by the page the address names (or not framed at all). */
   readonly trusted = !this.framed || (this.hostOrigin !== null && this.confirmedByBrowser(this.hostOrigin));
 
+  /**
+   * The host page's identity token (`ParleySettings.identity`), handed over in the address's
+   * fragment, which is removed at once so that it stays out of the history. Only from a trusted host.
+   */
+  readonly identity: string | null = this.takeIdentity();
+
   constructor() {
     if (!this.framed || !this.trusted) return;
     const listener = (event: MessageEvent) => {
@@ -40,6 +46,14 @@ export class HostBridge {
   post(message: FrameToHost): void {
     if (!this.framed || !this.trusted || !this.hostOrigin) return;
     this.win.parent.postMessage(envelope(message), this.hostOrigin);
+  }
+
+  private takeIdentity(): string | null {
+    const hash = this.win.location.hash;
+    if (!hash) return null;
+    this.win.history.replaceState(this.win.history.state, '', this.win.location.pathname + this.win.location.search);
+    const token = new URLSearchParams(hash.slice(1)).get(IDENTITY_PARAM);
+    return token && this.framed && this.trusted ? token : null;
   }
 
   private confirmedByBrowser(origin: string): boolean {

@@ -19,6 +19,56 @@ describe('SessionStore', () => {
     expect(t.session.color()).toBe('#0b7a75');
   });
 
+  it("exchanges the host page's identity token for a session and adopts the visitor's open thread, with no form", async () => {
+    const t = setup({ window: framedWindow({ hash: '#identity=signed.jwt.token' }) });
+    const session = aSession('Sam', 'sam@customer.test');
+    const open = aThread();
+    t.api.identify.mockResolvedValue(session);
+    t.api.listThreads.mockResolvedValue([open]);
+    await t.session.init();
+    await t.flush();
+    expect(t.api.identify).toHaveBeenCalledWith('signed.jwt.token');
+    expect(t.api.createSession).not.toHaveBeenCalled();
+    expect(t.session.identified()).toBe(true);
+    expect(t.session.view()).toBe('chat');
+    expect(t.realtime.watching.has(open.id)).toBe(true);
+    expect(t.realtime.options.getToken()).toBe(session.token);
+    expect(t.session.known()).toEqual({ name: 'Sam', email: 'sam@customer.test' });
+    // The token is gone from the frame's address, and never reaches the host page.
+    expect(t.frame.win.location.hash).toBe('');
+    expect(JSON.stringify(t.frame.parent.postMessage.mock.calls)).not.toContain('signed.jwt.token');
+  });
+
+  it('offers to start a conversation to an identified visitor without an open one', async () => {
+    const t = setup({ window: framedWindow({ hash: '#identity=signed.jwt.token' }) });
+    t.api.identify.mockResolvedValue(aSession('Sam'));
+    t.api.listThreads.mockResolvedValue([{ ...aThread(), status: 'closed' }]);
+    await t.session.init();
+    await t.flush();
+    expect(t.session.view()).toBe('again');
+  });
+
+  it('says identity is required instead of showing the form, when the site requires it and the token is refused or missing', async () => {
+    for (const hash of ['#identity=forged', '']) {
+      TestBed.resetTestingModule();
+      const t = setup({ window: framedWindow({ hash }) });
+      t.api.settings.mockResolvedValue({ title: 't', greetingLines: [], color: '#0b7a75', identityRequired: true, updatedAt: '' });
+      t.api.identify.mockRejectedValue(new ApiError(401, 'IDENTITY_TOKEN_INVALID', 'refused'));
+      await t.session.init();
+      await t.flush();
+      expect({ hash, view: t.session.view() }).toEqual({ hash, view: 'identity' });
+    }
+  });
+
+  it('falls back to the form when the token is refused and the site does not require identity', async () => {
+    const t = setup({ window: framedWindow({ hash: '#identity=forged' }) });
+    t.api.identify.mockRejectedValue(new ApiError(401, 'IDENTITY_TOKEN_INVALID', 'refused'));
+    await t.session.init();
+    await t.flush();
+    expect(t.session.view()).toBe('details');
+    expect(t.session.identified()).toBe(false);
+  });
+
   it('starts a session and a thread from the form and follows the thread', async () => {
     const t = setup();
     await t.session.init();

@@ -7,8 +7,11 @@ import { VisitorStorage, type VisitorDetails } from './visitor-storage';
 import { WidgetApi } from './widget-api';
 import { problemText } from './widget-text';
 
-/** details: the pre-chat form; chat: a conversation (open, or closed by the agent); again: start another one. */
-export type View = 'loading' | 'details' | 'chat' | 'again' | 'blocked';
+/**
+ * details: the pre-chat form; chat: a conversation (open, or closed by the agent); again: start
+ * another one; identity: the site lets only its signed-in users chat, and this visitor is not one.
+ */
+export type View = 'loading' | 'details' | 'chat' | 'again' | 'blocked' | 'identity';
 
 /**
  * The visitor's session and the screen it leads to: the pre-chat form, a conversation, or the offer
@@ -28,6 +31,7 @@ export class SessionStore {
   private readonly _error = signal<string | null>(null);
   private readonly _notice = signal<string | null>(null);
   private readonly _color = signal<string | null>(null);
+  private readonly _identified = signal(false);
 
   /** A conversation the visitor ended, by the button or in another tab, leaves only the offer to start another. */
   readonly view = computed<View>(() => {
@@ -39,6 +43,8 @@ export class SessionStore {
   readonly error = this._error.asReadonly();
   readonly notice = this._notice.asReadonly();
   readonly color = this._color.asReadonly();
+  /** The host page's identity token was accepted: the widget knows who this is. */
+  readonly identified = this._identified.asReadonly();
 
   constructor() {
     inject(DestroyRef).onDestroy(this.conversation.onExpired(() => this.expired()));
@@ -51,15 +57,19 @@ export class SessionStore {
       return;
     }
     this.bridge.post({ type: FrameMessage.Ready });
-    this.api.settings().then(
-      (s) => this._color.set(s.color),
-      () => undefined,
+    const settings = this.api.settings().then(
+      (s) => {
+        this._color.set(s.color);
+        return s;
+      },
+      () => null,
     );
     this._known.set(this.storage.details());
+    if (this.bridge.identity) return this.identify(this.bridge.identity, settings);
     const session = this.storage.session();
     const threadId = this.storage.threadId();
     if (!session) {
-      this._view.set('details');
+      this._view.set((await settings)?.identityRequired ? 'identity' : 'details');
       return;
     }
     if (!threadId) {
@@ -139,6 +149,36 @@ export class SessionStore {
     } finally {
       this._busy.set(false);
     }
+  }
+
+  /**
+   * The host page named its signed-in user: a session of that visitor (the same on every device),
+   * and its open conversation, wherever it was started. When the token is refused the visitor is an
+   * anonymous one, unless the site requires identified visitors: then the widget says so.
+   */
+  private async identify(identity: string, settings: Promise<{ identityRequired: boolean } | null>): Promise<void> {
+    let token: string;
+    try {
+      const res = await this.api.identify(identity);
+      const before = this.storage.session();
+      if (before?.visitor.id !== res.visitor.id) this.storage.saveThreadId(null);
+      this.storage.saveSession({ token: res.token, expiresAt: res.expiresAt, visitor: res.visitor });
+      this._known.set({ name: res.visitor.name, email: res.visitor.email });
+      this._identified.set(true);
+      this.conversation.reconnect();
+      token = res.token;
+    } catch {
+      if ((await settings)?.identityRequired) return this._view.set('identity');
+      this._view.set(this.storage.session() ? 'again' : 'details');
+      return;
+    }
+    try {
+      const open = (await this.api.listThreads(token)).find((t) => t.status !== 'closed');
+      if (open) return this.adopt(open);
+    } catch {
+      // No list: the offer to start (or resume: the server hands back the open thread) still works.
+    }
+    this._view.set('again');
   }
 
   private async newSession(details: VisitorDetails): Promise<string> {

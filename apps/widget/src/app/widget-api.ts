@@ -21,6 +21,16 @@ export class WidgetApi {
     return this.call('post /visitors/session', { body });
   }
 
+  /** The host page's identity token for a session of the visitor it names. */
+  identify(token: string): Promise<RouteResponse<'post /visitors/identify'>> {
+    return this.call('post /visitors/identify', { body: { token } });
+  }
+
+  /** The visitor's newest threads (an identified visitor may have started one on another device). */
+  listThreads(token: string): Promise<Thread[]> {
+    return this.call('get /threads', { token, query: { order: 'desc', limit: 20 } }).then((page) => page.items);
+  }
+
   /** The visitor's open thread, or a new one. */
   startThread(token: string): Promise<Thread> {
     return this.call('post /threads', { token, body: {} });

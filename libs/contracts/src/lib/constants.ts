@@ -71,6 +71,16 @@ export const ErrorCode = {
   WebhookUrlNotAllowed: 'WEBHOOK_URL_NOT_ALLOWED',
   /** The most webhook endpoints one server keeps already exist. */
   WebhookLimitReached: 'WEBHOOK_LIMIT_REACHED',
+  /** An identity token (`POST /visitors/identify`) whose `exp` has passed. */
+  IdentityTokenExpired: 'IDENTITY_TOKEN_EXPIRED',
+  /** An identity token that is not a JWT signed HS256 with one of the site's identity secrets. */
+  IdentityTokenInvalid: 'IDENTITY_TOKEN_INVALID',
+  /** A validly signed identity token with claims Parley refuses (lifetime over 24 h, `sub` too long, a bad email); the detail names the claim. */
+  IdentityClaimsInvalid: 'IDENTITY_CLAIMS_INVALID',
+  /** Identity verification is not set up: no identity secret has been generated. */
+  IdentityNotConfigured: 'IDENTITY_NOT_CONFIGURED',
+  /** The site requires identified visitors: an anonymous visitor session is refused. */
+  IdentityRequired: 'IDENTITY_REQUIRED',
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;

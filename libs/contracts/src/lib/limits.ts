@@ -25,4 +25,10 @@ export const LIMITS = {
   /** Longest webhook URL. */
   webhookUrlMax: 2000,
   webhookDescriptionMax: 200,
+  /** Longest identity token (`POST /visitors/identify`) accepted. */
+  identityTokenMax: 4096,
+  /** Longest `sub` of an identity token: the site's own user id. */
+  identitySubMax: 128,
+  /** Longest lifetime (`exp - iat`) of an identity token, in seconds. */
+  identityTokenLifetimeMaxSeconds: 24 * 60 * 60,
 } as const;

@@ -28,6 +28,10 @@ export const VisitorSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   email: z.string(),
+  /** True when the email came from the site's signed identity token, not from a form. */
+  emailVerified: z.boolean(),
+  /** The site's own id of this user (`sub` of the identity token); null for an anonymous visitor. */
+  externalId: z.string().nullable(),
   createdAt: Timestamp,
   lastSeenAt: Timestamp,
 });
@@ -123,6 +127,22 @@ export const ApiKeySchema = z.object({
 });
 export type ApiKey = z.infer<typeof ApiKeySchema>;
 
+/** An identity secret as listed: never the secret, only its last characters. */
+export const IdentitySecretSchema = z.object({
+  id: z.uuid(),
+  /** The secret's last 4 characters, to tell which one a backend holds. */
+  hint: z.string(),
+  createdAt: Timestamp,
+});
+export type IdentitySecret = z.infer<typeof IdentitySecretSchema>;
+
+/** A new identity secret, the one time it is shown. */
+export const CreatedIdentitySecretSchema = IdentitySecretSchema.extend({
+  /** The HS256 key the customer's backend signs identity tokens with (base64url, 256 bits). */
+  secret: z.string(),
+});
+export type CreatedIdentitySecret = z.infer<typeof CreatedIdentitySecretSchema>;
+
 export const WidgetSettingsSchema = z.object({
   /** Header title of the popup, e.g. "Ask EVA". */
   title: z.string(),
@@ -132,12 +152,16 @@ export const WidgetSettingsSchema = z.object({
   color: z.string(),
   /** Origins of the customer sites allowed to embed the widget (besides ALLOWED_ORIGINS). */
   allowedOrigins: z.array(z.string()),
+  /** Only visitors the site identified (a signed identity token) may chat: anonymous sessions are refused. */
+  identityRequired: z.boolean(),
+  /** The identity secrets (newest first, at most two during a rotation), by hint: the secrets themselves are shown once. */
+  identitySecrets: z.array(IdentitySecretSchema),
   updatedAt: Timestamp,
 });
 export type WidgetSettings = z.infer<typeof WidgetSettingsSchema>;
 
-/** What the public settings route answers: only what the widget draws (not the list of allowed sites). */
-export const PublicWidgetSettingsSchema = WidgetSettingsSchema.omit({ allowedOrigins: true });
+/** What the public settings route answers: only what the widget draws (not the list of allowed sites, nor the secrets). */
+export const PublicWidgetSettingsSchema = WidgetSettingsSchema.omit({ allowedOrigins: true, identitySecrets: true });
 export type PublicWidgetSettings = z.infer<typeof PublicWidgetSettingsSchema>;
 
 export const WebhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES, {

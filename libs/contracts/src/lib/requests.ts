@@ -102,6 +102,10 @@ export const VisitorSessionResponseSchema = z.object({
 });
 export type VisitorSessionResponse = z.infer<typeof VisitorSessionResponseSchema>;
 
+/** `POST /visitors/identify`: the identity token the customer's backend signed (a JWT, HS256). */
+export const IdentifyRequestSchema = z.strictObject({ token: z.string().min(1).max(LIMITS.identityTokenMax) });
+export type IdentifyRequest = z.infer<typeof IdentifyRequestSchema>;
+
 export const IdParamsSchema = z.strictObject({ id: IdSchema });
 
 export const ListThreadsQuerySchema = z.strictObject({
@@ -216,6 +220,8 @@ export const UpdateWidgetSettingsRequestSchema = z.strictObject({
   greetingLines: z.array(userText({ max: 200 })).max(3),
   color: HexColor,
   allowedOrigins: z.array(OriginSchema).max(50),
+  /** Refuse anonymous visitor sessions; left as it is when absent. */
+  identityRequired: z.boolean().optional(),
 });
 export type UpdateWidgetSettingsRequest = z.infer<typeof UpdateWidgetSettingsRequestSchema>;
 

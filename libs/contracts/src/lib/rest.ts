@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type ApiKeyScope, ErrorCode, type REST_ROUTE_BASES } from './constants';
 import { LegacyCloseRequestSchema, LegacyCloseResponseSchema, LegacySaveMessageRequestSchema, LegacySaveMessageResponseSchema } from './legacy';
-import { AgentSchema, ApiKeySchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WebhookDeliverySchema, WebhookSchema, WidgetSettingsSchema } from './models';
+import { AgentSchema, ApiKeySchema, CreatedIdentitySecretSchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WebhookDeliverySchema, WebhookSchema, WidgetSettingsSchema } from './models';
 import {
   AssignThreadRequestSchema,
   AuthResponseSchema,
@@ -16,6 +16,7 @@ import {
   WebhookDeliveryPageSchema,
   WebhookDeliveryParamsSchema,
   HealthSchema,
+  IdentifyRequestSchema,
   ListMessagesQuerySchema,
   ListThreadsQuerySchema,
   LoginRequestSchema,
@@ -88,7 +89,10 @@ export const REST_ROUTES = [
   { method: 'get', path: '/widget/settings', summary: 'What the widget shows: title, greeting lines, colour (public)', tag: 'widget', callers: ['public'], status: 200, response: PublicWidgetSettingsSchema },
   { method: 'get', path: '/widget/settings/admin', summary: 'The widget settings with the sites allowed to embed it (admin)', tag: 'widget', callers: ['admin'], status: 200, response: WidgetSettingsSchema },
   { method: 'put', path: '/widget/settings', summary: 'Change the widget settings and the sites allowed to embed it (admin)', tag: 'widget', callers: ['admin'], body: UpdateWidgetSettingsRequestSchema, status: 200, response: WidgetSettingsSchema },
-  { method: 'post', path: '/visitors/session', summary: 'Start a visitor session from the pre-chat form; returns the visitor token', tag: 'visitors', callers: ['public'], body: VisitorSessionRequestSchema, status: 201, response: VisitorSessionResponseSchema, errors: [ErrorCode.RateLimited] },
+  { method: 'post', path: '/widget/identity-secrets', summary: "Generate an identity secret (admin), shown once; the newest two stay valid, so a site's backend can move to the new one", tag: 'widget', callers: ['admin'], status: 201, response: CreatedIdentitySecretSchema },
+  { method: 'delete', path: '/widget/identity-secrets/{id}', summary: 'Revoke an identity secret (admin): tokens signed with it are refused from now on', tag: 'widget', callers: ['admin'], params: idParams, status: 204, errors: [ErrorCode.NotFound] },
+  { method: 'post', path: '/visitors/session', summary: 'Start a visitor session from the pre-chat form; returns the visitor token', tag: 'visitors', callers: ['public'], body: VisitorSessionRequestSchema, status: 201, response: VisitorSessionResponseSchema, errors: [ErrorCode.RateLimited, ErrorCode.IdentityRequired] },
+  { method: 'post', path: '/visitors/identify', summary: "Exchange an identity token signed by the site's backend (JWT HS256: sub, name?, email?, iat, exp within 24 h) for a visitor token: the same visitor, with its conversations, on every device", tag: 'visitors', callers: ['public'], body: IdentifyRequestSchema, status: 200, response: VisitorSessionResponseSchema, errors: [ErrorCode.IdentityTokenExpired, ErrorCode.IdentityTokenInvalid, ErrorCode.IdentityClaimsInvalid, ErrorCode.IdentityNotConfigured, ErrorCode.RateLimited] },
   { method: 'get', path: '/visitors/me', summary: 'The visitor of the token', tag: 'visitors', callers: ['visitor'], status: 200, response: VisitorSchema, errors: [ErrorCode.NotFound] },
   { method: 'post', path: '/threads', summary: "Start the visitor's thread, or return the open one (200)", tag: 'threads', callers: ['visitor'], status: 201, response: ThreadSchema },
   { method: 'get', path: '/threads', summary: 'List threads (a visitor sees only its own), cursor-paginated', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:read', query: ListThreadsQuerySchema, status: 200, response: ThreadPageSchema },

@@ -41,6 +41,10 @@ describe('widget protocol', () => {
     expect(widgetUrl('https://parley.example.com', 'https://shop.example.com:8443')).toBe(
       'https://parley.example.com/widget/?host=https%3A%2F%2Fshop.example.com%3A8443',
     );
+    // The host page's identity token rides in the fragment, which no server and no Referer sees.
+    expect(widgetUrl('https://parley.example.com', 'https://shop.example.com', 'a.b-_.c')).toBe(
+      'https://parley.example.com/widget/?host=https%3A%2F%2Fshop.example.com#identity=a.b-_.c',
+    );
     expect(asOrigin('https://shop.example.com')).toBe('https://shop.example.com');
     expect(asOrigin('http://127.0.0.1:4100')).toBe('http://127.0.0.1:4100');
     for (const bad of ['https://shop.example.com/', 'https://shop.example.com/x', 'javascript:alert(1)', '*', 'null', '', null, undefined]) {

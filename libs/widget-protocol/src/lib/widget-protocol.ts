@@ -103,9 +103,16 @@ export function readFrameMessage(data: unknown): FrameToHost | null {
   }
 }
 
-/** The iframe's address for a host page: Parley's widget path, told the host's origin. */
-export function widgetUrl(parleyOrigin: string, hostOrigin: string): string {
-  return `${parleyOrigin}${WIDGET_PATH}?${HOST_PARAM}=${encodeURIComponent(hostOrigin)}`;
+/**
+ * Fragment parameter through which the loader hands the iframe the host page's identity token
+ * (`ParleySettings.identity`). A fragment is never sent to a server nor in a Referer; the widget
+ * reads it and removes it from its address at once.
+ */
+export const IDENTITY_PARAM = 'identity';
+
+/** The iframe's address for a host page: Parley's widget path, told the host's origin (and its signed user, if any). */
+export function widgetUrl(parleyOrigin: string, hostOrigin: string, identity?: string): string {
+  return `${parleyOrigin}${WIDGET_PATH}?${HOST_PARAM}=${encodeURIComponent(hostOrigin)}${identity ? `#${IDENTITY_PARAM}=${encodeURIComponent(identity)}` : ''}`;
 }
 
 /** `value` when it is exactly an http(s) origin (scheme, host, optional port), otherwise null. */

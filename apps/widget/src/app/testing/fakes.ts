@@ -52,7 +52,7 @@ export function aSession(name = 'Vera', email = 'vera@example.com'): VisitorSess
   return {
     token: `token-${++n}`,
     expiresAt: new Date(Date.now() + 3600_000).toISOString(),
-    visitor: { id: uuid(), name, email, createdAt: new Date(T0).toISOString(), lastSeenAt: new Date(T0).toISOString() },
+    visitor: { id: uuid(), name, email, emailVerified: false, externalId: null, createdAt: new Date(T0).toISOString(), lastSeenAt: new Date(T0).toISOString() },
   };
 }
 
@@ -143,18 +143,27 @@ export function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeIt
 }
 
 /** The iframe's window as the host page sees it: a parent that records what it is sent. */
-export function framedWindow(opts: { host?: string | null; ancestor?: string } = {}) {
+export function framedWindow(opts: { host?: string | null; ancestor?: string; hash?: string } = {}) {
   const parent = { postMessage: jest.fn() };
   const handlers: ((e: MessageEvent) => void)[] = [];
   const network = new Map<string, Set<() => void>>();
   const host = opts.host === undefined ? HOST : opts.host;
+  const location = {
+    pathname: '/widget/',
+    search: host ? `?host=${encodeURIComponent(host)}` : '',
+    hash: opts.hash ?? '',
+    ancestorOrigins: Object.assign([opts.ancestor ?? HOST], { contains: () => true, item: () => null }),
+  };
   const win = {
     parent,
-    location: {
-      search: host ? `?host=${encodeURIComponent(host)}` : '',
-      ancestorOrigins: Object.assign([opts.ancestor ?? HOST], { contains: () => true, item: () => null }),
-    },
+    location,
     navigator: { onLine: true },
+    history: {
+      state: null,
+      replaceState: jest.fn((_state: unknown, _title: string, url: string): void => {
+        location.hash = url.includes('#') ? url.slice(url.indexOf('#')) : '';
+      }),
+    },
     addEventListener: (type: string, h: (e: MessageEvent) => void) => {
       if (type === 'message') handlers.push(h);
       else network.set(type, (network.get(type) ?? new Set()).add(h as () => void));

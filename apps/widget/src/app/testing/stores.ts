@@ -14,8 +14,10 @@ export function setupStores(opts: { window?: ReturnType<typeof framedWindow> } =
   const realtime = new FakeRealtime();
   const storage = memoryStorage();
   const api = {
-    settings: jest.fn().mockResolvedValue({ title: 't', greetingLines: [], color: '#0b7a75', allowedOrigins: [], updatedAt: '' }),
+    settings: jest.fn().mockResolvedValue({ title: 't', greetingLines: [], color: '#0b7a75', identityRequired: false, updatedAt: '' }),
     createSession: jest.fn(),
+    identify: jest.fn(),
+    listThreads: jest.fn().mockResolvedValue([]),
     startThread: jest.fn(),
     getThread: jest.fn(),
     closeThread: jest.fn(),

@@ -9,14 +9,25 @@ describe('WidgetSettingsPage', () => {
     greetingLines: ['Hi!', 'How can we help?'],
     color: '#3056d3',
     allowedOrigins: ['https://shop.example.com'],
+    identityRequired: false,
+    identitySecrets: [] as { id: string; hint: string; createdAt: string }[],
     updatedAt: '2026-01-01T10:00:00.000Z',
   };
 
   async function render() {
     const { providers, bed } = consoleTestProviders();
     TestBed.configureTestingModule({ providers });
-    bed.backend.on('GET /widget/settings/admin', { body: settings });
-    bed.backend.on('PUT /widget/settings', ({ body }) => ({ body: { ...(body as object), updatedAt: '2026-01-02T10:00:00.000Z' } }));
+    let current = { ...settings };
+    bed.backend.on('GET /widget/settings/admin', () => ({ body: current }));
+    bed.backend.on('POST /widget/identity-secrets', () => {
+      const created = { id: '0b7c5a4e-3f0a-4c1e-9d7e-2f1a6b8c9d01', hint: 'Zk9q', createdAt: '2026-01-03T10:00:00.000Z', secret: 'the-secret-shown-once-Zk9q' };
+      current = { ...current, identitySecrets: [{ id: created.id, hint: created.hint, createdAt: created.createdAt }] };
+      return { status: 201, body: created };
+    });
+    bed.backend.on('PUT /widget/settings', ({ body }) => {
+      current = { ...current, ...(body as object), updatedAt: '2026-01-02T10:00:00.000Z' };
+      return { body: current };
+    });
     const fixture = TestBed.createComponent(WidgetSettingsPage);
     fixture.detectChanges();
     await settle();
@@ -56,6 +67,29 @@ describe('WidgetSettingsPage', () => {
       color: '#3056d3',
       allowedOrigins: ['https://shop.example.com', 'https://blog.example.com'],
     });
+  });
+
+  it('generates an identity secret shown once, lists it by hint and switches "identity required" keeping the rest', async () => {
+    const { el, bed, fixture } = await render();
+    expect(el.querySelector('.secrets')?.textContent).toContain('No secret yet');
+    (Array.from(el.querySelectorAll('button')).find((b) => b.textContent?.includes('Generate a secret')) as HTMLButtonElement).click();
+    await settle();
+    fixture.detectChanges();
+    expect(el.querySelector('.secret-value')?.textContent).toBe('the-secret-shown-once-Zk9q');
+    expect(el.querySelector('.secrets')?.textContent).toContain('…Zk9q');
+    const box = el.querySelector('#identity-required') as HTMLInputElement;
+    box.checked = true;
+    box.dispatchEvent(new Event('change'));
+    await settle();
+    fixture.detectChanges();
+    expect(bed.backend.callsTo('PUT /widget/settings')[0].body).toEqual({
+      title: 'Ask us',
+      greetingLines: ['Hi!', 'How can we help?'],
+      color: '#3056d3',
+      allowedOrigins: ['https://shop.example.com'],
+      identityRequired: true,
+    });
+    expect((el.querySelector('#identity-required') as HTMLInputElement).checked).toBe(true);
   });
 
   it('refuses an origin that is not one, naming the line', async () => {

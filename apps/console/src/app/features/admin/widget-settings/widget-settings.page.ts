@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked } from '@angular/core';
-import { UpdateWidgetSettingsRequestSchema } from '@parley/contracts';
+import { type CreatedIdentitySecret, UpdateWidgetSettingsRequestSchema } from '@parley/contracts';
 import { describeError } from '../../../core/api/api-error';
 import { ToastStore } from '../../../core/ui/toast.store';
 import { type FieldErrors, schemaErrors, serverErrors } from '../../../shared/form-errors';
@@ -40,6 +40,40 @@ export class WidgetSettingsPage {
         this.origins.set(s.allowedOrigins.join('\n'));
       });
     });
+  }
+
+  /** A secret just generated: shown until the page is left, never again. */
+  protected readonly newSecret = signal<CreatedIdentitySecret | null>(null);
+  protected readonly identityBusy = signal(false);
+
+  protected async generateSecret(): Promise<void> {
+    await this.identityAction(async () => this.newSecret.set(await this.store.generateIdentitySecret()));
+  }
+
+  protected async revokeSecret(id: string): Promise<void> {
+    await this.identityAction(async () => {
+      await this.store.revokeIdentitySecret(id);
+      if (this.newSecret()?.id === id) this.newSecret.set(null);
+      this.toasts.show('Identity secret revoked.', 'success');
+    });
+  }
+
+  protected async setIdentityRequired(required: boolean): Promise<void> {
+    await this.identityAction(async () => {
+      await this.store.setIdentityRequired(required);
+      this.toasts.show(required ? 'Only identified visitors can chat now.' : 'Anonymous visitors can chat again.', 'success');
+    });
+  }
+
+  private async identityAction(run: () => Promise<void>): Promise<void> {
+    this.identityBusy.set(true);
+    try {
+      await run();
+    } catch (err) {
+      this.toasts.show(describeError(err), 'error');
+    } finally {
+      this.identityBusy.set(false);
+    }
   }
 
   protected setGreeting(index: number, value: string): void {

@@ -1,5 +1,5 @@
 import { inject, Injectable, signal } from '@angular/core';
-import type { UpdateWidgetSettingsRequest, WidgetSettings } from '@parley/contracts';
+import type { CreatedIdentitySecret, UpdateWidgetSettingsRequest, WidgetSettings } from '@parley/contracts';
 import { ApiClient } from '../../../core/api/api-client';
 import { ApiError, describeError } from '../../../core/api/api-error';
 
@@ -25,6 +25,30 @@ export class WidgetSettingsStore {
       // A server from before widget settings existed answers 404.
       this.state.set(err instanceof ApiError && err.status === 404 ? 'unavailable' : 'error');
     }
+  }
+
+  /** A new identity secret, returned this once (the settings then list only its hint). */
+  async generateIdentitySecret(): Promise<CreatedIdentitySecret> {
+    const created = await this.api.call('post /widget/identity-secrets');
+    await this.reload();
+    return created;
+  }
+
+  async revokeIdentitySecret(id: string): Promise<void> {
+    await this.api.call('delete /widget/identity-secrets/{id}', { params: { id } });
+    await this.reload();
+  }
+
+  /** Turns "identity required" on or off, leaving the rest of the settings as the server has them. */
+  async setIdentityRequired(identityRequired: boolean): Promise<void> {
+    const s = this.current();
+    if (!s) return;
+    const { title, greetingLines, color, allowedOrigins } = s;
+    this.current.set(await this.api.call('put /widget/settings', { body: { title, greetingLines, color, allowedOrigins, identityRequired } }));
+  }
+
+  private async reload(): Promise<void> {
+    this.current.set(await this.api.call('get /widget/settings/admin'));
   }
 
   /** Throws the ApiError, so the form can show the server's field errors. */
