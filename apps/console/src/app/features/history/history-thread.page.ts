@@ -35,9 +35,9 @@ import { HistoryStore } from './history.store';
             }
             <div class="read-only">This conversation is closed.</div>
           </div>
-          <aside class="details" aria-label="Visitor details">
+          <section class="details" aria-label="Visitor details">
             <app-visitor-panel [thread]="t" [now]="now()" />
-          </aside>
+          </section>
         </div>
       </section>
     } @else if (store.transcriptError(); as e) {
