@@ -30,6 +30,7 @@ import { SessionStore } from './session.store';
           [busy]="session.busy()"
           [error]="session.error()"
           [notice]="session.notice()"
+          [greeted]="session.greeting().length > 0"
           (submitted)="session.submitDetails($event)"
         />
       }
@@ -59,6 +60,9 @@ import { SessionStore } from './session.store';
             [typing]="conversation.agentTyping()"
             [shown]="host.visible()"
             [cut]="conversation.cut()"
+            [greeting]="session.greeting()"
+            [from]="session.title()"
+            [waiting]="thread.status === 'queued'"
             (retry)="conversation.retry($event)"
           />
           @if (conversation.closedNotice(); as notice) {

@@ -28,6 +28,8 @@ export class SessionStore {
   private readonly _error = signal<string | null>(null);
   private readonly _notice = signal<string | null>(null);
   private readonly _color = signal<string | null>(null);
+  private readonly _title = signal<string | null>(null);
+  private readonly _greeting = signal<readonly string[]>([]);
 
   /** A conversation the visitor ended, by the button or in another tab, leaves only the offer to start another. */
   readonly view = computed<View>(() => {
@@ -39,6 +41,9 @@ export class SessionStore {
   readonly error = this._error.asReadonly();
   readonly notice = this._notice.asReadonly();
   readonly color = this._color.asReadonly();
+  /** The widget's title and greeting (the admin's words): the greeting opens every conversation. */
+  readonly title = this._title.asReadonly();
+  readonly greeting = this._greeting.asReadonly();
 
   constructor() {
     inject(DestroyRef).onDestroy(this.conversation.onExpired(() => this.expired()));
@@ -52,7 +57,11 @@ export class SessionStore {
     }
     this.bridge.post({ type: FrameMessage.Ready });
     this.api.settings().then(
-      (s) => this._color.set(s.color),
+      (s) => {
+        this._color.set(s.color);
+        this._title.set(s.title);
+        this._greeting.set(s.greetingLines);
+      },
       () => undefined,
     );
     this._known.set(this.storage.details());
