@@ -69,6 +69,11 @@ export const ThreadSchema = z.object({
   preview: z.string().nullable(),
   /** The newest message that is not a system note, so lists show where the conversation stands. */
   lastMessage: LastMessageSchema.nullable(),
+  /**
+   * Only in a list searched with `q`: the first message whose text matches (null when only the
+   * visitor's name or email did), as an excerpt of up to about 160 characters around the match.
+   */
+  match: z.object({ seq: z.number().int().positive(), excerpt: z.string() }).nullable().optional(),
 });
 export type Thread = z.infer<typeof ThreadSchema>;
 

@@ -31,7 +31,7 @@ import { HistoryStore } from './history.store';
             @if (store.transcriptError(); as e) {
               <p class="error" role="alert">{{ e }}</p>
             } @else {
-              <app-transcript [messages]="store.messages() ?? []" [meId]="meId()" [visitorName]="t.visitor.name" [loading]="store.messages() === null" />
+              <app-transcript [messages]="store.messages() ?? []" [meId]="meId()" [visitorName]="t.visitor.name" [loading]="store.messages() === null" [highlight]="store.q() || null" />
             }
             <div class="read-only">This conversation is closed.</div>
           </div>
