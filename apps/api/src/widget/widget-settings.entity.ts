@@ -19,6 +19,13 @@ export class WidgetSettingsEntity {
   @Column({ name: 'allowed_origins', type: 'jsonb' })
   allowedOrigins!: string[];
 
+  /** The site whose page last asked for the settings, and when (written by WidgetService.seen, not with the settings). */
+  @Column({ name: 'seen_origin', type: 'text', nullable: true })
+  seenOrigin!: string | null;
+
+  @Column({ name: 'seen_at', type: 'timestamptz', nullable: true })
+  seenAt!: Date | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

@@ -25,15 +25,16 @@ export class WidgetController {
     if (origin && this.origins.isAllowed(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+      await this.widget.seen(origin);
     }
-    // Only what the widget draws: the list of allowed sites is the admin's business.
-    const { allowedOrigins: _sites, ...shown } = await this.widget.get();
+    // Only what the widget draws: the list of allowed sites and where it was seen are the admin's business.
+    const { allowedOrigins: _sites, seenOn: _seen, ...shown } = await this.widget.get();
     return shown;
   }
 
   @ApiRoute('get /widget/settings/admin')
   adminSettings(): Promise<WidgetSettings> {
-    return this.widget.get();
+    return this.widget.fresh();
   }
 
   @ApiRoute('put /widget/settings')

@@ -138,9 +138,11 @@ export const WidgetSettingsSchema = z.object({
   /** Origins of the customer sites allowed to embed the widget (besides ALLOWED_ORIGINS). */
   allowedOrigins: z.array(z.string()),
   updatedAt: Timestamp,
+  /** The site whose page last loaded the widget, and when (to the minute); null: not seen on a site yet. Admin only. */
+  seenOn: z.object({ origin: z.string(), at: Timestamp }).nullable(),
 });
 export type WidgetSettings = z.infer<typeof WidgetSettingsSchema>;
 
-/** What the public settings route answers: only what the widget draws (not the list of allowed sites). */
-export const PublicWidgetSettingsSchema = WidgetSettingsSchema.omit({ allowedOrigins: true });
+/** What the public settings route answers: only what the widget draws (not the list of allowed sites, nor where it was seen). */
+export const PublicWidgetSettingsSchema = WidgetSettingsSchema.omit({ allowedOrigins: true, seenOn: true });
 export type PublicWidgetSettings = z.infer<typeof PublicWidgetSettingsSchema>;
