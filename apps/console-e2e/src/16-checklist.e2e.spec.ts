@@ -47,7 +47,7 @@ describe('the install checklist', () => {
     await fetch(`${e2e().baseUrl}/api/v1/widget/settings`, { headers: { origin: SITE }, signal: AbortSignal.timeout(10_000) });
     await page.reload();
     await state('snippet').filter({ hasText: 'Done' }).waitFor();
-    await page.getByTestId('step-snippet').getByRole('link', { name: 'Add the widget snippet to your site' }).waitFor();
+    await page.getByTestId('step-snippet').getByRole('link', { name: 'Add the snippet' }).waitFor();
   });
 
   it('goes away when dismissed, also after a reload, and is not shown to agents', async () => {

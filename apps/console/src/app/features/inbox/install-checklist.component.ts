@@ -27,7 +27,7 @@ interface Steps {
         <ol>
           <li [class.done]="s.snippet" data-testid="step-snippet">
             <span class="mark" aria-hidden="true">@if (s.snippet) { <app-icon name="check" [size]="14" /> }</span>
-            <span><a routerLink="/admin/widget">Add the widget snippet to your site</a><span class="state">{{ s.snippet ? 'Done' : 'To do' }}</span></span>
+            <span><a routerLink="/admin/widget">Add the snippet</a> to your site's pages<span class="state">{{ s.snippet ? 'Done' : 'To do' }}</span></span>
           </li>
           <li [class.done]="s.agent" data-testid="step-agent">
             <span class="mark" aria-hidden="true">@if (s.agent) { <app-icon name="check" [size]="14" /> }</span>
