@@ -1,3 +1,4 @@
+import { expectNoAxeViolations } from '@parley/test-support';
 import type { Browser } from 'playwright-core';
 import { call } from './support/api';
 import { type AgentPage, launch, openAgentPage, signIn } from './support/browser';
@@ -22,10 +23,12 @@ describe('first run and sign-in', () => {
     await page.goto('/');
     await page.waitForURL(/\/setup$/);
     await page.getByRole('heading', { name: 'Welcome to Parley' }).waitFor();
+    await expectNoAxeViolations(page, { label: 'console: first-run page' });
 
     // The contract's rules are checked in the page before anything is sent.
     await page.getByRole('button', { name: 'Create admin account' }).click();
     await page.getByText('Required.').first().waitFor();
+    await expectNoAxeViolations(page, { label: 'console: first-run page with errors' });
 
     await page.getByLabel('Your name').fill(ADMIN.name);
     await page.getByLabel('Work email').fill(ADMIN.email);

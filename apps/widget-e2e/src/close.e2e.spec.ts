@@ -1,5 +1,5 @@
 import { ServerEvent } from '@parley/contracts';
-import { until } from '@parley/test-support';
+import { expectNoAxeViolations, until } from '@parley/test-support';
 import { visitor, WAIT, Widget } from './support/browser';
 import { stack } from './support/state';
 import { widgetSuite } from './support/suite';
@@ -85,6 +85,7 @@ describe('closing the popup and ending the chat', () => {
     expect(await w.popup.isVisible()).toBe(true);
     await until('the page to hear "end"', () => w.page.evaluate(() => (window as unknown as { ended: number }).ended === 1), WAIT.timeout, 100);
     expect(await w.frame.locator('.again').textContent()).toContain(`As ${me.name} (${me.email})`);
+    await expectNoAxeViolations(await w.iframe(), { label: "the widget's frame, welcome back after ending the chat", disableRules: Widget.FRAME_PAGE_RULES });
     await w.frame.locator('.again button', { hasText: 'Start a new conversation' }).click(WAIT);
     await w.frame.locator('.status.waiting').waitFor(WAIT);
     const next = await suite.agent.waitFor(ServerEvent.ThreadCreated, (t) => t.visitor.email === me.email && t.id !== thread.id);

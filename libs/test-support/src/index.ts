@@ -1,4 +1,5 @@
 export * from './lib/api-server';
+export * from './lib/axe';
 export * from './lib/chromium';
 export * from './lib/ports';
 export * from './lib/postgres';

@@ -198,6 +198,29 @@ describeBackends('threads', (backend) => {
     expect(listed?.lastMessage).toMatchObject({ seq: 4, authorType: 'agent', authorId: admin.agent.id, body: 'on it' });
   });
 
+  it('gives each result of a search the first message that matched, as an excerpt around the match', async () => {
+    const v = await actors.visitor();
+    const thread = await actors.thread(v.token);
+    const tag = `q${Date.now().toString(36)}`;
+    const long = `${'a'.repeat(300)} the 100%_${tag} part ${'b'.repeat(300)}`;
+    await actors.http.post(`/api/v1/threads/${thread.id}/messages`).set(auth(v.token)).send({ clientMsgId: 'a', body: 'hello' }).expect(201);
+    await actors.http.post(`/api/v1/threads/${thread.id}/messages`).set(auth(v.token)).send({ clientMsgId: 'b', body: long }).expect(201);
+    await actors.http.post(`/api/v1/threads/${thread.id}/messages`).set(auth(v.token)).send({ clientMsgId: 'c', body: `again ${tag}` }).expect(201);
+    // LIKE's wildcards in the term are taken as text; case does not matter.
+    const found = await actors.http.get('/api/v1/threads').query({ q: `100%_${tag.toUpperCase()}` }).set(auth(admin.token)).expect(200);
+    const [hit] = (found.body.items as Thread[]).filter((x) => x.id === thread.id);
+    expect(hit.match?.seq).toBe(2);
+    expect(hit.match?.excerpt).toContain(`the 100%_${tag} part`);
+    expect(hit.match?.excerpt.startsWith('…')).toBe(true);
+    expect(hit.match?.excerpt.endsWith('…')).toBe(true);
+    expect(hit.match?.excerpt.length).toBeLessThanOrEqual(162);
+    // Matched on the visitor's email only: no message to show. Not searched: no match at all.
+    const byEmail = await actors.http.get('/api/v1/threads').query({ q: v.visitor.email }).set(auth(admin.token)).expect(200);
+    expect((byEmail.body.items as Thread[]).find((x) => x.id === thread.id)?.match).toBeNull();
+    const plain = await actors.http.get(`/api/v1/threads/${thread.id}`).set(auth(admin.token)).expect(200);
+    expect(plain.body).not.toHaveProperty('match');
+  });
+
   it('pages threads by cursor without skipping or repeating', async () => {
     const created: string[] = [];
     for (let i = 0; i < 7; i++) created.push((await actors.thread((await actors.visitor()).token)).id);

@@ -29,6 +29,9 @@ interface ThreadRow {
   lm_author_id: string | null;
   lm_body: string | null;
   lm_created_at: Date | null;
+  /** Only in a searched list: the first matching message. */
+  sm_seq?: number | null;
+  sm_body?: string | null;
 }
 
 interface MessageRow {
@@ -110,6 +113,19 @@ const THREAD_SELECT = `
     LEFT JOIN LATERAL (
       SELECT m.seq, m.author_type, m.author_id, left(m.body, 140) AS body, m.created_at FROM messages m
        WHERE m.thread_id = t.id AND m.author_type <> 'system' ORDER BY m.seq DESC LIMIT 1) lm ON true`;
+
+const SELECT_FROM = '\n    FROM threads t';
+
+/**
+ * Up to about 160 characters of `text` around the first place it contains `term` (compared
+ * case-insensitively, as ILIKE does), with an ellipsis where it was cut; its start when not found.
+ */
+export function excerpt(text: string, term: string): string {
+  const at = Math.max(0, text.toLowerCase().indexOf(term.toLowerCase()));
+  const start = Math.max(0, Math.min(at - 50, text.length - 160));
+  const end = Math.min(text.length, start + 160);
+  return `${start > 0 ? '…' : ''}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
+}
 
 const MESSAGE_COLUMNS = 'id, thread_id, seq, author_type, author_id, author_name, body, client_msg_id, attachments, created_at';
 
@@ -269,6 +285,7 @@ export class ThreadsRepository {
     if (f.status) add((p) => `t.status = ${p}`, f.status);
     if (f.assigneeId === null) where.push('t.assigned_agent_id IS NULL');
     else if (f.assigneeId) add((p) => `t.assigned_agent_id = ${p}`, f.assigneeId);
+    let select = THREAD_SELECT;
     if (f.search) {
       const pattern = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       add(
@@ -276,6 +293,11 @@ export class ThreadsRepository {
                  OR EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.body ILIKE ${p}))`,
         pattern,
       );
+      // The first message that matches, for the list to show it.
+      select = THREAD_SELECT.replace(SELECT_FROM, `, sm.seq AS sm_seq, sm.body AS sm_body${SELECT_FROM}`).concat(`
+    LEFT JOIN LATERAL (
+      SELECT m.seq, m.body FROM messages m
+       WHERE m.thread_id = t.id AND m.body ILIKE $${params.length} ORDER BY m.seq LIMIT 1) sm ON true`);
     }
     const dir = f.order === 'asc' ? 'ASC' : 'DESC';
     if (f.after) {
@@ -284,10 +306,15 @@ export class ThreadsRepository {
       where.push(`(t.created_at, t.id) ${op} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(f.limit);
-    const sqlText = `${THREAD_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sqlText = `${select} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY t.created_at ${dir}, t.id ${dir} LIMIT $${params.length}`;
     const rows = rowsOf<ThreadRow>(await this.dataSource.query(sqlText, params));
-    return { items: rows.map(toThread), cursors: rows.map((r) => r.cursor_ts) };
+    const search = f.search;
+    const items = rows.map((r) => {
+      const thread = toThread(r);
+      return search === undefined ? thread : { ...thread, match: r.sm_seq && r.sm_body !== null && r.sm_body !== undefined ? { seq: r.sm_seq, excerpt: excerpt(r.sm_body, search) } : null };
+    });
+    return { items, cursors: rows.map((r) => r.cursor_ts) };
   }
 
   /**

@@ -22,6 +22,12 @@ export class WidgetSettingsEntity {
   /** Refuse anonymous visitor sessions: only visitors the site identified may chat. */
   @Column({ name: 'identity_required', type: 'boolean', default: false })
   identityRequired!: boolean;
+  /** The site whose page last asked for the settings, and when (written by WidgetService.seen, not with the settings). */
+  @Column({ name: 'seen_origin', type: 'text', nullable: true })
+  seenOrigin!: string | null;
+
+  @Column({ name: 'seen_at', type: 'timestamptz', nullable: true })
+  seenAt!: Date | null;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;

@@ -25,9 +25,10 @@ export class WidgetController {
     if (origin && this.origins.isAllowed(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+      await this.widget.seen(origin);
     }
-    // Only what the widget draws: the list of allowed sites is the admin's business.
-    const { allowedOrigins: _sites, identitySecrets: _secrets, ...shown } = await this.widget.get();
+    // Only what the widget draws: the list of allowed sites, the secrets and where it was seen are the admin's business.
+    const { allowedOrigins: _sites, identitySecrets: _secrets, seenOn: _seen, ...shown } = await this.widget.get();
     return shown;
   }
 

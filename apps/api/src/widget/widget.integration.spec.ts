@@ -54,7 +54,7 @@ describeBackends('widget settings', (backend) => {
     expect(Object.keys(s).sort()).toEqual(['color', 'greetingLines', 'identityRequired', 'title', 'updatedAt']);
     expect(Date.parse(s.updatedAt)).not.toBeNaN();
     const full = (await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body as WidgetSettings;
-    expect(full).toEqual({ ...s, allowedOrigins: [], identitySecrets: [] });
+    expect(full).toEqual({ ...s, allowedOrigins: [], identitySecrets: [], seenOn: null });
     await actors.http.get('/api/v1/widget/settings/admin').expect(401);
   });
 
@@ -65,8 +65,21 @@ describeBackends('widget settings', (backend) => {
     expect(s).toMatchObject({ title: 'Ask EVA', greetingLines: valid.greetingLines, color: '#0B7A75', allowedOrigins: [SHOP, BLOG] });
     expect(Date.parse(s.updatedAt)).toBeGreaterThanOrEqual(Date.parse(before.updatedAt));
     expect((await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body).toEqual(s);
-    const { allowedOrigins: _sites, identitySecrets: _secrets, ...shown } = s;
+    const { allowedOrigins: _sites, identitySecrets: _secrets, seenOn: _seen, ...shown } = s;
     expect((await actors.http.get('/api/v1/widget/settings').expect(200)).body).toEqual(shown);
+  });
+
+  it('records the allowed site whose page last loaded the widget, for admins to see, and no other', async () => {
+    await actors.http.put('/api/v1/widget/settings').set(auth(admin.token)).send(valid).expect(200);
+    const before = (await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body as WidgetSettings;
+    await actors.http.get('/api/v1/widget/settings').set('origin', 'https://evil.example.net').expect(200);
+    await actors.http.get('/api/v1/widget/settings').set('origin', BLOG).expect(200);
+    const seen = (await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body as WidgetSettings;
+    expect(seen.seenOn?.origin).toBe(BLOG);
+    expect(Date.parse(seen.seenOn?.at ?? '')).not.toBeNaN();
+    // Being seen is not a change of the settings.
+    expect(seen.updatedAt).toBe(before.updatedAt);
+    expect((await actors.http.get('/api/v1/widget/settings').set('origin', BLOG).expect(200)).body).not.toHaveProperty('seenOn');
   });
 
   it('validates the body and names each bad field', async () => {

@@ -21,8 +21,12 @@ function toSettings(e: WidgetSettingsEntity, identitySecrets: IdentitySecret[]):
     identityRequired: e.identityRequired,
     identitySecrets,
     updatedAt: iso(e.updatedAt),
+    seenOn: e.seenOrigin && e.seenAt ? { origin: e.seenOrigin, at: iso(e.seenAt) } : null,
   };
 }
+
+/** A site's visits are written at most this often per node: the settings are read on every page load. */
+const SEEN_WRITE_MS = 60_000;
 
 /**
  * The widget's settings and the admin-managed origins. The settings are read on every customer
@@ -35,6 +39,8 @@ export class WidgetService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('Widget');
   private current: WidgetSettings | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** When this node last wrote each site as seen. */
+  private readonly written = new Map<string, number>();
 
   constructor(
     @InjectRepository(WidgetSettingsEntity) private readonly repo: Repository<WidgetSettingsEntity>,
@@ -56,6 +62,28 @@ export class WidgetService implements OnApplicationBootstrap, OnModuleDestroy {
 
   async get(): Promise<WidgetSettings> {
     return this.current ?? this.load();
+  }
+
+  /** The settings as stored now (the admin's page: where the widget was seen may be newer than the cache). */
+  async fresh(): Promise<WidgetSettings> {
+    return this.load();
+  }
+
+  /**
+   * Records that a page of `origin` (an allowed site) loaded the widget. Best effort: a failed write
+   * is logged, never the visitor's problem; written at most once a minute per site and node. `updated_at` (the settings' own change time) is left alone.
+   */
+  async seen(origin: string): Promise<void> {
+    const now = Date.now();
+    const last = this.written.get(origin);
+    if (last !== undefined && now - last < SEEN_WRITE_MS) return;
+    this.written.set(origin, now);
+    if (this.written.size > 1000) this.written.clear();
+    try {
+      await this.repo.query(`UPDATE widget_settings SET seen_origin = $1, seen_at = date_trunc('minute', now()) WHERE id = $2`, [origin, SINGLETON_ID]);
+    } catch (err) {
+      this.log.warn(`could not record the widget as seen on ${origin}: ${String(err)}`);
+    }
   }
 
   async update(body: UpdateWidgetSettingsRequest): Promise<WidgetSettings> {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { launchChromium, until, waitForChromium, WORKSPACE_ROOT } from '@parley/test-support';
-import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { stack } from './state';
 
 /** Short enough to fail fast, long enough for a loaded CI machine. */
@@ -26,6 +26,20 @@ export class Widget {
     page.on('console', (m) => {
       if (m.type() === 'error' && /Content Security Policy|Uncaught/i.test(m.text())) this.problems.push(m.text());
     });
+  }
+
+  /**
+   * axe-core rules about a whole page (one main landmark, a level-one heading, all content in
+   * landmarks): the host page's business. axe itself applies them only to the top document when it
+   * walks into frames, so a check of the widget's frame on its own leaves them out.
+   */
+  static readonly FRAME_PAGE_RULES = ['landmark-one-main', 'page-has-heading-one', 'region'];
+
+  /** The widget's iframe as a frame, for what needs the frame itself (an axe-core run). */
+  async iframe(): Promise<Frame> {
+    const frame = await (await this.page.locator('parley-widget iframe').elementHandle(WAIT))?.contentFrame();
+    if (!frame) throw new Error('the widget has no iframe');
+    return frame;
   }
 
   static async open(context: BrowserContext, url: string): Promise<Widget> {

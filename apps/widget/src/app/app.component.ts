@@ -10,6 +10,8 @@ import { HostStore } from './host.store';
 import { SessionStore } from './session.store';
 import { WidgetFiles } from './widget-files';
 
+const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
 /** The widget app's one container: it reads the stores and hands plain values to the components. */
 @Component({
   selector: 'pw-root',
@@ -34,19 +36,43 @@ import { WidgetFiles } from './widget-files';
           [busy]="session.busy()"
           [error]="session.error()"
           [notice]="session.notice()"
+          [greeted]="session.greeting().length > 0"
           (submitted)="session.submitDetails($event)"
         />
       }
       @case ('again') {
-        <pw-start-again
-          [known]="session.known()"
-          [notice]="conversation.closedNotice()"
-          [identified]="session.identified()"
-          [busy]="session.busy()"
-          [error]="session.error()"
-          (start)="session.startNew()"
-          (edit)="session.editDetails()"
-        />
+        @if (session.reading(); as r) {
+          <div class="reading">
+            <button type="button" class="link back" (click)="session.stopReading()">← All conversations</button>
+            <p class="reading-title">Conversation of {{ day(r.thread.createdAt) }}</p>
+          </div>
+          <pw-transcript [messages]="r.messages" [shown]="host.visible()" [greeting]="session.greeting()" [from]="session.title()" />
+        } @else {
+          <pw-start-again
+            [known]="session.known()"
+            [notice]="conversation.closedNotice()"
+            [identified]="session.identified()"
+            [busy]="session.busy()"
+            [error]="session.error()"
+            (start)="session.startNew()"
+            (edit)="session.editDetails()"
+          />
+          @if (session.earlier().length) {
+            <section class="earlier" aria-labelledby="pw-earlier-title">
+              <h2 id="pw-earlier-title">Your earlier conversations</h2>
+              <ul>
+                @for (t of session.earlier(); track t.id) {
+                  <li>
+                    <button type="button" class="earlier-item" [disabled]="session.busy()" (click)="session.readEarlier(t)">
+                      <span class="when">{{ day(t.createdAt) }}</span>
+                      <span class="what" dir="auto">{{ t.lastMessage?.body ?? t.preview ?? 'No messages' }}</span>
+                    </button>
+                  </li>
+                }
+              </ul>
+            </section>
+          }
+        }
       }
       @case ('chat') {
         @if (conversation.thread(); as thread) {
@@ -64,6 +90,9 @@ import { WidgetFiles } from './widget-files';
             [typing]="conversation.agentTyping()"
             [shown]="host.visible()"
             [cut]="conversation.cut()"
+            [greeting]="session.greeting()"
+            [from]="session.title()"
+            [waiting]="thread.status === 'queued'"
             (retry)="conversation.retry($event)"
           />
           @if (conversation.closedNotice(); as notice) {
@@ -100,6 +129,7 @@ export class AppComponent {
   private readonly details = viewChild(DetailsFormComponent);
   private readonly composer = viewChild(ComposerComponent);
   private readonly again = viewChild(StartAgainComponent);
+  protected readonly day = (iso: string) => DAY.format(new Date(iso));
 
   constructor() {
     void this.session.init();

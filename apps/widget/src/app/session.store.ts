@@ -1,5 +1,5 @@
-import { computed, DestroyRef, Injectable, inject, signal } from '@angular/core';
-import type { Thread } from '@parley/contracts';
+import { computed, DestroyRef, effect, Injectable, inject, signal, untracked } from '@angular/core';
+import type { Message, Thread } from '@parley/contracts';
 import { FrameMessage } from '@parley/widget-protocol';
 import { ConversationStore, isExpired } from './conversation.store';
 import { HostBridge } from './host-bridge';
@@ -32,6 +32,10 @@ export class SessionStore {
   private readonly _notice = signal<string | null>(null);
   private readonly _color = signal<string | null>(null);
   private readonly _identified = signal(false);
+  private readonly _title = signal<string | null>(null);
+  private readonly _greeting = signal<readonly string[]>([]);
+  private readonly _earlier = signal<readonly Thread[]>([]);
+  private readonly _reading = signal<{ thread: Thread; messages: readonly Message[] } | null>(null);
 
   /** A conversation the visitor ended, by the button or in another tab, leaves only the offer to start another. */
   readonly view = computed<View>(() => {
@@ -45,9 +49,50 @@ export class SessionStore {
   readonly color = this._color.asReadonly();
   /** The host page's identity token was accepted: the widget knows who this is. */
   readonly identified = this._identified.asReadonly();
+  /** The widget's title and greeting (the admin's words): the greeting opens every conversation. */
+  readonly title = this._title.asReadonly();
+  readonly greeting = this._greeting.asReadonly();
+  /** The visitor's earlier (closed) conversations, and the one being read again. */
+  readonly earlier = this._earlier.asReadonly();
+  readonly reading = this._reading.asReadonly();
 
   constructor() {
     inject(DestroyRef).onDestroy(this.conversation.onExpired(() => this.expired()));
+    // Each time the offer to start again shows, the list of earlier conversations is fetched anew.
+    effect(() => {
+      if (this.view() === 'again') untracked(() => void this.loadEarlier());
+    });
+  }
+
+  private async loadEarlier(): Promise<void> {
+    const session = this.storage.session();
+    if (!session) return;
+    try {
+      this._earlier.set(await this.api.earlierThreads(session.token));
+    } catch {
+      // Only a help: without it the visitor can still start a conversation.
+      this._earlier.set([]);
+    }
+  }
+
+  /** Opens an earlier conversation to read (read-only). */
+  async readEarlier(thread: Thread): Promise<void> {
+    const session = this.storage.session();
+    if (!session || this._busy()) return;
+    this._busy.set(true);
+    this._error.set(null);
+    try {
+      this._reading.set({ thread, messages: await this.api.messages(session.token, thread.id) });
+    } catch (err) {
+      if (isExpired(err)) return this.expired();
+      this._error.set(problemText(err));
+    } finally {
+      this._busy.set(false);
+    }
+  }
+
+  stopReading(): void {
+    this._reading.set(null);
   }
 
   /** Picks up where the visitor left off: an open conversation, a closed one, or the form. */
@@ -60,6 +105,8 @@ export class SessionStore {
     const settings = this.api.settings().then(
       (s) => {
         this._color.set(s.color);
+        this._title.set(s.title);
+        this._greeting.set(s.greetingLines);
         return s;
       },
       () => null,
@@ -190,6 +237,7 @@ export class SessionStore {
   }
 
   private adopt(thread: Thread): void {
+    this._reading.set(null);
     this.conversation.follow(thread);
     this._view.set('chat');
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@angular/core';
-import { type RouteResponse, type Thread, type VisitorSessionRequest } from '@parley/contracts';
+import { type Message, type RouteResponse, type Thread, type VisitorSessionRequest } from '@parley/contracts';
 import { createRestClient } from '@parley/rest-client';
 
 /**
@@ -38,6 +38,16 @@ export class WidgetApi {
 
   getThread(token: string, id: string): Promise<Thread> {
     return this.call('get /threads/{id}', { token, params: { id } });
+  }
+
+  /** The visitor's own closed conversations, newest first (the token's visitor only: the server filters). */
+  async earlierThreads(token: string): Promise<Thread[]> {
+    return (await this.call('get /threads', { token, query: { status: 'closed', limit: 20 } })).items;
+  }
+
+  /** A conversation's messages (one page: the most a page holds). */
+  async messages(token: string, id: string): Promise<Message[]> {
+    return (await this.call('get /threads/{id}/messages', { token, params: { id }, query: { afterSeq: 0 } })).items;
   }
 
   /** Closes the thread; the server records the visitor of the token as the one who closed it. */

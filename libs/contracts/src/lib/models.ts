@@ -73,6 +73,11 @@ export const ThreadSchema = z.object({
   preview: z.string().nullable(),
   /** The newest message that is not a system note, so lists show where the conversation stands. */
   lastMessage: LastMessageSchema.nullable(),
+  /**
+   * Only in a list searched with `q`: the first message whose text matches (null when only the
+   * visitor's name or email did), as an excerpt of up to about 160 characters around the match.
+   */
+  match: z.object({ seq: z.number().int().positive(), excerpt: z.string() }).nullable().optional(),
 });
 export type Thread = z.infer<typeof ThreadSchema>;
 
@@ -157,11 +162,13 @@ export const WidgetSettingsSchema = z.object({
   /** The identity secrets (newest first, at most two during a rotation), by hint: the secrets themselves are shown once. */
   identitySecrets: z.array(IdentitySecretSchema),
   updatedAt: Timestamp,
+  /** The site whose page last loaded the widget, and when (to the minute); null: not seen on a site yet. Admin only. */
+  seenOn: z.object({ origin: z.string(), at: Timestamp }).nullable(),
 });
 export type WidgetSettings = z.infer<typeof WidgetSettingsSchema>;
 
-/** What the public settings route answers: only what the widget draws (not the list of allowed sites, nor the secrets). */
-export const PublicWidgetSettingsSchema = WidgetSettingsSchema.omit({ allowedOrigins: true, identitySecrets: true });
+/** What the public settings route answers: only what the widget draws (not the list of allowed sites, the secrets, nor where it was seen). */
+export const PublicWidgetSettingsSchema = WidgetSettingsSchema.omit({ allowedOrigins: true, identitySecrets: true, seenOn: true });
 export type PublicWidgetSettings = z.infer<typeof PublicWidgetSettingsSchema>;
 
 export const WebhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES, {

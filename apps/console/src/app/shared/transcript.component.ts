@@ -12,6 +12,7 @@ import type { Message } from '@parley/contracts';
 import type { OutgoingMessage } from '@parley/realtime-client';
 import { formatDateTime, formatTime } from '../core/time/clock';
 import { AttachmentsComponent } from './files/attachments.component';
+import { HighlightPipe } from './highlight';
 import { IconComponent } from './icon.component';
 
 /** Scrolled within this distance of the end, the transcript follows new messages. */
@@ -26,6 +27,7 @@ const STICK_PX = 120;
 @Component({
   selector: 'app-transcript',
   imports: [AttachmentsComponent, IconComponent],
+  imports: [HighlightPipe, IconComponent],
   template: `
     <div class="scroller" #scroller role="log" aria-live="polite" aria-relevant="additions" [attr.aria-label]="label()" tabindex="0" (scroll)="onScroll()">
       @if (loading()) {
@@ -50,7 +52,7 @@ const STICK_PX = 120;
                   }
                 </div>
                 @if (m.body) {
-                  <div class="bubble" dir="auto">{{ m.body }}</div>
+                  <div class="bubble" dir="auto">@for (p of m.body | highlight: highlight(); track $index) {@if (p.hit) {<mark>{{ p.text }}</mark>} @else {<ng-container>{{ p.text }}</ng-container>}}</div>
                 }
                 @if (m.attachments.length > 0) {
                   <app-attachments [attachments]="m.attachments" />
@@ -97,6 +99,8 @@ export class TranscriptComponent {
   readonly loading = input(false);
   /** The connection is down: unsent messages say they wait for it rather than "Sending…". */
   readonly connectionDown = input(false);
+  /** A search term: its places in the messages are marked, and the transcript opens on the first. */
+  readonly highlight = input<string | null>(null);
   readonly retry = output<string>();
   readonly discard = output<string>();
 
@@ -116,12 +120,18 @@ export class TranscriptComponent {
       write: () => {
         const count = this.count();
         const grew = count > this.lastCount;
+        const first = this.lastCount === 0;
         // Fewer than before: another thread is shown; start at its end.
         if (count < this.lastCount) this.stick = true;
         this.lastCount = count;
         if (!grew || !this.stick) return;
         const el = this.scroller().nativeElement;
-        el.scrollTop = el.scrollHeight;
+        // Opened from a search: on the first place it matched, not at the end.
+        const mark = first && this.highlight() ? el.querySelector('mark') : null;
+        if (mark) {
+          mark.scrollIntoView({ block: 'center' });
+          this.stick = false;
+        } else el.scrollTop = el.scrollHeight;
       },
     });
   }

@@ -30,8 +30,8 @@ import { StatusChipComponent } from './status-chip.component';
       }
       <div><dt>Messages</dt><dd class="tabular">{{ messageCount() ?? t.lastSeq }}</dd></div>
     </dl>
-    <section class="history" aria-labelledby="history-title">
-      <h3 id="history-title">Earlier conversations</h3>
+    <section class="history" aria-labelledby="visitor-earlier-title">
+      <h3 id="visitor-earlier-title">Earlier conversations</h3>
       @if (history().length === 0) {
         <p class="muted">None with this email.</p>
       } @else {

@@ -27,7 +27,9 @@ export function emailProblem(value: string): string | null {
       @if (notice()) {
         <p class="notice" role="status">{{ notice() }}</p>
       }
-      <p class="hint">Tell us who you are and we'll connect you with someone from our team.</p>
+      @if (!greeted()) {
+        <p class="hint">Tell us who you are and we'll connect you with someone from our team.</p>
+      }
       <label for="pw-name">Name</label>
       <input
         #nameInput
@@ -72,6 +74,8 @@ export class DetailsFormComponent {
   readonly busy = input(false);
   readonly error = input<string | null>(null);
   readonly notice = input<string | null>(null);
+  /** The greeting above the form already invites the visitor in: the form does not say it again. */
+  readonly greeted = input(false);
   readonly submitted = output<VisitorDetails>();
 
   protected readonly limits = LIMITS;

@@ -48,6 +48,17 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
   host: { class: 'scroll', '(scroll)': 'scrolled()' },
   template: `
     <ol class="log" #log aria-live="polite" aria-label="Conversation">
+      @if (greeting().length) {
+        <li class="greeting">
+          <span class="who" dir="auto">{{ from() ?? 'Support' }}</span>
+          @for (line of greeting(); track $index) {
+            <p class="line" dir="auto">{{ line }}</p>
+          }
+        </li>
+      }
+      @if (waiting() && !messages().length && !outgoing().length) {
+        <li class="next">An agent will answer here. You can write your question now.</li>
+      }
       @for (row of rows(); track row.m.seq) {
         @let m = row.m;
         @if (m.authorType === 'system') {
@@ -96,6 +107,11 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
 export class TranscriptComponent {
   readonly messages = input.required<readonly Message[]>();
   readonly outgoing = input<readonly OutgoingMessage[]>([]);
+  /** The admin's greeting, at the top of every conversation, from `from` (the widget's title). */
+  readonly greeting = input<readonly string[]>([]);
+  readonly from = input<string | null>(null);
+  /** No agent yet: an empty conversation says what happens next. */
+  readonly waiting = input(false);
   /** The agent's name while it types. */
   readonly typing = input<string | null>(null);
 

@@ -8,9 +8,11 @@ export interface Preferences {
   desktop: boolean;
   /** The unread total in the tab title. */
   titleCount: boolean;
+  /** The admin put the install checklist away. */
+  checklistDismissed: boolean;
 }
 
-const DEFAULTS: Preferences = { sound: true, desktop: false, titleCount: true };
+const DEFAULTS: Preferences = { sound: true, desktop: false, titleCount: true, checklistDismissed: false };
 
 export type NotificationPermissionState = NotificationPermission | 'unsupported';
 

@@ -31,13 +31,13 @@ import { HistoryStore } from './history.store';
             @if (store.transcriptError(); as e) {
               <p class="error" role="alert">{{ e }}</p>
             } @else {
-              <app-transcript [messages]="store.messages() ?? []" [meId]="meId()" [visitorName]="t.visitor.name" [loading]="store.messages() === null" />
+              <app-transcript [messages]="store.messages() ?? []" [meId]="meId()" [visitorName]="t.visitor.name" [loading]="store.messages() === null" [highlight]="store.q() || null" />
             }
             <div class="read-only">This conversation is closed.</div>
           </div>
-          <aside class="details" aria-label="Visitor details">
+          <section class="details" aria-label="Visitor details">
             <app-visitor-panel [thread]="t" [now]="now()" />
-          </aside>
+          </section>
         </div>
       </section>
     } @else if (store.transcriptError(); as e) {

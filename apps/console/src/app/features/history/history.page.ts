@@ -3,6 +3,7 @@ import { toSignal } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterOutlet } from '@angular/router';
 import { filter, map } from 'rxjs';
 import { formatDateTime } from '../../core/time/clock';
+import { HighlightPipe } from '../../shared/highlight';
 import { IconComponent } from '../../shared/icon.component';
 import { HistoryStore } from './history.store';
 
@@ -11,7 +12,7 @@ const SEARCH_DEBOUNCE_MS = 300;
 /** Closed threads: search, pages, and the transcript of the one opened (child route). */
 @Component({
   selector: 'app-history-page',
-  imports: [IconComponent, RouterLink, RouterOutlet],
+  imports: [HighlightPipe, IconComponent, RouterLink, RouterOutlet],
   providers: [HistoryStore],
   templateUrl: './history.page.html',
   styleUrl: './history.page.css',

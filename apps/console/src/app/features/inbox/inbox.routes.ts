@@ -1,7 +1,7 @@
 import type { Routes } from '@angular/router';
 import { ThreadPage } from '../thread/thread.page';
-import { EmptyStateComponent } from '../../shared/empty-state.component';
 import { InboxPage } from './inbox.page';
+import { InboxStartComponent } from './install-checklist.component';
 import type { ListKind } from './thread-list.component';
 
 /** `/queue` and `/mine`: the same page over a different list; `:threadId` opens a thread beside it. */
@@ -12,7 +12,7 @@ export function inboxRoutes(list: ListKind): Routes {
       component: InboxPage,
       data: { list },
       children: [
-        { path: '', component: EmptyStateComponent },
+        { path: '', component: InboxStartComponent },
         { path: ':threadId', component: ThreadPage },
       ],
     },

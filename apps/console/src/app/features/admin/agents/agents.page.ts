@@ -1,11 +1,12 @@
-import { ChangeDetectionStrategy, Component, inject, signal, viewChild } from '@angular/core';
-import { type AgentRole, type CreateAgentRequest, ErrorCode } from '@parley/contracts';
+import { afterNextRender, ChangeDetectionStrategy, Component, DOCUMENT, inject, Injector, signal, viewChild } from '@angular/core';
+import { type AgentRole, type CreateAgentRequest, ErrorCode, LIMITS, ResetPasswordRequestSchema } from '@parley/contracts';
+import { ApiClient } from '../../../core/api/api-client';
 import { ApiError, describeError } from '../../../core/api/api-error';
 import { SessionStore } from '../../../core/session/session.store';
 import { formatDateTime } from '../../../core/time/clock';
 import { ToastStore } from '../../../core/ui/toast.store';
 import { AvatarComponent } from '../../../shared/avatar.component';
-import { type FieldErrors, serverErrors } from '../../../shared/form-errors';
+import { type FieldErrors, schemaErrors, serverErrors } from '../../../shared/form-errors';
 import { AgentFormComponent } from './agent-form.component';
 import { AgentsStore } from './agents.store';
 
@@ -14,6 +15,7 @@ import { AgentsStore } from './agents.store';
   imports: [AgentFormComponent, AvatarComponent],
   providers: [AgentsStore],
   templateUrl: './agents.page.html',
+  styles: `.reset { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 6px; } .reset input { width: 190px; } .reset .field-error { flex-basis: 100%; margin: 0; }`,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class AgentsPage {
@@ -25,6 +27,15 @@ export class AgentsPage {
   protected readonly createErrors = signal<FieldErrors>({});
   protected readonly createError = signal<string | null>(null);
   protected readonly dateTime = formatDateTime;
+  private readonly api = inject(ApiClient);
+  private readonly doc = inject(DOCUMENT);
+  private readonly injector = inject(Injector);
+  protected readonly minPassword = LIMITS.passwordMin;
+  /** The agent whose password is being reset (its form open in the row). */
+  protected readonly resetting = signal<string | null>(null);
+  protected readonly resetValue = signal('');
+  protected readonly resetBusy = signal(false);
+  protected readonly resetError = signal<string | null>(null);
 
   constructor() {
     void this.store.load();
@@ -58,6 +69,31 @@ export class AgentsPage {
       await this.store.load();
       const role = this.store.agents().find((a) => a.id === id)?.role;
       if (role) select.value = role;
+    }
+  }
+
+  protected startReset(id: string): void {
+    this.resetting.set(id);
+    this.resetValue.set('');
+    this.resetError.set(null);
+    afterNextRender(() => this.doc.getElementById(`reset-${id}`)?.focus(), { injector: this.injector });
+  }
+
+  /** Sets a new password for another agent: their sessions end, and they sign in with it. */
+  protected async resetPassword(id: string, name: string): Promise<void> {
+    if (this.resetBusy()) return;
+    const parsed = ResetPasswordRequestSchema.safeParse({ password: this.resetValue() });
+    this.resetError.set(schemaErrors(parsed)['password'] ?? null);
+    if (!parsed.success) return;
+    this.resetBusy.set(true);
+    try {
+      await this.api.call('post /agents/{id}/password', { params: { id }, body: parsed.data });
+      this.resetting.set(null);
+      this.toasts.show(`${name}'s password was changed; their sessions have ended.`, 'success');
+    } catch (err) {
+      this.resetError.set(serverErrors(err)['password'] ?? describeError(err));
+    } finally {
+      this.resetBusy.set(false);
     }
   }
 

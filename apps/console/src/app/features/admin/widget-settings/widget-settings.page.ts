@@ -1,6 +1,9 @@
-import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DOCUMENT, effect, inject, signal, untracked } from '@angular/core';
 import { type CreatedIdentitySecret, UpdateWidgetSettingsRequestSchema } from '@parley/contracts';
+import { API_ORIGIN } from '../../../core/api/api-client';
 import { describeError } from '../../../core/api/api-error';
+import { formatDateTime } from '../../../core/time/clock';
+import { IconComponent } from '../../../shared/icon.component';
 import { ToastStore } from '../../../core/ui/toast.store';
 import { type FieldErrors, schemaErrors, serverErrors } from '../../../shared/form-errors';
 import { WidgetSettingsStore } from './widget-settings.store';
@@ -10,6 +13,7 @@ const GREETING_LINES = 3;
 
 @Component({
   selector: 'app-widget-settings-page',
+  imports: [IconComponent],
   providers: [WidgetSettingsStore],
   templateUrl: './widget-settings.page.html',
   styleUrl: './widget-settings.page.css',
@@ -26,6 +30,11 @@ export class WidgetSettingsPage {
   protected readonly formError = signal<string | null>(null);
   protected readonly saving = signal(false);
   protected readonly lineIndexes = Array.from({ length: GREETING_LINES }, (_, i) => i);
+  private readonly doc = inject(DOCUMENT);
+  /** The script tag a site includes: Parley's address is where this console is served from. */
+  protected readonly snippet = `<script src="${inject(API_ORIGIN) || this.doc.location.origin}/widget.js" async></script>`;
+  protected readonly copied = signal(false);
+  protected readonly dateTime = formatDateTime;
 
   constructor() {
     void this.store.load();
@@ -117,5 +126,14 @@ export class WidgetSettingsPage {
       .split(/[\n,]/)
       .map((l) => l.trim())
       .filter(Boolean);
+  }
+
+  protected async copy(): Promise<void> {
+    try {
+      await this.doc.defaultView?.navigator.clipboard.writeText(this.snippet);
+      this.copied.set(true);
+    } catch {
+      this.toasts.show('The browser did not allow copying: select the snippet and copy it.', 'error');
+    }
   }
 }
