@@ -77,7 +77,7 @@ describe('REST routes against the contract table', () => {
 
   it('serves exactly the routes of the table: none missing, none the table lacks', () => {
     // Swagger serves the API's documentation under /api as well, beside the sockets' AsyncAPI document; it is about the routes, not one of them.
-    const documentation = /^GET \/api\/(docs|openapi\.|asyncapi)/;
+    const documentation = /^GET \/api\/(docs\b|openapi\.|asyncapi\b)/;
     // Outside /api the server only serves the built clients (GET and HEAD) and /metrics; any other
     // route there (the old system's POST calls) is an API route and belongs in the table.
     const clientFile = /^(GET|HEAD) (?!\/api\/|\/metrics$)/;

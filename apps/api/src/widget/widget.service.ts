@@ -92,11 +92,6 @@ export class WidgetService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.load();
   }
 
-  /** The settings as the database has them now (for admins: another node may have just changed them). */
-  fresh(): Promise<WidgetSettings> {
-    return this.load();
-  }
-
   /** A new identity secret, shown this once; the previous one stays valid (rotation). */
   async createIdentitySecret(): Promise<CreatedIdentitySecret> {
     const created = await this.secrets.create();

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Browser code (XMLHttpRequest for upload progress, Blob, URL): the DOM types come with it to every project that compiles it.
 import type { Upload } from '@parley/contracts';
 import { ErrorCode } from '@parley/contracts/constants';
 import { ApiError } from './api-error';

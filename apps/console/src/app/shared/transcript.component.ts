@@ -26,8 +26,7 @@ const STICK_PX = 120;
  */
 @Component({
   selector: 'app-transcript',
-  imports: [AttachmentsComponent, IconComponent],
-  imports: [HighlightPipe, IconComponent],
+  imports: [AttachmentsComponent, HighlightPipe, IconComponent],
   template: `
     <div class="scroller" #scroller role="log" aria-live="polite" aria-relevant="additions" [attr.aria-label]="label()" tabindex="0" (scroll)="onScroll()">
       @if (loading()) {
