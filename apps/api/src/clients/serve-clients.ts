@@ -14,7 +14,11 @@ export const CLIENT_BUILDS = {
   loader: 'dist/apps/widget-loader',
 } as const;
 
-const API_PATHS = /^\/(api|socket\.io|widget|widget\.js|demo)(\/|$|\?)/;
+/**
+ * Paths that are never the console's pages: the API, the sockets (socket.io and the old system's raw
+ * WebSocket, whose plain GET must reach the API and its request log), the widget and `/metrics`.
+ */
+const API_PATHS = /^\/(api|socket\.io|ws|widget|widget\.js|demo|metrics)(\/|$|\?)/;
 
 /** Angular's bundles carry a content hash in their names (`main-SHPO7LGX.js`, `chunk-CqWQFpr-.js`), and so do its media files. */
 const HASHED = /^(?:(?:main|polyfills|styles|chunk|worker)-[\w-]{8}\.(?:js|css)|media\/.+)$/;
