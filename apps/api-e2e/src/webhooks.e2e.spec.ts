@@ -2,6 +2,7 @@ import {
   type CreatedWebhook,
   CreatedWebhookSchema,
   ErrorCode,
+  ServerEvent,
   type RouteBody,
   type WebhookDelivery,
   WebhookDeliveryPageSchema,
@@ -11,6 +12,7 @@ import {
 import { type ReceivedWebhook, until, verifyWebhookSignature, WebhookReceiver } from '@parley/test-support';
 import { adminToken, claimThread, createApiKey, newAgent, newVisitor, postMessage, startThread, unique } from './support/actors';
 import { call, expectProblem, expectStatus } from './support/http';
+import { closeAllSockets, connect, record } from './support/sockets';
 
 const LIVENESS_MS = 30_000;
 let receiver: WebhookReceiver;
@@ -65,6 +67,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  await closeAllSockets();
   await receiver.close();
 });
 
@@ -234,8 +237,13 @@ describe('webhooks: delivery', () => {
     expect(failed).toMatchObject({ attempts: 4, responseStatus: 500, error: 'HTTP 500', nextAttemptAt: null });
   });
 
-  it('turns an endpoint off when it answers 410, with a reason admins see', async () => {
+  it('turns an endpoint off when it answers 410, with a reason admins see, and tells the admins who are connected', async () => {
     const { hook, path } = await endpoint('gone');
+    // An admin's socket hears of it; an agent who is not an admin does not.
+    const adminSocket = await connect(adminToken());
+    const agentSocket = await connect((await newAgent()).token);
+    const told = record(adminSocket, ServerEvent.WebhookDisabled);
+    const notTold = record(agentSocket, ServerEvent.WebhookDisabled);
     receiver.answer = (r) => (r.path === path ? 410 : 200);
     const visitor = await newVisitor();
     await startThread(visitor.token);
@@ -245,12 +253,19 @@ describe('webhooks: delivery', () => {
     }, LIVENESS_MS);
     expect(off.disabledReason).toContain('410');
     expect(off.disabledAt).not.toBeNull();
+    const [event] = await until('the admin is told', () => told.events.length > 0 && told.events, LIVENESS_MS);
+    expect(event).toMatchObject({ id: hook.id, enabled: false, disabledReason: off.disabledReason });
     // Off: later events are not sent to it.
     const before = receiver.at(path).length;
     const other = await endpoint('after-gone');
     const thread2 = await startThread((await newVisitor()).token);
     await until('the other endpoint got the new thread', () => receiver.at(other.path).some((r) => threadOf(r) === thread2.id), LIVENESS_MS);
     expect(receiver.at(path).length).toBe(before);
+    // By now the other endpoint's delivery came after the notice: the agent's socket would have had it.
+    expect(told.events).toHaveLength(1);
+    expect(notTold.events).toEqual([]);
+    told.stop();
+    notTold.stop();
     // Turned on again by an admin: the reason is cleared.
     const on = await call('patch /webhooks/{id}', { params: { id: hook.id }, token: adminToken(), body: { enabled: true } });
     expect(WebhookSchema.parse(on.body)).toMatchObject({ enabled: true, disabledReason: null });

@@ -78,4 +78,21 @@ describe('Webhooks page: add an endpoint, see its secret once, test, log, redeli
     await row.waitFor({ state: 'detached' });
     expect((await call('get /webhooks', { token })).body.some((w) => w.url === receiver.url('/console'))).toBe(false);
   });
+
+  it('tells a signed-in admin, wherever they are, when the server turns an endpoint off', async () => {
+    const { page } = admin;
+    await page.locator('a[href="/queue"]').click();
+    await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
+    const token = (await login(ADMIN.email, ADMIN.password)).token;
+    const url = receiver.url('/gone');
+    receiver.answer = (r) => (r.path === '/gone' ? 410 : 200);
+    expect((await call('post /webhooks', { token, body: { url, events: ['thread.created'] } })).status).toBe(201);
+    const visitor = (await call('post /visitors/session', { body: { name: 'Gone Visitor', email: 'gone@visitor.test' } })).body;
+    expect((await call('post /threads', { token: visitor.token })).status).toBe(201);
+    const toast = page.getByTestId('toast').filter({ hasText: 'A webhook endpoint was turned off' });
+    await toast.waitFor({ timeout: LIVENESS_MS });
+    expect(await toast.textContent()).toContain(url);
+    expect(await toast.textContent()).toContain('410');
+    expect(await toast.getAttribute('role')).toBe('alert');
+  });
 });

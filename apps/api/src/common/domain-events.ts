@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Agent, Message, Thread, TypingEvent } from '@parley/contracts';
+import type { Agent, Message, Thread, TypingEvent, Webhook } from '@parley/contracts';
 
 /**
  * What happened, emitted by services only after the change is committed. Typing has nothing to
@@ -13,6 +13,8 @@ export type DomainEvent =
   /** `joinAgentId`: an agent who now works the thread and whose sockets should join its room. */
   | { type: 'thread.updated'; thread: Thread; joinAgentId?: string }
   | { type: 'agent.updated'; agent: Agent }
+  /** The server turned a webhook endpoint off; admins are told. */
+  | { type: 'webhook.disabled'; webhook: Webhook }
   | { type: 'typing.updated'; typing: TypingEvent; fromConnection: string }
   /**
    * An agent's sessions ended: one (`sessionId`: sign-out), all but one (`exceptSessionId`: a

@@ -85,7 +85,9 @@ export class ChatGateway
           if (principal.kind === 'apiKey') throw new AppError(ErrorCode.Forbidden, 'API keys use the REST API');
           // Rooms are joined before the client hears `connect`, so nothing emitted after that is missed.
           const rooms =
-            principal.kind === 'agent' ? [Rooms.agents, Rooms.agent(principal.id)] : [Rooms.visitor(principal.id)];
+            principal.kind === 'agent'
+              ? [Rooms.agents, Rooms.agent(principal.id), ...(principal.role === 'admin' ? [Rooms.admins] : [])]
+              : [Rooms.visitor(principal.id)];
           const threadIds = await this.threads.openThreadIds(principal);
           await socket.join([...rooms, ...threadIds.map(Rooms.thread)]);
           next();

@@ -57,6 +57,9 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
         // A deactivated agent's open sockets end now; its token is refused from the next request on.
         if (!e.agent.active) io.in(Rooms.agent(e.agent.id)).disconnectSockets(true);
         return;
+      case 'webhook.disabled':
+        io.to(Rooms.admins).emit(ServerEvent.WebhookDisabled, e.webhook);
+        return;
       case 'sessions.ended':
         this.closeSessions(e.agentId, e.sessionId, e.exceptSessionId).catch((err: unknown) => this.log.warn(`closing the sockets of ended sessions: ${String(err)}`));
         return;

@@ -7,6 +7,8 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { SecretBox, signatureHeader } from './webhook-crypto';
 import { WebhookOutbox } from './webhook-outbox';
+import { WebhooksService } from './webhooks.service';
+import { DomainEvents } from '../common/domain-events';
 import { guardedLookup, hostOf } from './webhook-target';
 import { webhookAttempts } from '../metrics/instruments';
 
@@ -69,6 +71,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly outbox: WebhookOutbox,
+    private readonly webhooks: WebhooksService,
+    private readonly events: DomainEvents,
   ) {
     this.box = new SecretBox(config.jwtSecret);
   }
@@ -273,6 +277,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     for (const d of disabled) {
       this.log.warn(`webhook ${d.id} (${d.url}) turned off: ${reason}`);
       await this.outbox.reload();
+      this.events.emit({ type: 'webhook.disabled', webhook: await this.webhooks.get(d.id) });
     }
   }
 }

@@ -26,6 +26,7 @@ export const ServerEvent = {
   ThreadUpdated: 'thread.updated',
   Typing: 'typing.updated',
   AgentUpdated: 'agent.updated',
+  WebhookDisabled: 'webhook.disabled',
 } as const;
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Ack } from './errors';
-import type { Agent, Message, Thread } from './models';
+import type { Agent, Message, Thread, Webhook } from './models';
 import {
   AttachmentIdsSchema,
   BODY_OR_ATTACHMENTS,
@@ -70,6 +70,8 @@ export interface ServerToClientEvents {
   [ServerEvent.Typing]: (event: TypingEvent) => void;
   /** To all agents: presence, role or name of an agent changed. */
   [ServerEvent.AgentUpdated]: (agent: Agent) => void;
+  /** To admins: the server turned a webhook endpoint off (a 410, or days of failures); `disabledReason` says why. */
+  [ServerEvent.WebhookDisabled]: (webhook: Webhook) => void;
 }
 
 /** Socket handshake: `io(url, { auth: { token } })` with an agent or visitor token. */
@@ -79,6 +81,8 @@ export const SocketAuthSchema = z.object({ token: z.string().min(1).max(4096) })
 export const Rooms = {
   thread: (id: string) => `thread:${id}`,
   agents: 'agents',
+  /** Admin agents only: what concerns the workspace's settings (a webhook turned off). */
+  admins: 'admins',
   agent: (id: string) => `agent:${id}`,
   visitor: (id: string) => `visitor:${id}`,
 } as const;

@@ -24,7 +24,7 @@ import {
   LegacyTypingInSchema,
   type LegacyWelcomeFrame,
 } from './legacy';
-import { ActorTypeSchema, AgentSchema, AttachmentSchema, AuthorTypeSchema, MessageSchema, ThreadSchema, ThreadStatusSchema } from './models';
+import { ActorTypeSchema, AgentSchema, AttachmentSchema, AuthorTypeSchema, MessageSchema, ThreadSchema, ThreadStatusSchema, WebhookSchema } from './models';
 import { MessagePageSchema } from './requests';
 
 /**
@@ -84,6 +84,7 @@ export const SOCKET_SERVER_EVENTS: Record<ServerEventName, SocketEventDoc> = {
   [ServerEvent.ThreadUpdated]: { summary: "A thread was claimed, assigned, transferred or closed: to agents and the thread's room", payload: ThreadSchema },
   [ServerEvent.Typing]: { summary: "Someone in the thread's room is typing, or stopped", payload: TypingEventSchema },
   [ServerEvent.AgentUpdated]: { summary: "An agent's presence, role or name changed: to all agents", payload: AgentSchema },
+  [ServerEvent.WebhookDisabled]: { summary: 'The server turned a webhook endpoint off (it answered 410, or failed for days): to admins, with the reason', payload: WebhookSchema },
 };
 
 const LegacyAuthorSchema = z.object({ type: AuthorTypeSchema, name: z.string().nullable() });

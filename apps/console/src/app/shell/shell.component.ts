@@ -39,8 +39,15 @@ export class ShellComponent {
   private readonly document = inject(DOCUMENT);
 
   constructor() {
-    const off = this.realtime.on(ServerEvent.AgentUpdated, (agent) => this.session.update(agent));
-    inject(DestroyRef).onDestroy(off);
+    const offAgent = this.realtime.on(ServerEvent.AgentUpdated, (agent) => this.session.update(agent));
+    // Only admins' sockets are in the room this goes to; the page of Webhooks shows the same reason.
+    const offWebhook = this.realtime.on(ServerEvent.WebhookDisabled, (w) =>
+      this.toasts.show(`A webhook endpoint was turned off: ${w.url}. ${w.disabledReason ?? ''} Turn it on again under Admin → Webhooks.`, 'error', 30_000),
+    );
+    inject(DestroyRef).onDestroy(() => {
+      offAgent();
+      offWebhook();
+    });
   }
 
   protected async setPresence(status: Extract<AgentStatus, 'online' | 'away'>): Promise<void> {
