@@ -240,23 +240,26 @@ export function rawUpload(
     req.on('error', (err) => {
       if (!answered) {
         clearTimeout(timer);
-        reject(err);
+        reject(new Error(`${err.message} after ${sent} bytes were written, before any answer`, { cause: err }));
       }
     });
     const next = typeof opts.body === 'function' ? opts.body : (() => {
       let done = false;
       return () => (done ? null : ((done = true), fixed));
     })();
+    // One chunk per turn of the event loop, as a real client sends while it also reads: a loop
+    // that writes until the socket pushes back would starve the parsing of the answer, keep writing
+    // until the server's bounded drain gives up, and then see the reset instead of the answer.
     const pump = () => {
-      while (!answered) {
-        const chunk = next();
-        if (!chunk) {
-          if (opts.end !== false) req.end();
-          return;
-        }
-        sent += chunk.length;
-        if (!req.write(chunk)) return void req.once('drain', pump);
+      if (answered) return;
+      const chunk = next();
+      if (!chunk) {
+        if (opts.end !== false) req.end();
+        return;
       }
+      sent += chunk.length;
+      if (req.write(chunk)) setImmediate(pump);
+      else req.once('drain', pump);
     };
     pump();
   });
