@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { ThreadsService } from '../threads/threads.service';
 import { Actors } from '../testing/actors';
 import { createTestApp, describeBackends, type TestApp } from '../testing/test-app';
+import { until } from '../testing/wait';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookOutbox } from './webhook-outbox';
 import { WebhooksService } from './webhooks.service';
@@ -139,13 +140,10 @@ describeBackends('webhook endpoint failing for too long', (backend) => {
     const hook = await hooks.create({ url, events: ['thread.created'] }, `agent:${admin.agent.id}`);
     const v = await actors.visitor();
     await actors.thread(v.token);
-    // Polled until it is off; 30 s is a bound on liveness, not a measure of speed.
-    let current = await hooks.get(hook.id);
-    const deadline = Date.now() + 30_000;
-    while (current.enabled && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      current = await hooks.get(hook.id);
-    }
+    const current = await until('the endpoint is turned off', async () => {
+      const w = await hooks.get(hook.id);
+      return !w.enabled && w;
+    });
     expect(current.enabled).toBe(false);
     expect(current.disabledReason).toMatch(/^Every delivery failed for 300 ms \(last: HTTP 500\)$/);
     expect(attempts).toBeGreaterThanOrEqual(2);
@@ -180,14 +178,11 @@ describeBackends('webhook log retention', (backend) => {
     const failing = await hooks.create({ url: `${base}/fail`, events: ['thread.created'] }, `agent:${admin.agent.id}`);
     const sent = await hooks.test(ok.id);
     const waiting = await hooks.test(failing.id);
-    // Polled until both were tried once; 30 s is a bound on liveness, not a measure of speed.
-    const deadline = Date.now() + 30_000;
     const tried = async () => {
       const rows: { id: string; status: string; attempts: number }[] = await db.query(`SELECT id, status, attempts FROM webhook_deliveries WHERE id = ANY($1::uuid[])`, [[sent.id, waiting.id]]);
       return rows.find((r) => r.id === sent.id)?.status === 'succeeded' && (rows.find((r) => r.id === waiting.id)?.attempts ?? 0) >= 1;
     };
-    while (!(await tried()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(await tried()).toBe(true);
+    expect(await until('both deliveries were tried once', tried)).toBe(true);
 
     expect(await t.app.get(WebhookDispatcher).sweep()).toBe(1);
     const left: { id: string; status: string }[] = await db.query(`SELECT id, status FROM webhook_deliveries WHERE id = ANY($1::uuid[])`, [[sent.id, waiting.id]]);
