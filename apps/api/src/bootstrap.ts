@@ -24,6 +24,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     bufferLogs: true,
+    // A module that fails to build throws here, with its cause, instead of Nest calling process.exit(1)
+    // with the reason still in the buffered logs (a test's second app would take the whole run down).
+    abortOnError: false,
   });
   app.useLogger(app.get(Logger));
   // Whose X-Forwarded-For is believed: nobody's by default (the peer's own address is the client's).

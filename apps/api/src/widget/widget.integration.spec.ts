@@ -156,13 +156,12 @@ describeBackends('widget settings', (backend) => {
 
   it('loads the managed origins at boot', async () => {
     await actors.http.put('/api/v1/widget/settings').set(auth(admin.token)).send({ ...valid, allowedOrigins: [SHOP] }).expect(200);
-    const second = await createApp(testConfig(db));
-    try {
-      await second.init();
-      expect(second.get(OriginPolicy).isAllowed(SHOP)).toBe(true);
-      expect(second.get(OriginPolicy).isAllowed(BLOG)).toBe(false);
-    } finally {
-      await second.close();
-    }
+    // A restart: the first server stops before the next boots. (The embedded database serves one
+    // process's one connection, and that server's background work keeps it busy while it runs.)
+    await app.close();
+    app = await createApp(testConfig(db));
+    await app.init();
+    expect(app.get(OriginPolicy).isAllowed(SHOP)).toBe(true);
+    expect(app.get(OriginPolicy).isAllowed(BLOG)).toBe(false);
   });
 });
