@@ -1,4 +1,4 @@
-import { ErrorCode } from '@parley/contracts';
+import { API_KEY_SCOPES, ErrorCode } from '@parley/contracts';
 import type { Browser } from 'playwright-core';
 import { call, login } from './support/api';
 import { type AgentPage, launch, openAgentPage, signIn } from './support/browser';
@@ -33,7 +33,7 @@ describe('API keys page: scopes, expiry and rotation', () => {
     await page.getByLabel('Name').fill('Reporting');
 
     // No scope at all, and a day in the past, are refused at their fields.
-    for (const scope of ['threads:read', 'threads:write', 'messages:write', 'agents:read', 'webhooks:manage', 'reports:read']) {
+    for (const scope of API_KEY_SCOPES) {
       await page.getByRole('checkbox', { name: scope }).uncheck();
     }
     await page.getByLabel('Expires on (optional)').fill(dayFromToday(-1));

@@ -1,4 +1,4 @@
-import { Body, Controller, Param, UseGuards } from '@nestjs/common';
+import { Body, Controller, Param, Req, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import {
   type Agent,
@@ -20,6 +20,7 @@ import {
   type UpdatePresenceRequest,
   UpdatePresenceRequestSchema,
 } from '@parley/contracts';
+import type { Request } from 'express';
 import type { z } from 'zod';
 import { ApiRoute } from '../auth/api-route.decorator';
 import { CurrentPrincipal } from '../auth/auth.guard';
@@ -27,6 +28,9 @@ import type { Principal } from '../auth/principal';
 import { AppError } from '../common/app-error';
 import { ZodPipe } from '../common/zod.pipe';
 import { AgentsService } from './agents.service';
+import type { LoginOrigin } from './login.throttle';
+
+const originOf = (req: Request): LoginOrigin => ({ ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
 
 @Controller()
 export class AgentsController {
@@ -45,8 +49,8 @@ export class AgentsController {
 
   @ApiRoute('post /auth/login')
   @UseGuards(ThrottlerGuard)
-  login(@Body(new ZodPipe(LoginRequestSchema)) body: LoginRequest): Promise<AuthResponse> {
-    return this.agents.login(body);
+  login(@Body(new ZodPipe(LoginRequestSchema)) body: LoginRequest, @Req() req: Request): Promise<AuthResponse> {
+    return this.agents.login(body, originOf(req));
   }
 
   @ApiRoute('post /auth/logout')
@@ -64,11 +68,12 @@ export class AgentsController {
   async changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body(new ZodPipe(ChangePasswordRequestSchema)) body: ChangePasswordRequest,
+    @Req() req: Request,
   ): Promise<void> {
     const session = sessionOf(principal);
     // Every agent token names its session (tokens.service); one that does not cannot keep "this session".
     if (!session) throw new AppError(ErrorCode.Unauthenticated, 'Sign in again to change the password');
-    await this.agents.changePassword(principal.id, session, body);
+    await this.agents.changePassword(principal.id, session, body, originOf(req));
   }
 
   @ApiRoute('get /agents/me')

@@ -20,7 +20,7 @@ import { DomainEvents } from '../common/domain-events';
 import { isUniqueViolation } from '../common/mappers';
 import { AgentEntity } from './agent.entity';
 import { toAgent } from './agent.mapper';
-import { LoginThrottle } from './login.throttle';
+import { type LoginOrigin, LoginThrottle } from './login.throttle';
 import { PasswordPolicy } from './password.policy';
 
 /** Which of an agent's sessions end: only one, all but one, or (neither set) all. */
@@ -65,7 +65,7 @@ export class AgentsService {
     return this.session(agent);
   }
 
-  async login(body: LoginRequest): Promise<AuthResponse> {
+  async login(body: LoginRequest, origin: LoginOrigin = {}): Promise<AuthResponse> {
     await this.throttle.admit(body.email);
     const agent = await this.agents.findOne({
       where: { email: body.email, deactivatedAt: IsNull() },
@@ -73,7 +73,7 @@ export class AgentsService {
     });
     const ok = await argon2.verify(agent?.passwordHash ?? (await this.dummyHash), body.password);
     if (!agent || !ok) {
-      await this.throttle.failed(body.email);
+      await this.throttle.failed(body.email, origin);
       throw new AppError(ErrorCode.InvalidCredentials, 'Wrong email or password');
     }
     await this.throttle.succeeded(body.email);
@@ -206,7 +206,7 @@ export class AgentsService {
    * against the account like failed logins (and a locked account cannot change its password
    * either). The agent's other sessions end; the one that made the change goes on.
    */
-  async changePassword(agentId: string, sessionId: string, body: ChangePasswordRequest): Promise<void> {
+  async changePassword(agentId: string, sessionId: string, body: ChangePasswordRequest, origin: LoginOrigin = {}): Promise<void> {
     const agent = await this.agents.findOne({
       where: { id: agentId, deactivatedAt: IsNull() },
       select: { id: true, email: true, name: true, passwordHash: true },
@@ -214,7 +214,7 @@ export class AgentsService {
     if (!agent) throw new AppError(ErrorCode.AgentNotFound, 'No such agent');
     await this.throttle.admit(agent.email);
     if (!(await argon2.verify(agent.passwordHash, body.currentPassword))) {
-      await this.throttle.failed(agent.email);
+      await this.throttle.failed(agent.email, origin);
       throw new AppError(ErrorCode.WrongPassword, 'The current password is wrong', [{ path: 'currentPassword', message: 'is wrong' }]);
     }
     await this.throttle.succeeded(agent.email);

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimiters, rateLimited } from '../common/rate-limiters';
+import { ANONYMOUS_ACTOR, AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
+
+/** Where a login attempt came from, for the audit entry of a lockout. */
+export interface LoginOrigin {
+  ip?: string | null;
+  userAgent?: string | null;
+}
 
 const DAY_SECONDS = 24 * 3600;
 
@@ -20,7 +27,11 @@ export class LoginThrottle {
   private readonly lockouts: RateLimiterAbstract;
   private readonly windowSeconds: number;
 
-  constructor(config: AppConfig, limiters: RateLimiters) {
+  constructor(
+    config: AppConfig,
+    limiters: RateLimiters,
+    private readonly audit: AuditService,
+  ) {
     const s = config.loginFailuresPerAccount;
     this.windowSeconds = s.durationSeconds;
     this.failures = limiters.create('login:fail', s);
@@ -33,8 +44,11 @@ export class LoginThrottle {
     if (state && state.remainingPoints <= 0 && state.msBeforeNext > 0) throw rateLimited('login_account', 'failed logins for this account', state);
   }
 
-  /** A wrong password (or no such account): counts, and the failure that uses up the allowance locks the account. */
-  async failed(email: string): Promise<void> {
+  /**
+   * A wrong password (or no such account): counts, and the failure that uses up the allowance locks
+   * the account. Each lockout is written to the audit log once (logins that failed repeatedly).
+   */
+  async failed(email: string, origin: LoginOrigin = {}): Promise<void> {
     const res = await this.failures.consume(email).catch((r: unknown) => (r instanceof RateLimiterRes ? r : null));
     if (!res || res.remainingPoints > 0) return;
     // This lockout lasts the window times 2^(earlier lockouts today).
@@ -42,7 +56,15 @@ export class LoginThrottle {
       (r) => r.consumedPoints - 1,
       () => 0,
     );
-    await this.failures.block(email, Math.min(DAY_SECONDS, this.windowSeconds * 2 ** earlier)).catch(() => undefined);
+    const lockSeconds = Math.min(DAY_SECONDS, this.windowSeconds * 2 ** earlier);
+    await this.failures.block(email, lockSeconds).catch(() => undefined);
+    await this.audit.record({
+      actor: ANONYMOUS_ACTOR,
+      action: 'login.locked',
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+      details: { email, failures: res.consumedPoints, lockedForSeconds: lockSeconds },
+    });
   }
 
   /** A successful login starts the count again. */

@@ -71,6 +71,8 @@ export class AppConfig {
   /** Who may read `/metrics`: a bearer token on the main port, and/or a port of its own. */
   readonly metrics: { token: string | undefined; port: number | undefined; host: string };
   readonly webhooks: WebhookSettings;
+  /** How long audit log entries are kept (AUDIT_RETENTION, at least 30 days). */
+  readonly auditRetentionMs: number;
 
   private constructor(source: NodeJS.ProcessEnv) {
     const parsed = EnvSchema.safeParse(source);
@@ -133,6 +135,7 @@ export class AppConfig {
       pollIntervalMs: e.WEBHOOK_POLL_INTERVAL,
       logRetentionMs: e.WEBHOOK_LOG_RETENTION,
     };
+    this.auditRetentionMs = e.AUDIT_RETENTION;
   }
 
   static fromEnv(source: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -184,6 +184,8 @@ export const EnvSchema = z.object({
   WEBHOOK_LOG_RETENTION: duration.prefault('30d'),
   /** How often each node looks for due deliveries (it also looks at once after writing an event). */
   WEBHOOK_POLL_INTERVAL: duration.prefault('1s'),
+  /** Audit log entries older than this are deleted (at least 30 days). */
+  AUDIT_RETENTION: duration.prefault('365d').refine((ms) => ms >= 30 * 24 * 3600 * 1000, 'must be at least 30d'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;

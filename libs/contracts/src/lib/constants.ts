@@ -91,7 +91,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
  * What an API key may do. Each route an API key may call names the one scope it needs in the
  * route table (`REST_ROUTES`); `reports:read` guards routes still to come.
  */
-export const API_KEY_SCOPES = ['threads:read', 'threads:write', 'messages:write', 'agents:read', 'webhooks:manage', 'reports:read'] as const;
+export const API_KEY_SCOPES = ['threads:read', 'threads:write', 'messages:write', 'agents:read', 'webhooks:manage', 'reports:read', 'audit:read'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /**
@@ -104,6 +104,33 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export const WEBHOOK_TEST_EVENT = 'webhook.test';
 /** Most webhook endpoints one server keeps. */
 export const WEBHOOK_MAX_ENDPOINTS = 10;
+
+/**
+ * What the audit log records: admin and security actions (who, what, when, from where). The route
+ * table names the action of each route that performs one (`RestRoute.audit`); the rest are recorded
+ * where they happen (a lockout after repeated failed logins, an endpoint the server turned off).
+ */
+export const AUDIT_ACTIONS = [
+  'setup.completed',
+  'agent.created',
+  'agent.updated',
+  'agent.password_reset',
+  'agent.password_changed',
+  'agent.signed_out_everywhere',
+  'login.locked',
+  'widget_settings.updated',
+  'identity_secret.created',
+  'identity_secret.deleted',
+  'api_key.created',
+  'api_key.revoked',
+  'api_key.rotated',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'webhook.secret_rotated',
+  'webhook.disabled',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** The request header that makes a POST safe to retry (IETF draft-ietf-httpapi-idempotency-key-header). */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_KEY_SCOPES, WEBHOOK_EVENT_TYPES } from './constants';
+import { API_KEY_SCOPES, AUDIT_ACTIONS, WEBHOOK_EVENT_TYPES } from './constants';
 
 const Timestamp = z.iso.datetime({ offset: true });
 const NullableTimestamp = Timestamp.nullable();
@@ -217,3 +217,31 @@ export const WebhookDeliverySchema = z.object({
   deliveredAt: NullableTimestamp,
 });
 export type WebhookDelivery = z.infer<typeof WebhookDeliverySchema>;
+
+export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
+
+/** Who did it: an agent, an integrator's API key, the server itself, or someone not signed in (a failed login). */
+export const AuditActorTypeSchema = z.enum(['agent', 'apiKey', 'system', 'anonymous']);
+export type AuditActorType = z.infer<typeof AuditActorTypeSchema>;
+
+/** One entry of the audit log. Never holds a password, secret or token, only what was changed. */
+export const AuditEventSchema = z.object({
+  /** Increases with every entry: newer entries have larger ids. */
+  id: z.string().regex(/^\d+$/),
+  at: Timestamp,
+  actor: z.object({
+    type: AuditActorTypeSchema,
+    id: z.string().nullable(),
+    /** The actor's name when it acted (an agent's name, an API key's name). */
+    name: z.string().nullable(),
+  }),
+  action: AuditActionSchema,
+  /** What it acted on (an agent, an API key, a webhook, the widget settings), when it acted on one thing. */
+  target: z.object({ type: z.string(), id: z.string().nullable() }).nullable(),
+  /** The caller's address (as `TRUST_PROXY` decides it) and user agent. */
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  /** What was changed: the request's fields (credentials removed), or what the server decided. */
+  details: z.record(z.string(), z.unknown()),
+});
+export type AuditEvent = z.infer<typeof AuditEventSchema>;

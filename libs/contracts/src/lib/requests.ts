@@ -3,6 +3,8 @@ import { LIMITS } from './limits';
 import { OriginSchema, userText } from './text';
 import {
   AgentRoleSchema,
+  AuditActionSchema,
+  AuditEventSchema,
   AgentSchema,
   ApiKeySchema,
   ApiKeyScopeSchema,
@@ -278,3 +280,22 @@ export type ListWebhookDeliveriesQuery = z.infer<typeof ListWebhookDeliveriesQue
 
 export const WebhookDeliveryPageSchema = z.object({ items: z.array(WebhookDeliverySchema) });
 export type WebhookDeliveryPage = z.infer<typeof WebhookDeliveryPageSchema>;
+
+/** `GET /audit-events`: newest first, filtered, paged by `before` (the `nextCursor` of the page before). */
+export const ListAuditEventsQuerySchema = z.strictObject({
+  action: AuditActionSchema.optional(),
+  /** An agent's or API key's id. */
+  actorId: IdSchema.optional(),
+  targetId: IdSchema.optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
+  cursor: z.string().regex(/^\d{1,19}$/, 'not a cursor this API returned').optional(),
+});
+export type ListAuditEventsQuery = z.infer<typeof ListAuditEventsQuerySchema>;
+
+export const AuditEventPageSchema = z.object({
+  items: z.array(AuditEventSchema),
+  nextCursor: z.string().nullable(),
+});
+export type AuditEventPage = z.infer<typeof AuditEventPageSchema>;

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { type ApiKeyScope, ErrorCode, type REST_ROUTE_BASES } from './constants';
+import { type ApiKeyScope, type AuditAction, ErrorCode, type REST_ROUTE_BASES } from './constants';
 import { LegacyCloseRequestSchema, LegacyCloseResponseSchema, LegacySaveMessageRequestSchema, LegacySaveMessageResponseSchema } from './legacy';
 import { AgentSchema, ApiKeySchema, CreatedIdentitySecretSchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WebhookDeliverySchema, WebhookSchema, WidgetSettingsSchema } from './models';
 import {
   AssignThreadRequestSchema,
+  AuditEventPageSchema,
+  ListAuditEventsQuerySchema,
   AuthResponseSchema,
   ChangePasswordRequestSchema,
   CreateAgentRequestSchema,
@@ -69,28 +71,39 @@ export interface RestRoute {
   download?: true;
   /** The success response is text of this media type, not JSON. */
   text?: string;
+  /** The audit log entry a successful call writes (admin and security actions). */
+  audit?: RouteAudit;
+}
+
+/**
+ * What a route's audit entry acted on: its `{id}` (path), the object its answer created (response:
+ * the answer's `id`, or its `agent.id`), the caller itself, or settings that have no id (none).
+ */
+export interface RouteAudit {
+  action: AuditAction;
+  target: { type: 'agent' | 'api_key' | 'webhook' | 'identity_secret' | 'widget_settings'; from: 'path' | 'response' | 'caller' | 'none' };
 }
 
 const idParams = z.object({ id: z.uuid() });
 
 export const REST_ROUTES = [
   { method: 'get', path: '/setup', summary: 'Whether the first admin still has to be created', tag: 'agents', callers: ['public'], status: 200, response: SetupStatusSchema },
-  { method: 'post', path: '/setup', summary: 'Create the first admin (only while no agent exists)', tag: 'agents', callers: ['public'], body: SetupRequestSchema, status: 201, response: AuthResponseSchema, errors: [ErrorCode.SetupAlreadyDone, ErrorCode.RateLimited] },
+  { method: 'post', path: '/setup', summary: 'Create the first admin (only while no agent exists)', tag: 'agents', callers: ['public'], body: SetupRequestSchema, status: 201, response: AuthResponseSchema, errors: [ErrorCode.SetupAlreadyDone, ErrorCode.RateLimited], audit: { action: 'setup.completed', target: { type: 'agent', from: 'response' } } },
   { method: 'post', path: '/auth/login', summary: 'Agent login with email and password', tag: 'agents', callers: ['public'], body: LoginRequestSchema, status: 200, response: AuthResponseSchema, errors: [ErrorCode.InvalidCredentials, ErrorCode.RateLimited] },
   { method: 'post', path: '/auth/logout', summary: 'End the session of this token (sign out); its sockets close', tag: 'agents', callers: ['agent'], status: 204 },
-  { method: 'post', path: '/auth/logout-everywhere', summary: "End every session of the signed-in agent (all devices); their sockets close", tag: 'agents', callers: ['agent'], status: 204 },
-  { method: 'post', path: '/auth/password', summary: "Change the signed-in agent's password (current and new); the agent's other sessions end, this one stays", tag: 'agents', callers: ['agent'], body: ChangePasswordRequestSchema, status: 204, errors: [ErrorCode.WrongPassword, ErrorCode.RateLimited] },
+  { method: 'post', path: '/auth/logout-everywhere', summary: "End every session of the signed-in agent (all devices); their sockets close", tag: 'agents', callers: ['agent'], status: 204, audit: { action: 'agent.signed_out_everywhere', target: { type: 'agent', from: 'caller' } } },
+  { method: 'post', path: '/auth/password', summary: "Change the signed-in agent's password (current and new); the agent's other sessions end, this one stays", tag: 'agents', callers: ['agent'], body: ChangePasswordRequestSchema, status: 204, errors: [ErrorCode.WrongPassword, ErrorCode.RateLimited], audit: { action: 'agent.password_changed', target: { type: 'agent', from: 'caller' } } },
   { method: 'get', path: '/agents/me', summary: 'The signed-in agent', tag: 'agents', callers: ['agent'], status: 200, response: AgentSchema },
   { method: 'get', path: '/agents', summary: 'List agents', tag: 'agents', callers: ['agent', 'apiKey'], scope: 'agents:read', status: 200, response: z.array(AgentSchema) },
-  { method: 'post', path: '/agents', summary: 'Create an agent (admin)', tag: 'agents', callers: ['admin'], body: CreateAgentRequestSchema, status: 201, response: AgentSchema, errors: [ErrorCode.EmailTaken] },
+  { method: 'post', path: '/agents', summary: 'Create an agent (admin)', tag: 'agents', callers: ['admin'], body: CreateAgentRequestSchema, status: 201, response: AgentSchema, errors: [ErrorCode.EmailTaken], audit: { action: 'agent.created', target: { type: 'agent', from: 'response' } } },
   { method: 'patch', path: '/agents/me', summary: "Set the signed-in agent's presence (online or away)", tag: 'agents', callers: ['agent'], body: UpdatePresenceRequestSchema, status: 200, response: AgentSchema },
-  { method: 'patch', path: '/agents/{id}', summary: 'Rename, change the role of, deactivate or reactivate an agent (admin)', tag: 'agents', callers: ['admin'], params: idParams, body: UpdateAgentRequestSchema, status: 200, response: AgentSchema, errors: [ErrorCode.AgentNotFound] },
-  { method: 'post', path: '/agents/{id}/password', summary: "Set a new password for an agent (admin); every session of that agent ends", tag: 'agents', callers: ['admin'], params: idParams, body: ResetPasswordRequestSchema, status: 204, errors: [ErrorCode.AgentNotFound] },
+  { method: 'patch', path: '/agents/{id}', summary: 'Rename, change the role of, deactivate or reactivate an agent (admin)', tag: 'agents', callers: ['admin'], params: idParams, body: UpdateAgentRequestSchema, status: 200, response: AgentSchema, errors: [ErrorCode.AgentNotFound], audit: { action: 'agent.updated', target: { type: 'agent', from: 'path' } } },
+  { method: 'post', path: '/agents/{id}/password', summary: "Set a new password for an agent (admin); every session of that agent ends", tag: 'agents', callers: ['admin'], params: idParams, body: ResetPasswordRequestSchema, status: 204, errors: [ErrorCode.AgentNotFound], audit: { action: 'agent.password_reset', target: { type: 'agent', from: 'path' } } },
   { method: 'get', path: '/widget/settings', summary: 'What the widget shows: title, greeting lines, colour (public)', tag: 'widget', callers: ['public'], status: 200, response: PublicWidgetSettingsSchema },
   { method: 'get', path: '/widget/settings/admin', summary: 'The widget settings with the sites allowed to embed it (admin)', tag: 'widget', callers: ['admin'], status: 200, response: WidgetSettingsSchema },
-  { method: 'put', path: '/widget/settings', summary: 'Change the widget settings and the sites allowed to embed it (admin)', tag: 'widget', callers: ['admin'], body: UpdateWidgetSettingsRequestSchema, status: 200, response: WidgetSettingsSchema },
-  { method: 'post', path: '/widget/identity-secrets', summary: "Generate an identity secret (admin), shown once; the newest two stay valid, so a site's backend can move to the new one", tag: 'widget', callers: ['admin'], status: 201, response: CreatedIdentitySecretSchema },
-  { method: 'delete', path: '/widget/identity-secrets/{id}', summary: 'Revoke an identity secret (admin): tokens signed with it are refused from now on', tag: 'widget', callers: ['admin'], params: idParams, status: 204, errors: [ErrorCode.NotFound] },
+  { method: 'put', path: '/widget/settings', summary: 'Change the widget settings and the sites allowed to embed it (admin)', tag: 'widget', callers: ['admin'], body: UpdateWidgetSettingsRequestSchema, status: 200, response: WidgetSettingsSchema, audit: { action: 'widget_settings.updated', target: { type: 'widget_settings', from: 'none' } } },
+  { method: 'post', path: '/widget/identity-secrets', summary: "Generate an identity secret (admin), shown once; the newest two stay valid, so a site's backend can move to the new one", tag: 'widget', callers: ['admin'], status: 201, response: CreatedIdentitySecretSchema, audit: { action: 'identity_secret.created', target: { type: 'identity_secret', from: 'response' } } },
+  { method: 'delete', path: '/widget/identity-secrets/{id}', summary: 'Revoke an identity secret (admin): tokens signed with it are refused from now on', tag: 'widget', callers: ['admin'], params: idParams, status: 204, errors: [ErrorCode.NotFound], audit: { action: 'identity_secret.deleted', target: { type: 'identity_secret', from: 'path' } } },
   { method: 'post', path: '/visitors/session', summary: 'Start a visitor session from the pre-chat form; returns the visitor token', tag: 'visitors', callers: ['public'], body: VisitorSessionRequestSchema, status: 201, response: VisitorSessionResponseSchema, errors: [ErrorCode.RateLimited, ErrorCode.IdentityRequired] },
   { method: 'post', path: '/visitors/identify', summary: "Exchange an identity token signed by the site's backend (JWT HS256: sub, name?, email?, iat, exp within 24 h) for a visitor token: the same visitor, with its conversations, on every device", tag: 'visitors', callers: ['public'], body: IdentifyRequestSchema, status: 200, response: VisitorSessionResponseSchema, errors: [ErrorCode.IdentityTokenExpired, ErrorCode.IdentityTokenInvalid, ErrorCode.IdentityClaimsInvalid, ErrorCode.IdentityNotConfigured, ErrorCode.RateLimited] },
   { method: 'get', path: '/visitors/me', summary: 'The visitor of the token', tag: 'visitors', callers: ['visitor'], status: 200, response: VisitorSchema, errors: [ErrorCode.NotFound] },
@@ -105,18 +118,19 @@ export const REST_ROUTES = [
   { method: 'post', path: '/threads/{id}/assign', summary: 'Assign an open thread to an agent', tag: 'threads', callers: ['agent', 'apiKey'], scope: 'threads:write', params: idParams, body: AssignThreadRequestSchema, status: 200, response: ThreadSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.AgentNotFound] },
   { method: 'post', path: '/threads/{id}/close', summary: 'Close a thread; who closed it comes from the credentials', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:write', params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound] },
   { method: 'get', path: '/api-keys', summary: 'List API keys (admin)', tag: 'integrations', callers: ['admin'], status: 200, response: z.array(ApiKeySchema) },
-  { method: 'post', path: '/api-keys', summary: 'Create an API key (admin); the key is shown once', tag: 'integrations', callers: ['admin'], body: CreateApiKeyRequestSchema, status: 201, response: CreatedApiKeySchema },
-  { method: 'delete', path: '/api-keys/{id}', summary: 'Revoke an API key (admin)', tag: 'integrations', callers: ['admin'], params: idParams, status: 200, response: ApiKeySchema, errors: [ErrorCode.ApiKeyNotFound] },
-  { method: 'post', path: '/api-keys/{id}/rotate', summary: 'Give an API key a new secret (admin): same id, name and scopes; the old secret stops working at once; the key is shown once', tag: 'integrations', callers: ['admin'], params: idParams, status: 200, response: CreatedApiKeySchema, errors: [ErrorCode.ApiKeyNotFound] },
+  { method: 'post', path: '/api-keys', summary: 'Create an API key (admin); the key is shown once', tag: 'integrations', callers: ['admin'], body: CreateApiKeyRequestSchema, status: 201, response: CreatedApiKeySchema, audit: { action: 'api_key.created', target: { type: 'api_key', from: 'response' } } },
+  { method: 'delete', path: '/api-keys/{id}', summary: 'Revoke an API key (admin)', tag: 'integrations', callers: ['admin'], params: idParams, status: 200, response: ApiKeySchema, errors: [ErrorCode.ApiKeyNotFound], audit: { action: 'api_key.revoked', target: { type: 'api_key', from: 'path' } } },
+  { method: 'post', path: '/api-keys/{id}/rotate', summary: 'Give an API key a new secret (admin): same id, name and scopes; the old secret stops working at once; the key is shown once', tag: 'integrations', callers: ['admin'], params: idParams, status: 200, response: CreatedApiKeySchema, errors: [ErrorCode.ApiKeyNotFound], audit: { action: 'api_key.rotated', target: { type: 'api_key', from: 'path' } } },
   { method: 'get', path: '/webhooks', summary: 'List webhook endpoints', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', status: 200, response: z.array(WebhookSchema) },
-  { method: 'post', path: '/webhooks', summary: 'Add a webhook endpoint (at most 10); its signing secret is shown once', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', body: CreateWebhookRequestSchema, status: 201, response: CreatedWebhookSchema, errors: [ErrorCode.WebhookUrlNotAllowed, ErrorCode.WebhookLimitReached] },
+  { method: 'post', path: '/webhooks', summary: 'Add a webhook endpoint (at most 10); its signing secret is shown once', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', body: CreateWebhookRequestSchema, status: 201, response: CreatedWebhookSchema, errors: [ErrorCode.WebhookUrlNotAllowed, ErrorCode.WebhookLimitReached], audit: { action: 'webhook.created', target: { type: 'webhook', from: 'response' } } },
   { method: 'get', path: '/webhooks/{id}', summary: 'Read a webhook endpoint', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, status: 200, response: WebhookSchema, errors: [ErrorCode.WebhookNotFound] },
-  { method: 'patch', path: '/webhooks/{id}', summary: 'Change the URL, events or description of a webhook endpoint, or turn it off or on', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, body: UpdateWebhookRequestSchema, status: 200, response: WebhookSchema, errors: [ErrorCode.WebhookNotFound, ErrorCode.WebhookUrlNotAllowed] },
-  { method: 'delete', path: '/webhooks/{id}', summary: 'Delete a webhook endpoint and its delivery log', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, status: 200, response: WebhookSchema, errors: [ErrorCode.WebhookNotFound] },
-  { method: 'post', path: '/webhooks/{id}/rotate-secret', summary: 'A new signing secret (shown once); the old one keeps signing beside it for 24 h', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, status: 200, response: CreatedWebhookSchema, errors: [ErrorCode.WebhookNotFound] },
+  { method: 'patch', path: '/webhooks/{id}', summary: 'Change the URL, events or description of a webhook endpoint, or turn it off or on', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, body: UpdateWebhookRequestSchema, status: 200, response: WebhookSchema, errors: [ErrorCode.WebhookNotFound, ErrorCode.WebhookUrlNotAllowed], audit: { action: 'webhook.updated', target: { type: 'webhook', from: 'path' } } },
+  { method: 'delete', path: '/webhooks/{id}', summary: 'Delete a webhook endpoint and its delivery log', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, status: 200, response: WebhookSchema, errors: [ErrorCode.WebhookNotFound], audit: { action: 'webhook.deleted', target: { type: 'webhook', from: 'path' } } },
+  { method: 'post', path: '/webhooks/{id}/rotate-secret', summary: 'A new signing secret (shown once); the old one keeps signing beside it for 24 h', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, status: 200, response: CreatedWebhookSchema, errors: [ErrorCode.WebhookNotFound], audit: { action: 'webhook.secret_rotated', target: { type: 'webhook', from: 'path' } } },
   { method: 'get', path: '/webhooks/{id}/deliveries', summary: "The endpoint's delivery log, newest first", tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, query: ListWebhookDeliveriesQuerySchema, status: 200, response: WebhookDeliveryPageSchema, errors: [ErrorCode.WebhookNotFound] },
   { method: 'post', path: '/webhooks/{id}/deliveries/{deliveryId}/redeliver', summary: 'Send the event of a delivery again, as a new delivery', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: WebhookDeliveryParamsSchema, status: 202, response: WebhookDeliverySchema, errors: [ErrorCode.WebhookNotFound, ErrorCode.WebhookDeliveryNotFound] },
   { method: 'post', path: '/webhooks/{id}/test', summary: 'Send a `webhook.test` event to this endpoint now', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, status: 202, response: WebhookDeliverySchema, errors: [ErrorCode.WebhookNotFound] },
+  { method: 'get', path: '/audit-events', summary: 'The audit log of admin and security actions, newest first, filtered, cursor-paginated', tag: 'audit', callers: ['admin', 'apiKey'], scope: 'audit:read', query: ListAuditEventsQuerySchema, status: 200, response: AuditEventPageSchema },
   // The old system's two HTTP calls, at their old paths (docs/legacy-protocol.md); the caller comes from the token.
   { method: 'post', base: '', path: '/close_chat_thread/{id}/', summary: "Legacy: close a thread the old pages' way; `support_agent_id` may only name the caller", tag: 'legacy', callers: ['agent', 'visitor'], params: idParams, body: LegacyCloseRequestSchema, status: 200, response: LegacyCloseResponseSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound] },
   { method: 'post', base: '', path: '/save_message/', summary: 'Legacy: accepted and not stored again (Parley stores every message when it is sent)', tag: 'legacy', callers: ['agent', 'visitor'], body: LegacySaveMessageRequestSchema, status: 200, response: LegacySaveMessageResponseSchema },

@@ -1,5 +1,6 @@
 import type { Routes } from '@angular/router';
 import { AgentsPage } from './agents/agents.page';
+import { AuditPage } from './audit/audit.page';
 import { ApiKeysPage } from './api-keys/api-keys.page';
 import { WebhooksPage } from './webhooks/webhooks.page';
 import { WidgetSettingsPage } from './widget-settings/widget-settings.page';
@@ -10,4 +11,5 @@ export const adminRoutes: Routes = [
   { path: 'api-keys', component: ApiKeysPage },
   { path: 'webhooks', component: WebhooksPage },
   { path: 'widget', component: WidgetSettingsPage },
+  { path: 'audit', component: AuditPage },
 ];

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { expectNoAxeViolations } from '@parley/test-support';
+import type { Browser } from 'playwright-core';
+import { call, login, ok } from './support/api';
+import { type AgentPage, launch, openAgentPage, signIn } from './support/browser';
+import { ADMIN } from './support/state';
+
+describe('Audit log page', () => {
+  let browser: Browser;
+  let admin: AgentPage;
+
+  beforeAll(async () => {
+    browser = await launch();
+    admin = await openAgentPage(browser);
+    await signIn(admin.page, ADMIN.email, ADMIN.password);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows who changed an agent and how, a locked login with its address, and filters by action', async () => {
+    const token = (await login(ADMIN.email, ADMIN.password)).token;
+    const email = `audited-${randomBytes(4).toString('hex')}@agents.test`;
+    const agent = await ok('post /agents', { token, body: { email, name: 'Audrey Audited', password: `pw-${randomBytes(8).toString('hex')}`, role: 'agent' } });
+    await ok('patch /agents/{id}', { token, params: { id: agent.id }, body: { role: 'admin' } });
+    for (let i = 0; i < 10; i++) expect((await call('post /auth/login', { body: { email, password: `wrong-${i}` } })).status).toBe(401);
+
+    const { page } = admin;
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    const changed = page.getByTestId('audit-row').filter({ hasText: 'Agent changed' }).filter({ hasText: 'Audrey Audited' }).first();
+    await changed.waitFor();
+    expect(await changed.getByTestId('audit-details').textContent()).toBe('role: admin');
+    expect(await changed.textContent()).toContain(ADMIN.name);
+    const locked = page.getByTestId('audit-row').filter({ hasText: 'Login locked after failed attempts' }).filter({ hasText: email }).first();
+    await locked.waitFor();
+    expect(await locked.textContent()).toContain('127.0.0.1');
+    await expectNoAxeViolations(page, { label: 'console: audit log' });
+
+    await page.getByLabel('Action').selectOption({ label: 'Agent created' });
+    await page.getByTestId('audit-row').filter({ hasText: 'Agent changed' }).first().waitFor({ state: 'detached' });
+    const actions = await page.getByTestId('audit-action').allTextContents();
+    expect(actions.length).toBeGreaterThan(0);
+    expect(new Set(actions)).toEqual(new Set(['Agent created']));
+    await page.getByTestId('audit-row').filter({ hasText: 'Audrey Audited' }).first().waitFor();
+  });
+});
