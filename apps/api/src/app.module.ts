@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { httpLogging } from './common/logging';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
+import { CannedModule } from './canned/canned.module';
 import { CommonModule } from './common/common.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -41,6 +42,7 @@ export class AppModule {
         IntegrationsModule,
         IdempotencyModule,
         WebhooksModule,
+        CannedModule,
         WidgetModule,
         GatewayModule,
         HealthModule,

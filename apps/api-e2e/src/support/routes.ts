@@ -24,6 +24,8 @@ export const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
   // Turned off: the endpoint a scope test makes never gets a delivery.
   'post /webhooks': { url: 'http://127.0.0.1:9/scope-test', events: ['thread.created'], enabled: false },
   'patch /webhooks/{id}': { description: 'x' },
+  'post /canned-responses': { shortcut: 'sample', title: 'Sample', body: 'Hello' },
+  'patch /canned-responses/{id}': { title: 'Sample' },
 };
 
 export interface SampleCall {

@@ -2,6 +2,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { createTestDatabase, describeBackends, type TestDatabase } from '../testing/test-app';
 import { dataSourceOptions, MIGRATIONS } from './data-source';
 import { ApiKeyScopes1765152000000 } from './migrations/1765152000000-ApiKeyScopes';
+import { CannedResponses1766400000000 } from './migrations/1766400000000-CannedResponses';
 
 const BEFORE_SCOPES = MIGRATIONS.slice(0, MIGRATIONS.indexOf(ApiKeyScopes1765152000000));
 /**
@@ -43,5 +44,42 @@ describeBackends('the ApiKeyScopes migration', (backend) => {
     await new ApiKeyScopes1765152000000().down(q);
     const columns = (await q.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'api_keys'`)) as { column_name: string }[];
     expect(columns.map((c) => c.column_name)).not.toContain('scopes');
+  });
+});
+
+describeBackends('the CannedResponses migration', (backend) => {
+  let db: TestDatabase | undefined;
+  let ds: DataSource | undefined;
+  let q: QueryRunner;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(backend);
+    ds = new DataSource({ ...dataSourceOptions(db.url, 1), entities: [], migrations: [], migrationsRun: false, logging: false });
+    await ds.initialize();
+    q = ds.createQueryRunner();
+    for (const M of MIGRATIONS.slice(0, MIGRATIONS.indexOf(CannedResponses1766400000000))) await new M().up(q);
+  });
+  afterAll(async () => {
+    await q?.release();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('keeps a shortcut unique per scope, refuses a malformed one, and down removes the table', async () => {
+    await new CannedResponses1766400000000().up(q);
+    const [a, b] = (await q.query(
+      `INSERT INTO agents (email, name, password_hash, role) VALUES ('a@x.test', 'A', 'x', 'agent'), ('b@x.test', 'B', 'x', 'agent') RETURNING id`,
+    )) as { id: string }[];
+    const add = (owner: string | null, shortcut: string) => q.query(`INSERT INTO canned_responses (owner_agent_id, shortcut, title, body) VALUES ($1, $2, 'T', 'B')`, [owner, shortcut]);
+    await add(null, 'hello');
+    await add(a.id, 'hello');
+    await add(b.id, 'hello');
+    await expect(add(null, 'hello')).rejects.toThrow(/canned_responses_shared_shortcut/);
+    await expect(add(a.id, 'hello')).rejects.toThrow(/canned_responses_personal_shortcut/);
+    await expect(add(a.id, 'Hello')).rejects.toThrow(/check/i);
+
+    await new CannedResponses1766400000000().down(q);
+    const tables = (await q.query(`SELECT table_name FROM information_schema.tables WHERE table_name = 'canned_responses'`)) as unknown[];
+    expect(tables).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ export const appRoutes: Routes = [
       { path: 'all', canActivate: [adminGuard], children: inboxRoutes('all') },
       // Less used, so loaded on demand.
       { path: 'closed', loadChildren: () => import('./features/history/history.routes').then((m) => m.historyRoutes) },
+      { path: 'replies', data: { scope: 'personal' }, loadComponent: () => import('./features/canned/canned-replies.page').then((m) => m.CannedRepliesPage) },
       { path: 'account', loadComponent: () => import('./features/account/account.page').then((m) => m.AccountPage) },
       { path: 'admin', canActivate: [adminGuard], loadChildren: () => import('./features/admin/admin.routes').then((m) => m.adminRoutes) },
     ],

@@ -82,6 +82,10 @@ export const ErrorCode = {
   IdentityNotConfigured: 'IDENTITY_NOT_CONFIGURED',
   /** The site requires identified visitors: an anonymous visitor session is refused. */
   IdentityRequired: 'IDENTITY_REQUIRED',
+  /** No canned response with this id that the caller may see (another agent's personal replies are not revealed). */
+  CannedResponseNotFound: 'CANNED_RESPONSE_NOT_FOUND',
+  /** The shortcut is already used in the same scope (the agent's personal replies, or the shared ones). */
+  ShortcutTaken: 'SHORTCUT_TAKEN',
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;

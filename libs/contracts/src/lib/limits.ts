@@ -31,4 +31,6 @@ export const LIMITS = {
   identitySubMax: 128,
   /** Longest lifetime (`exp - iat`) of an identity token, in seconds. */
   identityTokenLifetimeMaxSeconds: 24 * 60 * 60,
+  /** Longest title of a canned response (its body is bounded like a message's). */
+  cannedTitleMax: 100,
 } as const;

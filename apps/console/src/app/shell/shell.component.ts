@@ -1,8 +1,10 @@
 import { DOCUMENT } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
-import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { afterNextRender, ChangeDetectionStrategy, Component, DestroyRef, inject, Injector, signal } from '@angular/core';
+import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { type AgentStatus, ServerEvent } from '@parley/contracts';
 import { ApiClient } from '../core/api/api-client';
+import { CannedStore } from '../core/canned/canned.store';
+import { ShortcutsService } from '../core/shortcuts/shortcuts.service';
 import { AttentionService } from '../core/attention/attention.service';
 import { describeError } from '../core/api/api-error';
 import { RealtimeService } from '../core/realtime/realtime.service';
@@ -13,6 +15,7 @@ import { AvatarComponent } from '../shared/avatar.component';
 import { IconComponent } from '../shared/icon.component';
 import { ConnectionBannerComponent } from './connection-banner.component';
 import { SettingsMenuComponent } from './settings-menu.component';
+import { ShortcutsHelpComponent } from './shortcuts-help.component';
 import { ToastsComponent } from './toasts.component';
 
 /**
@@ -22,8 +25,8 @@ import { ToastsComponent } from './toasts.component';
  */
 @Component({
   selector: 'app-shell',
-  imports: [AvatarComponent, ConnectionBannerComponent, IconComponent, RouterLink, RouterLinkActive, RouterOutlet, SettingsMenuComponent, ToastsComponent],
-  providers: [RealtimeService, InboxStore],
+  imports: [AvatarComponent, ConnectionBannerComponent, IconComponent, RouterLink, RouterLinkActive, RouterOutlet, SettingsMenuComponent, ShortcutsHelpComponent, ToastsComponent],
+  providers: [RealtimeService, InboxStore, CannedStore, ShortcutsService],
   templateUrl: './shell.component.html',
   styleUrl: './shell.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -37,6 +40,9 @@ export class ShellComponent {
   private readonly toasts = inject(ToastStore);
   protected readonly savingPresence = signal(false);
   private readonly document = inject(DOCUMENT);
+  private readonly router = inject(Router);
+  private readonly injector = inject(Injector);
+  protected readonly shortcuts = inject(ShortcutsService);
 
   constructor() {
     const offAgent = this.realtime.on(ServerEvent.AgentUpdated, (agent) => this.session.update(agent));
@@ -44,9 +50,11 @@ export class ShellComponent {
     const offWebhook = this.realtime.on(ServerEvent.WebhookDisabled, (w) =>
       this.toasts.show(`A webhook endpoint was turned off: ${w.url}. ${w.disabledReason ?? ''} Turn it on again under Admin → Webhooks.`, 'error', 30_000),
     );
+    const offSearch = this.shortcuts.register('focusSearch', () => void this.focusSearch());
     inject(DestroyRef).onDestroy(() => {
       offAgent();
       offWebhook();
+      offSearch();
     });
   }
 
@@ -69,6 +77,14 @@ export class ShellComponent {
   protected skipToMain(event: Event): void {
     event.preventDefault();
     this.document.getElementById('main')?.focus();
+  }
+
+  /** The search box of closed conversations: the one on the page, or the Closed page's. */
+  private async focusSearch(): Promise<void> {
+    const find = () => this.document.getElementById('history-search');
+    if (!find() && !(await this.router.navigateByUrl('/closed'))) return;
+    // The Closed page is loaded on demand: its box is there once the navigation has rendered.
+    afterNextRender({ write: () => find()?.focus() }, { injector: this.injector });
   }
 
   protected signOut(): void {

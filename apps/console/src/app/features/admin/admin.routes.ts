@@ -2,6 +2,7 @@ import type { Routes } from '@angular/router';
 import { AgentsPage } from './agents/agents.page';
 import { AuditPage } from './audit/audit.page';
 import { ApiKeysPage } from './api-keys/api-keys.page';
+import { CannedRepliesPage } from '../canned/canned-replies.page';
 import { WebhooksPage } from './webhooks/webhooks.page';
 import { WidgetSettingsPage } from './widget-settings/widget-settings.page';
 
@@ -9,6 +10,7 @@ export const adminRoutes: Routes = [
   { path: '', pathMatch: 'full', redirectTo: 'agents' },
   { path: 'agents', component: AgentsPage },
   { path: 'api-keys', component: ApiKeysPage },
+  { path: 'replies', component: CannedRepliesPage, data: { scope: 'shared' } },
   { path: 'webhooks', component: WebhooksPage },
   { path: 'widget', component: WidgetSettingsPage },
   { path: 'audit', component: AuditPage },

@@ -1,7 +1,8 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, input, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterOutlet } from '@angular/router';
 import { filter, map } from 'rxjs';
+import { ShortcutsService } from '../../core/shortcuts/shortcuts.service';
 import { Clock } from '../../core/time/clock';
 import { ToastStore } from '../../core/ui/toast.store';
 import { InboxStore } from '../../core/inbox/inbox.store';
@@ -65,6 +66,22 @@ export class InboxPage {
     const list = this.list();
     return list === 'queue' ? this.inbox.queue() : list === 'mine' ? this.inbox.mine() : this.inbox.allOpen();
   });
+
+  constructor() {
+    const shortcuts = inject(ShortcutsService);
+    const offs = [shortcuts.register('nextConversation', () => this.step(1)), shortcuts.register('previousConversation', () => this.step(-1))];
+    inject(DestroyRef).onDestroy(() => offs.forEach((off) => off()));
+  }
+
+  /** Opens the conversation `delta` places from the open one in this list (the first or last when none is open). */
+  private step(delta: 1 | -1): void {
+    const threads = this.threads();
+    if (threads.length === 0) return;
+    const at = threads.findIndex((t) => t.id === this.selectedId());
+    const next = at === -1 ? (delta > 0 ? 0 : threads.length - 1) : Math.min(threads.length - 1, Math.max(0, at + delta));
+    const target = threads[next];
+    if (target && target.id !== this.selectedId()) void this.router.navigate(['/', this.list(), target.id]);
+  }
 
   protected async claim(threadId: string): Promise<void> {
     this.claiming.set(threadId);

@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { LIMITS } from '@parley/contracts';
-import type { Upload } from '@parley/contracts';
+import type { CannedResponse, Upload } from '@parley/contracts';
 import type { Uploader } from '@parley/rest-client';
 import { type ComposedMessage, ComposerComponent } from './composer.component';
 
@@ -125,5 +125,96 @@ describe('ComposerComponent', () => {
     expect(name?.getAttribute('dir')).toBe('auto');
     expect(name?.textContent).toBe('\u202eVera');
     expect(box.placeholder).toBe('Reply to \u2068\u202eVera\u2069…');
+  });
+
+  describe('saved replies', () => {
+    const replies: CannedResponse[] = [
+      { id: '1', scope: 'personal', shortcut: 'hello', title: 'Greeting', body: 'Hi {{visitor.name}}, {{agent.name}} here.', ownerId: 'a', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' },
+      { id: '2', scope: 'shared', shortcut: 'refund', title: 'Refund policy', body: 'Refunds go to {{visitor.email}}.', ownerId: null, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' },
+    ];
+
+    function withReplies() {
+      const s = setup();
+      s.fixture.componentRef.setInput('canned', replies);
+      s.fixture.componentRef.setInput('cannedContext', { visitor: { name: 'Vera', email: 'vera@example.com' }, agent: { name: 'Alex' } });
+      s.fixture.detectChanges();
+      const options = () => [...s.el.querySelectorAll('[role="option"]')];
+      return { ...s, options };
+    }
+
+    it('opens a listbox on / with the replies, tied to the box by aria-controls and aria-activedescendant', () => {
+      const { box, el, type, options } = withReplies();
+      expect(el.querySelector('[role="listbox"]')).toBeNull();
+      expect(box.getAttribute('aria-autocomplete')).toBe('list');
+      type('/');
+      const list = el.querySelector('[role="listbox"]') as HTMLElement;
+      expect(box.getAttribute('aria-controls')).toBe(list.id);
+      expect(options().map((o) => o.textContent?.replace(/\s+/g, ' ').trim())).toEqual(['/hello Greeting', '/refund Refund policy Shared']);
+      expect(box.getAttribute('aria-activedescendant')).toBe(options()[0]?.id);
+      expect(options()[0]?.getAttribute('aria-selected')).toBe('true');
+      expect(el.querySelector('[data-testid="picker-status"]')?.textContent).toContain('2 saved replies');
+    });
+
+    it('filters by shortcut and title as the agent types, and says when nothing matches', () => {
+      const { el, type, options } = withReplies();
+      type('Sure. /pol');
+      expect(options().map((o) => o.id.endsWith('-0') && o.textContent?.includes('/refund'))).toEqual([true]);
+      type('Sure. /zzz');
+      expect(options()).toEqual([]);
+      expect(el.querySelector('.picker-empty')?.textContent).toContain('No saved reply matches');
+    });
+
+    it('moves with the arrow keys, inserts the chosen reply with Enter, variables filled in, without sending', () => {
+      const { box, sent, drafts, type, key, options, el } = withReplies();
+      type('Thanks! /');
+      expect(key({ key: 'ArrowDown' }).defaultPrevented).toBe(true);
+      expect(options()[1]?.getAttribute('aria-selected')).toBe('true');
+      key({ key: 'ArrowDown' });
+      expect(options()[0]?.getAttribute('aria-selected')).toBe('true');
+      key({ key: 'ArrowUp' });
+      key({ key: 'Enter' });
+      expect(sent).toEqual([]);
+      expect(box.value).toBe('Thanks! Refunds go to vera@example.com.');
+      expect(drafts.at(-1)).toBe('Thanks! Refunds go to vera@example.com.');
+      expect(box.selectionStart).toBe(box.value.length);
+      expect(el.querySelector('[role="listbox"]')).toBeNull();
+      // The next Enter sends the final text.
+      key({ key: 'Enter' });
+      expect(sent).toEqual(['Thanks! Refunds go to vera@example.com.']);
+    });
+
+    it('inserts the reply clicked', () => {
+      const { box, type, options, fixture } = withReplies();
+      type('/hel');
+      (options()[0] as HTMLElement).click();
+      fixture.detectChanges();
+      expect(box.value).toBe('Hi Vera, Alex here.');
+    });
+
+    it('closes on Escape without leaving the box, and stays closed for that slash; a second Escape leaves the box', () => {
+      const { box, el, type, key } = withReplies();
+      box.focus();
+      type('/re');
+      key({ key: 'Escape' });
+      expect(el.querySelector('[data-testid="canned-picker"]')).toBeNull();
+      expect(document.activeElement).toBe(box);
+      type('/ref');
+      expect(el.querySelector('[data-testid="canned-picker"]')).toBeNull();
+      key({ key: 'Escape' });
+      expect(document.activeElement).not.toBe(box);
+      type('/ref /');
+      expect(el.querySelector('[role="listbox"]')).not.toBeNull();
+    });
+
+    it('opens from the shortcut with a slash typed at the caret', () => {
+      const { box, el, fixture, options } = withReplies();
+      box.value = 'Hello';
+      box.setSelectionRange(5, 5);
+      fixture.componentInstance.openPicker();
+      fixture.detectChanges();
+      expect(box.value).toBe('Hello /');
+      expect(el.querySelector('[role="listbox"]')).not.toBeNull();
+      expect(options()).toHaveLength(2);
+    });
   });
 });

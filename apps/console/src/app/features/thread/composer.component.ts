@@ -13,9 +13,10 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import { type Attachment, LIMITS } from '@parley/contracts';
+import { type Attachment, type CannedResponse, LIMITS } from '@parley/contracts';
 import { humanSize, type TrayItem, type Uploader, UploadTray } from '@parley/rest-client';
 import { asAttachment } from '../../core/api/attachment-files';
+import { type CannedContext, fillVariables, filterCanned, insertReply, type SlashQuery, slashQueryAt } from '../../core/canned/canned-text';
 import { isolated } from '../../shared/bidi';
 import { IconComponent } from '../../shared/icon.component';
 
@@ -47,9 +48,30 @@ function filesOf(data: DataTransfer | null): File[] {
     <form class="composer" (submit)="$event.preventDefault(); submit()" [class.over]="over()" [class.dropping]="dropping()"
       (dragover)="onDragOver($event)" (dragleave)="dropping.set(false)" (drop)="onDrop($event)">
       <label class="sr-only" [for]="inputId()">Reply to <span dir="auto">{{ visitorName() }}</span></label>
+      <!-- A textarea cannot take role=combobox (ARIA in HTML), so it is a textbox that controls the listbox of saved replies. -->
       <textarea #box [id]="inputId()" rows="3" [value]="draft()" [placeholder]="placeholder()"
-(input)="onInput(box.value)" (keydown)="onKeydown($event)" (paste)="onPaste($event)" [attr.aria-describedby]="inputId() + '-hint ' + inputId() + '-count'"
+(input)="onInput(box.value)" (keydown)="onKeydown($event)" (paste)="onPaste($event)" (click)="followCaret()" (keyup)="onKeyup($event)"
+        [attr.aria-describedby]="inputId() + '-hint ' + inputId() + '-count'"
+        aria-autocomplete="list" aria-haspopup="listbox" [attr.aria-controls]="listOpen() ? listId() : null"
+        [attr.aria-activedescendant]="listOpen() ? listId() + '-' + active() : null"
         [attr.aria-invalid]="over()" autocomplete="off" spellcheck="true"></textarea>
+      @if (pickerOpen()) {
+        <div class="picker" data-testid="canned-picker">
+          @if (listOpen()) {
+            <ul role="listbox" [id]="listId()" aria-label="Saved replies">
+              @for (c of matches(); track c.id; let i = $index) {
+                <li role="option" [id]="listId() + '-' + i" [attr.aria-selected]="i === active()" [class.active]="i === active()"
+                  (mousedown)="$event.preventDefault()" (click)="pick(c)">
+                  <span class="shortcut">/{{ c.shortcut }}</span>{{ ' ' }}<span class="title" dir="auto">{{ c.title }}</span>
+                  @if (c.scope === 'shared') { {{ ' ' }}<span class="scope">Shared</span> }
+                </li>
+              }
+            </ul>
+          } @else {
+            <p class="picker-empty">{{ canned().length ? 'No saved reply matches.' : 'No saved replies yet: add some under Saved replies.' }}</p>
+          }
+        </div>
+      }
       @if (items().length > 0) {
         <ul class="tray" aria-label="Files to send">
           @for (f of items(); track f.key) {
@@ -85,7 +107,7 @@ function filesOf(data: DataTransfer | null): File[] {
         }
       </div>
       <div class="bar">
-        <span class="hint" [id]="inputId() + '-hint'"><kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line</span>
+        <span class="hint" [id]="inputId() + '-hint'"><kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line · <kbd>/</kbd> for saved replies</span>
         <span class="count" [id]="inputId() + '-count'" [class.warn]="near()" [class.error]="over()" aria-live="polite">
           {{ length() }} / {{ max }}@if (over()) { — {{ length() - max }} too many }
         </span>
@@ -97,6 +119,7 @@ function filesOf(data: DataTransfer | null): File[] {
           <app-icon name="send" [size]="16" /> Send
         </button>
       </div>
+      <span class="sr-only" role="status" data-testid="picker-status">{{ pickerStatus() }}</span>
     </form>
   `,
   styleUrl: './composer.component.css',
@@ -111,6 +134,9 @@ export class ComposerComponent {
   readonly slowDown = input(false);
   /** Uploads a file to the open thread; null: files cannot be attached here. */
   readonly uploader = input<Uploader | null>(null);
+  /** The saved replies `/` offers, and what their variables stand for here. */
+  readonly canned = input<readonly CannedResponse[]>([]);
+  readonly cannedContext = input<CannedContext>({ visitor: { name: '', email: '' }, agent: { name: '' } });
   readonly draftChange = output<string>();
   readonly send = output<ComposedMessage>();
   readonly typing = output<void>();
@@ -144,6 +170,25 @@ export class ComposerComponent {
     return !busy && !this.over() && (hasText || files.length > 0);
   });
   protected readonly size = humanSize;
+  /** The `/word` at the caret, and the one the agent closed with Escape (it stays closed until another `/`). */
+  private readonly slash = signal<SlashQuery | null>(null);
+  private readonly dismissedAt = signal<number | null>(null);
+  protected readonly active = signal(0);
+  protected readonly listId = computed(() => `${this.inputId()}-canned`);
+  protected readonly pickerOpen = computed(() => {
+    const at = this.slash();
+    return at !== null && at.start !== this.dismissedAt();
+  });
+  protected readonly matches = computed(() => {
+    const at = this.slash();
+    return at ? filterCanned(this.canned(), at.query) : [];
+  });
+  protected readonly listOpen = computed(() => this.pickerOpen() && this.matches().length > 0);
+  protected readonly pickerStatus = computed(() => {
+    if (!this.pickerOpen()) return '';
+    const n = this.matches().length;
+    return n === 0 ? 'No saved reply matches' : `${n} saved ${n === 1 ? 'reply' : 'replies'}, arrow keys to choose, Enter to insert`;
+  });
 
   constructor() {
     effect(() => this.text.set(this.draft()));
@@ -191,13 +236,94 @@ export class ComposerComponent {
     this.text.set(value);
     this.draftChange.emit(value);
     if (value) this.typing.emit();
+    this.followCaret();
+  }
+
+  /** Opens, filters or closes the picker from the word at the caret. */
+  protected followCaret(): void {
+    const box = this.box().nativeElement;
+    const at = box.selectionStart === box.selectionEnd ? slashQueryAt(box.value, box.selectionStart) : null;
+    const before = this.slash();
+    if (at?.start !== before?.start || at?.query !== before?.query) this.active.set(0);
+    if (at === null || at.start !== this.dismissedAt()) this.dismissedAt.set(null);
+    this.slash.set(at);
+  }
+
+  protected onKeyup(event: KeyboardEvent): void {
+    if (['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) this.followCaret();
   }
 
   protected onKeydown(event: KeyboardEvent): void {
+    if (event.isComposing) return;
+    if (this.pickerOpen() && this.onPickerKey(event)) {
+      event.preventDefault();
+      return;
+    }
+    if (event.key === 'Escape' && !event.altKey) {
+      // Out of the box, so the console's single-key shortcuts work again (docs/console.md).
+      this.box().nativeElement.blur();
+      return;
+    }
     // Enter while composing with an input method confirms the composition, it does not send.
-    if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+    if (event.key !== 'Enter' || event.shiftKey) return;
     event.preventDefault();
     this.submit();
+  }
+
+  /** The picker's keys; true when the key was the picker's. */
+  private onPickerKey(event: KeyboardEvent): boolean {
+    const n = this.matches().length;
+    switch (event.key) {
+      case 'Escape':
+        this.dismissedAt.set(this.slash()?.start ?? null);
+        return true;
+      case 'ArrowDown':
+        if (n) this.active.update((i) => (i + 1) % n);
+        return n > 0;
+      case 'ArrowUp':
+        if (n) this.active.update((i) => (i - 1 + n) % n);
+        return n > 0;
+      case 'Enter':
+      case 'Tab': {
+        const choice = this.matches()[this.active()];
+        if (!choice || event.shiftKey) return false;
+        this.pick(choice);
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Puts the reply, its variables filled in, where the `/word` was. */
+  protected pick(reply: CannedResponse): void {
+    const at = this.slash();
+    if (!at) return;
+    const box = this.box().nativeElement;
+    const { text, caret } = insertReply(box.value, at, fillVariables(reply.body, this.cannedContext()));
+    box.value = text;
+    this.text.set(text);
+    this.draftChange.emit(text);
+    this.slash.set(null);
+    box.focus();
+    box.setSelectionRange(caret, caret);
+  }
+
+  /** Puts the focus in the box, the caret at the end (the "reply" shortcut). */
+  focus(): void {
+    const box = this.box().nativeElement;
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  }
+
+  /** Types a `/` at the caret (after a space where needed) and so opens the picker (the Alt+/ shortcut). */
+  openPicker(): void {
+    const box = this.box().nativeElement;
+    box.focus();
+    const caret = box.selectionStart;
+    const slash = caret === 0 || /\s/.test(box.value[caret - 1] ?? '') ? '/' : ' /';
+    box.setRangeText(slash, caret, box.selectionEnd, 'end');
+    this.onInput(box.value);
   }
 
   protected percent(f: TrayItem): number {

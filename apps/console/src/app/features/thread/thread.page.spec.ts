@@ -4,13 +4,15 @@ import { AttentionService } from '../../core/attention/attention.service';
 import { DraftStore } from '../../core/storage/drafts';
 import { message, ME, OTHER, settle, thread } from '../../../testing/fixtures';
 import { consoleTestProviders, signIn } from '../../../testing/providers';
+import { CannedStore } from '../../core/canned/canned.store';
+import { ShortcutsService } from '../../core/shortcuts/shortcuts.service';
 import { InboxStore } from '../../core/inbox/inbox.store';
 import { ThreadPage } from './thread.page';
 
 describe('ThreadPage', () => {
   async function render(t = thread({ status: 'active', assignedAgent: { id: ME.id, name: ME.name } })) {
     const { providers, bed } = consoleTestProviders();
-    TestBed.configureTestingModule({ providers: [...providers, InboxStore] });
+    TestBed.configureTestingModule({ providers: [...providers, InboxStore, CannedStore, ShortcutsService] });
     await signIn(bed);
     bed.backend.on('GET /threads', { body: { items: [], nextCursor: null } });
     bed.backend.on('GET /threads/:id', { body: t });
@@ -62,7 +64,7 @@ describe('ThreadPage', () => {
   it('restores a draft kept from before (an expired session, a reload)', async () => {
     const t = thread({ status: 'active', assignedAgent: { id: ME.id, name: ME.name } });
     const { providers, bed } = consoleTestProviders();
-    TestBed.configureTestingModule({ providers: [...providers, InboxStore] });
+    TestBed.configureTestingModule({ providers: [...providers, InboxStore, CannedStore, ShortcutsService] });
     await signIn(bed);
     TestBed.inject(DraftStore).set(t.id, 'unfinished reply');
     bed.backend.on('GET /threads', { body: { items: [], nextCursor: null } });

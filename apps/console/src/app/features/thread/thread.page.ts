@@ -3,6 +3,7 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  DestroyRef,
   effect,
   type ElementRef,
   inject,
@@ -13,6 +14,9 @@ import {
   viewChild,
 } from '@angular/core';
 import { Router } from '@angular/router';
+import { CannedStore } from '../../core/canned/canned.store';
+import type { CannedContext } from '../../core/canned/canned-text';
+import { ShortcutsService } from '../../core/shortcuts/shortcuts.service';
 import { Clock, formatDateTime, formatElapsed } from '../../core/time/clock';
 import { closedByName } from '../../shared/closed-by';
 import { SessionStore } from '../../core/session/session.store';
@@ -55,6 +59,13 @@ export class ThreadPage {
   private readonly askCloseButton = viewChild<ElementRef<HTMLButtonElement>>('askClose');
   private readonly titleHeading = viewChild<ElementRef<HTMLElement>>('title');
   private readonly confirmCloseButton = viewChild<ElementRef<HTMLButtonElement>>('confirmClose');
+  private readonly composer = viewChild(ComposerComponent);
+  protected readonly canned = inject(CannedStore);
+  /** What a saved reply's variables stand for in this conversation. */
+  protected readonly cannedContext = computed<CannedContext>(() => {
+    const t = this.store.thread();
+    return { visitor: { name: t?.visitor.name ?? '', email: t?.visitor.email ?? '' }, agent: { name: this.session.agent()?.name ?? '' } };
+  });
   /** The details panel sits beside the transcript on wide screens and over it below 1280 px. */
   protected readonly showDetails = signal(globalThis.matchMedia?.('(min-width: 1280px)').matches ?? true);
   protected readonly dateTime = formatDateTime;
@@ -76,6 +87,25 @@ export class ThreadPage {
         void this.store.open(id);
       });
     });
+    // Fetched again with each conversation opened, so a reply an admin shared meanwhile is offered.
+    void this.canned.reload();
+    this.bindShortcuts();
+  }
+
+  /** The thread's keyboard shortcuts (docs/console.md); each does what its button does, when the button is there. */
+  private bindShortcuts(): void {
+    const shortcuts = inject(ShortcutsService);
+    const offs = [
+      shortcuts.register('claim', () => {
+        if (this.store.thread()?.status === 'queued' && this.store.busy() !== 'claim') void this.claim();
+      }),
+      shortcuts.register('close', () => {
+        if (this.store.thread()?.status === 'active' && this.store.isMine()) this.askToClose();
+      }),
+      shortcuts.register('focusComposer', () => this.composer()?.focus()),
+      shortcuts.register('openCannedPicker', () => this.composer()?.openPicker()),
+    ];
+    inject(DestroyRef).onDestroy(() => offs.forEach((off) => off()));
   }
 
   protected onDraft(text: string): void {
