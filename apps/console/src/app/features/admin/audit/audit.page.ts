@@ -24,6 +24,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'webhook.deleted': 'Webhook deleted',
   'webhook.secret_rotated': 'Webhook secret rotated',
   'webhook.disabled': 'Webhook turned off by Parley',
+  'retention.updated': 'Data retention changed',
+  'retention.ran': 'Old conversations deleted',
 };
 
 /** The details of an entry as one line of text: `role: admin · active: false`. */
