@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type AuditAction, type AuditEvent, AuditEventPageSchema, CreatedApiKeySchema, CreatedWebhookSchema, ErrorCode, type WidgetSettings } from '@parley/contracts';
+import { type AuditAction, type AuditEvent, AuditEventPageSchema, CreatedApiKeySchema, CreatedWebhookSchema, ErrorCode, RetentionSettingsSchema, type WidgetSettings } from '@parley/contracts';
 import { adminToken, createApiKey, newAgent, unique } from './support/actors';
 import { api, expectProblem, expectStatus } from './support/http';
 import { e2e } from './support/state';
@@ -188,5 +188,34 @@ describe('audit log', () => {
       const problem = expectProblem(await api('get', '/audit-events', { token: adminToken(), query: { [field]: value } }), ErrorCode.ValidationFailed);
       expect(JSON.stringify(problem)).toContain(field);
     }
+  });
+});
+
+describe('data retention settings', () => {
+  afterAll(async () => {
+    expectStatus(await api('put', '/settings/retention', { token: adminToken(), body: { closedThreadsDays: null } }), 200);
+  });
+
+  it('is off until an admin sets whole days, at least 30; each change is audited', async () => {
+    const before = RetentionSettingsSchema.parse((await api('get', '/settings/retention', { token: adminToken() })).body);
+    expect(before.closedThreadsDays).toBeNull();
+    for (const bad of [29, 30.5, '90', -1, 0, 36_501]) {
+      const problem = expectProblem(await api('put', '/settings/retention', { token: adminToken(), body: { closedThreadsDays: bad } }), ErrorCode.ValidationFailed);
+      expect(JSON.stringify(problem)).toContain('closedThreadsDays');
+    }
+    expectProblem(await api('put', '/settings/retention', { token: adminToken(), body: {} }), ErrorCode.ValidationFailed);
+    const set = await api('put', '/settings/retention', { token: adminToken(), headers, body: { closedThreadsDays: 90 } });
+    expectStatus(set, 200);
+    expect(RetentionSettingsSchema.parse(set.body).closedThreadsDays).toBe(90);
+    const [entry] = await auditEntries({ action: 'retention.updated', limit: 1 });
+    expect(entry).toMatchObject({ actor: { id: e2e().admin.id }, details: { changes: { closedThreadsDays: 90 } }, userAgent: UA });
+  });
+
+  it('is for admins only', async () => {
+    const agent = await newAgent();
+    expectProblem(await api('get', '/settings/retention', { token: agent.token }), ErrorCode.Forbidden);
+    expectProblem(await api('put', '/settings/retention', { token: agent.token, body: { closedThreadsDays: 30 } }), ErrorCode.Forbidden);
+    const key = await createApiKey();
+    expectProblem(await api('get', '/settings/retention', { token: key.key }), ErrorCode.Forbidden);
   });
 });

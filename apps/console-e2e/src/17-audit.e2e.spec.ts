@@ -46,3 +46,41 @@ describe('Audit log page', () => {
     await page.getByTestId('audit-row').filter({ hasText: 'Audrey Audited' }).first().waitFor();
   });
 });
+
+describe('Data retention on the audit log page', () => {
+  let browser: Browser;
+  let admin: AgentPage;
+
+  beforeAll(async () => {
+    browser = await launch();
+    admin = await openAgentPage(browser);
+    await signIn(admin.page, ADMIN.email, ADMIN.password);
+  });
+
+  afterAll(async () => {
+    const token = (await login(ADMIN.email, ADMIN.password)).token;
+    await ok('put /settings/retention', { token, body: { closedThreadsDays: null } });
+    await browser?.close();
+  });
+
+  it('refuses fewer than 30 days at the field, saves 90, and the change is in the log', async () => {
+    const { page } = admin;
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('radio', { name: 'Keep them for ever' }).waitFor();
+    expect(await page.getByRole('radio', { name: 'Keep them for ever' }).isChecked()).toBe(true);
+    await page.getByRole('radio', { name: /Delete them/ }).check();
+    await page.getByLabel('Days after closing (at least 30)').fill('29');
+    await page.getByRole('button', { name: 'Save retention' }).click();
+    await page.getByText('Enter a whole number of days from 30 to 36500.').waitFor();
+    await page.getByLabel('Days after closing (at least 30)').fill('90');
+    await page.getByRole('button', { name: 'Save retention' }).click();
+    await page.getByText('Closed conversations will be deleted 90 days after they close.').waitFor();
+    const token = (await login(ADMIN.email, ADMIN.password)).token;
+    expect((await ok('get /settings/retention', { token })).closedThreadsDays).toBe(90);
+    await expectNoAxeViolations(page, { label: 'console: data retention' });
+
+    await page.reload();
+    await page.getByTestId('audit-row').filter({ hasText: 'Data retention changed' }).filter({ hasText: 'closedThreadsDays: 90' }).first().waitFor();
+    expect(await page.getByLabel('Days after closing (at least 30)').inputValue()).toBe('90');
+  });
+});

@@ -73,6 +73,8 @@ export class AppConfig {
   readonly webhooks: WebhookSettings;
   /** How long audit log entries are kept (AUDIT_RETENTION, at least 30 days). */
   readonly auditRetentionMs: number;
+  /** How often each node checks whether the nightly retention run is due (RETENTION_CHECK_INTERVAL). */
+  readonly retentionCheckIntervalMs: number;
 
   private constructor(source: NodeJS.ProcessEnv) {
     const parsed = EnvSchema.safeParse(source);
@@ -136,6 +138,7 @@ export class AppConfig {
       logRetentionMs: e.WEBHOOK_LOG_RETENTION,
     };
     this.auditRetentionMs = e.AUDIT_RETENTION;
+    this.retentionCheckIntervalMs = e.RETENTION_CHECK_INTERVAL;
   }
 
   static fromEnv(source: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -186,6 +186,8 @@ export const EnvSchema = z.object({
   WEBHOOK_POLL_INTERVAL: duration.prefault('1s'),
   /** Audit log entries older than this are deleted (at least 30 days). */
   AUDIT_RETENTION: duration.prefault('365d').refine((ms) => ms >= 30 * 24 * 3600 * 1000, 'must be at least 30d'),
+  /** How often each node checks whether the nightly retention run is due (it runs once a day, on one node). */
+  RETENTION_CHECK_INTERVAL: duration.prefault('1h'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -133,6 +133,8 @@ export const AUDIT_ACTIONS = [
   'webhook.deleted',
   'webhook.secret_rotated',
   'webhook.disabled',
+  'retention.updated',
+  'retention.ran',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

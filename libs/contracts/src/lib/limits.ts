@@ -12,6 +12,9 @@ export const LIMITS = {
   apiKeyNameMax: 100,
   /** Longest Idempotency-Key header value accepted. */
   idempotencyKeyMax: 255,
+  /** Closed conversations are kept at least this many days when retention is on, at most about a century. */
+  retentionDaysMin: 30,
+  retentionDaysMax: 36_500,
   pageSizeDefault: 50,
   pageSizeMax: 200,
   /** Largest JSON body the REST API accepts, in bytes. */

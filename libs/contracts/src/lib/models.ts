@@ -245,3 +245,13 @@ export const AuditEventSchema = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
+
+/** How long closed conversations are kept (null: for ever), and what the last nightly run did. */
+export const RetentionSettingsSchema = z.object({
+  closedThreadsDays: z.number().int().nullable(),
+  lastRunAt: NullableTimestamp,
+  /** Conversations the last run deleted. */
+  lastRunDeleted: z.number().int().nullable(),
+  updatedAt: Timestamp,
+});
+export type RetentionSettings = z.infer<typeof RetentionSettingsSchema>;

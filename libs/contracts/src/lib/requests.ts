@@ -299,3 +299,9 @@ export const AuditEventPageSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 export type AuditEventPage = z.infer<typeof AuditEventPageSchema>;
+
+/** `PUT /settings/retention`: whole days (at least 30) after which closed conversations are deleted, or null to keep them. */
+export const UpdateRetentionSettingsRequestSchema = z.strictObject({
+  closedThreadsDays: z.number().int('must be a whole number of days').min(LIMITS.retentionDaysMin).max(LIMITS.retentionDaysMax).nullable(),
+});
+export type UpdateRetentionSettingsRequest = z.infer<typeof UpdateRetentionSettingsRequestSchema>;

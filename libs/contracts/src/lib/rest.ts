@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { type ApiKeyScope, type AuditAction, ErrorCode, type REST_ROUTE_BASES } from './constants';
 import { CannedResponseSchema, CreateCannedResponseRequestSchema, ListCannedResponsesQuerySchema, UpdateCannedResponseRequestSchema } from './canned';
 import { LegacyCloseRequestSchema, LegacyCloseResponseSchema, LegacySaveMessageRequestSchema, LegacySaveMessageResponseSchema } from './legacy';
-import { AgentSchema, ApiKeySchema, CreatedIdentitySecretSchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WebhookDeliverySchema, WebhookSchema, WidgetSettingsSchema } from './models';
+import { AgentSchema, ApiKeySchema, CreatedIdentitySecretSchema, RetentionSettingsSchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WebhookDeliverySchema, WebhookSchema, WidgetSettingsSchema } from './models';
 import {
   AssignThreadRequestSchema,
   AuditEventPageSchema,
   ListAuditEventsQuerySchema,
+  UpdateRetentionSettingsRequestSchema,
   AuthResponseSchema,
   ChangePasswordRequestSchema,
   CreateAgentRequestSchema,
@@ -82,7 +83,7 @@ export interface RestRoute {
  */
 export interface RouteAudit {
   action: AuditAction;
-  target: { type: 'agent' | 'api_key' | 'webhook' | 'identity_secret' | 'widget_settings'; from: 'path' | 'response' | 'caller' | 'none' };
+  target: { type: 'agent' | 'api_key' | 'webhook' | 'identity_secret' | 'widget_settings' | 'settings'; from: 'path' | 'response' | 'caller' | 'none' };
 }
 
 const idParams = z.object({ id: z.uuid() });
@@ -132,6 +133,8 @@ export const REST_ROUTES = [
   { method: 'post', path: '/webhooks/{id}/deliveries/{deliveryId}/redeliver', summary: 'Send the event of a delivery again, as a new delivery', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: WebhookDeliveryParamsSchema, status: 202, response: WebhookDeliverySchema, errors: [ErrorCode.WebhookNotFound, ErrorCode.WebhookDeliveryNotFound] },
   { method: 'post', path: '/webhooks/{id}/test', summary: 'Send a `webhook.test` event to this endpoint now', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, status: 202, response: WebhookDeliverySchema, errors: [ErrorCode.WebhookNotFound] },
   { method: 'get', path: '/audit-events', summary: 'The audit log of admin and security actions, newest first, filtered, cursor-paginated', tag: 'audit', callers: ['admin', 'apiKey'], scope: 'audit:read', query: ListAuditEventsQuerySchema, status: 200, response: AuditEventPageSchema },
+  { method: 'get', path: '/settings/retention', summary: 'How long closed conversations are kept, and what the last nightly deletion did (admin)', tag: 'audit', callers: ['admin'], status: 200, response: RetentionSettingsSchema },
+  { method: 'put', path: '/settings/retention', summary: 'Keep closed conversations for ever (null) or delete them, with their messages and files, this many days after they closed (at least 30; admin)', tag: 'audit', callers: ['admin'], body: UpdateRetentionSettingsRequestSchema, status: 200, response: RetentionSettingsSchema, audit: { action: 'retention.updated', target: { type: 'settings', from: 'none' } } },
   // Canned responses are the console's typing aid, for agents only: an integrator writes its own text.
   { method: 'get', path: '/canned-responses', summary: "The canned responses the signed-in agent may use: its personal ones and the shared ones", tag: 'canned-responses', callers: ['agent'], query: ListCannedResponsesQuerySchema, status: 200, response: z.array(CannedResponseSchema) },
   { method: 'post', path: '/canned-responses', summary: 'Save a canned response: personal (any agent, seen only by its owner) or shared (admins)', tag: 'canned-responses', callers: ['agent'], body: CreateCannedResponseRequestSchema, status: 201, response: CannedResponseSchema, errors: [ErrorCode.Forbidden, ErrorCode.ShortcutTaken] },

@@ -3,6 +3,7 @@ import { AUDIT_ACTIONS, type AuditAction, type AuditEvent } from '@parley/contra
 import { formatDateTime } from '../../../core/time/clock';
 import { IconComponent } from '../../../shared/icon.component';
 import { type AuditFilter, AuditStore, NO_FILTER } from './audit.store';
+import { RetentionCardComponent } from './retention-card.component';
 
 /** What each action is called on the page. */
 export const ACTION_LABELS: Record<AuditAction, string> = {
@@ -24,6 +25,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'webhook.deleted': 'Webhook deleted',
   'webhook.secret_rotated': 'Webhook secret rotated',
   'webhook.disabled': 'Webhook turned off by Parley',
+  'retention.updated': 'Data retention changed',
+  'retention.ran': 'Old conversations deleted',
 };
 
 /** The details of an entry as one line of text: `role: admin · active: false`. */
@@ -36,7 +39,7 @@ export function describeDetails(details: Record<string, unknown>): string {
 
 @Component({
   selector: 'app-audit-page',
-  imports: [IconComponent],
+  imports: [IconComponent, RetentionCardComponent],
   providers: [AuditStore],
   templateUrl: './audit.page.html',
   styles: `
