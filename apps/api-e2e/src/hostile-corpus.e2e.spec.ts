@@ -16,6 +16,7 @@ import {
   ThreadRefPayloadSchema,
   ThreadStartPayloadSchema,
   TypingPayloadSchema,
+  VisitorPagePayloadSchema,
 } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
@@ -487,6 +488,7 @@ const EVENT_PAYLOADS = {
   [ClientEvent.MessageSend]: MessageSendPayloadSchema,
   [ClientEvent.MessagesSync]: MessagesSyncPayloadSchema,
   [ClientEvent.Typing]: TypingPayloadSchema,
+  [ClientEvent.VisitorPage]: VisitorPagePayloadSchema,
 } satisfies Record<ClientEventName, z.ZodType>;
 
 /** Events that change a thread: a refusal must leave the threads as they were. */
