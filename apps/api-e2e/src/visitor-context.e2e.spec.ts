@@ -26,6 +26,9 @@ describe('visitor context', () => {
   let visitorSocket: ClientSocket;
   let agentSocket: ClientSocket;
 
+  // Whatever an earlier file left: the address is off unless a test turns it on.
+  beforeAll(() => setShowVisitorIp(false));
+
   beforeEach(async () => {
     conv = await activeConversation();
     agentSocket = await connect(conv.agent.token);
