@@ -16,6 +16,7 @@ import {
   ThreadRefPayloadSchema,
   ThreadStartPayloadSchema,
   TypingPayloadSchema,
+  VisitorPagePayloadSchema,
 } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
@@ -437,8 +438,8 @@ beforeAll(async () => {
 
 /** A case that happens to be valid may change the widget settings (even require identified visitors): put them back. */
 async function restoreWidgetSettings(): Promise<void> {
-  const { title, greetingLines, color, allowedOrigins, identityRequired } = widgetBefore as Record<string, unknown>;
-  expectStatus(await api('put', '/widget/settings', { token: adminToken(), body: { title, greetingLines, color, allowedOrigins, identityRequired } }), 200);
+  const { title, greetingLines, color, allowedOrigins, identityRequired, showVisitorIp } = widgetBefore as Record<string, unknown>;
+  expectStatus(await api('put', '/widget/settings', { token: adminToken(), body: { title, greetingLines, color, allowedOrigins, identityRequired, showVisitorIp } }), 200);
 }
 
 afterAll(async () => {
@@ -487,6 +488,7 @@ const EVENT_PAYLOADS = {
   [ClientEvent.MessageSend]: MessageSendPayloadSchema,
   [ClientEvent.MessagesSync]: MessagesSyncPayloadSchema,
   [ClientEvent.Typing]: TypingPayloadSchema,
+  [ClientEvent.VisitorPage]: VisitorPagePayloadSchema,
 } satisfies Record<ClientEventName, z.ZodType>;
 
 /** Events that change a thread: a refusal must leave the threads as they were. */

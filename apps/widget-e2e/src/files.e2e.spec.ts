@@ -1,13 +1,12 @@
 import { deflateSync } from 'node:zlib';
-import { type AuthResponse, type Message, ServerEvent } from '@parley/contracts';
+import { type Message, ServerEvent } from '@parley/contracts';
 import { createRestClient } from '@parley/rest-client';
 import { until } from '@parley/test-support';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { launch, visitor, WAIT, Widget } from './support/browser';
+import { consoleAgent } from './support/console';
 import { stack } from './support/state';
 import { widgetSuite } from './support/suite';
-
-const PASSWORD = 'correct-horse-battery';
 
 function crc32(bytes: Buffer): number {
   let c = ~0;
@@ -44,26 +43,6 @@ const PDF = Buffer.from(
     '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
 );
 
-/** An agent of its own (the suite's admin keeps listening), signed in to the console in a browser. */
-async function consoleAgent(context: BrowserContext, name: string): Promise<{ page: Page; token: string; problems: string[] }> {
-  const s = stack();
-  const email = `files.${name.toLowerCase()}.${process.pid}.${Date.now()}@parley.test`;
-  await createRestClient({ origin: s.api, token: () => s.admin.token })('post /agents', { body: { email, name, password: PASSWORD, role: 'agent' } });
-  const auth = (await createRestClient({ origin: s.api })('post /auth/login', { body: { email, password: PASSWORD } })) as AuthResponse;
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
-  });
-  await page.goto(`${s.api}/login`, WAIT);
-  await page.getByLabel('Email').fill(email, WAIT);
-  await page.getByLabel('Password').fill(PASSWORD, WAIT);
-  await page.getByRole('button', { name: 'Sign in' }).click(WAIT);
-  await page.waitForURL(/\/queue$/, WAIT);
-  return { page, token: auth.token, problems };
-}
-
 /** The visitor starts a chat in the widget; the console agent claims it and opens it. */
 async function conversation(suite: ReturnType<typeof widgetSuite>, agentContext: BrowserContext, visitorName: string, agentName: string) {
   const s = stack();
@@ -73,7 +52,7 @@ async function conversation(suite: ReturnType<typeof widgetSuite>, agentContext:
   const thread = await suite.agent.threadOf(me.email);
   // The suite's admin follows the thread too, to see what is stored.
   await suite.agent.join(thread.id);
-  const agent = await consoleAgent(agentContext, agentName);
+  const agent = await consoleAgent(agentContext, agentName, 'files');
   await createRestClient({ origin: s.api, token: () => agent.token })('post /threads/{id}/claim', { params: { id: thread.id }, body: {} });
   await agent.page.goto(`${s.api}/mine/${thread.id}`, WAIT);
   await agent.page.locator('app-composer textarea').waitFor(WAIT);

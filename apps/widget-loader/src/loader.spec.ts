@@ -1,6 +1,7 @@
 import { envelope, FrameMessage, type FrameToHost, HostMessage, PROTOCOL } from '@parley/widget-protocol';
 import { textColor, toLook } from './look';
 import { ParleyWidget, STATE_KEY } from './loader';
+import { SETTLE_MS } from './pages';
 
 const PARLEY = 'http://127.0.0.1:3000';
 const SETTINGS = { title: 'Ask <b>EVA</b>', greetingLines: ["Hi, I'm EVA.", 'Tell us who you are.'], color: '#0b7a75', allowedOrigins: [], updatedAt: '2026-01-01T00:00:00Z' };
@@ -126,9 +127,27 @@ describe('ParleyWidget', () => {
     must(parts().close, 'close').click();
     expect(post).not.toHaveBeenCalled();
     fromFrame({ type: FrameMessage.Ready });
-    expect(post).toHaveBeenLastCalledWith(envelope({ type: HostMessage.Visibility, open: false }), PARLEY);
+    expect(post).toHaveBeenCalledWith(envelope({ type: HostMessage.Visibility, open: false }), PARLEY);
     widget.open();
     expect(post).toHaveBeenLastCalledWith(envelope({ type: HostMessage.Visibility, open: true }), PARLEY);
+  });
+
+  it('tells the ready iframe the page the visitor is on, and each new page after an SPA navigation', async () => {
+    document.title = 'Home';
+    const { widget } = await started();
+    widget.open();
+    const post = jest.spyOn(must(must(parts().iframe, 'iframe').contentWindow, 'iframe window'), 'postMessage').mockImplementation(() => undefined);
+    fromFrame({ type: FrameMessage.Ready });
+    expect(post).toHaveBeenLastCalledWith(envelope({ type: HostMessage.Page, url: 'http://localhost/', title: 'Home' }), PARLEY);
+    history.pushState(null, '', '/pricing?plan=pro#faq');
+    document.title = 'Pricing';
+    jest.advanceTimersByTime(SETTLE_MS);
+    expect(post).toHaveBeenLastCalledWith(envelope({ type: HostMessage.Page, url: 'http://localhost/pricing?plan=pro', title: 'Pricing' }), PARLEY);
+    // A reloaded iframe says Ready again: it is told the current page again.
+    post.mockClear();
+    fromFrame({ type: FrameMessage.Ready });
+    expect(post).toHaveBeenLastCalledWith(envelope({ type: HostMessage.Page, url: 'http://localhost/pricing?plan=pro', title: 'Pricing' }), PARLEY);
+    history.replaceState(null, '', '/');
   });
 
   it('ignores messages from another origin, from another window, or in another shape', async () => {

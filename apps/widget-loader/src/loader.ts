@@ -4,6 +4,7 @@ import { envelope, FrameMessage, HostMessage, type HostToFrame, readFrameMessage
 import type { LoaderConfig } from './config';
 import { chime } from './chime';
 import { el, type Look, textColor, toLook } from './look';
+import { watchPages } from './pages';
 import { STYLES } from './styles';
 import { typeLines } from './typewriter';
 
@@ -54,6 +55,8 @@ export class ParleyWidget {
   private focusFrame = false;
   private stopTyping: () => void = () => undefined;
   private audio: AudioContext | undefined;
+  /** The page the visitor is on, told to the iframe when it is ready and on each navigation. */
+  private page: HostToFrame | undefined;
 
   constructor(
     private readonly config: LoaderConfig,
@@ -75,6 +78,7 @@ export class ParleyWidget {
     }
     this.draw(this.look);
     this.win.addEventListener('message', this.onMessage);
+    watchPages(this.win, (url, title) => this.post((this.page = { type: HostMessage.Page, url, title })));
     const saved = this.loadState();
     this.active = saved.active === true;
     // A conversation is going on (an earlier page, a reload): load the iframe now, so it reconnects,
@@ -234,6 +238,7 @@ export class ParleyWidget {
         this.frameReady = true;
         if (this.shown && this.focusFrame) this.iframe?.focus();
         this.post({ type: HostMessage.Visibility, open: this.shown });
+        if (this.page) this.post(this.page);
         return;
       case FrameMessage.Conversation:
         this.active = m.active;

@@ -29,6 +29,8 @@ export interface ConnectOptions {
   /** The Origin header; defaults to the allowed origin, `null` sends none. */
   origin?: string | null;
   timeoutMs?: number;
+  /** More handshake headers (a browser's User-Agent). */
+  headers?: Record<string, string>;
 }
 
 function untyped(socket: ClientSocket): Socket {
@@ -40,7 +42,7 @@ function create(token: string | undefined, opts: ConnectOptions): ClientSocket {
   const socket: ClientSocket = io(e2e().baseUrl, {
     auth: token === undefined ? {} : { token },
     transports: ['websocket'],
-    extraHeaders: origin === null ? {} : { Origin: origin },
+    extraHeaders: { ...opts.headers, ...(origin === null ? {} : { Origin: origin }) },
     // Tests reconnect on purpose, never by accident.
     reconnection: false,
     forceNew: true,

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Agent, Message, Thread, TypingEvent, Webhook } from '@parley/contracts';
+import type { Agent, Message, Thread, TypingEvent, VisitorContext, Webhook } from '@parley/contracts';
 
 /**
  * What happened, emitted by services only after the change is committed. Typing has nothing to
@@ -16,6 +16,8 @@ export type DomainEvent =
   /** The server turned a webhook endpoint off; admins are told. */
   | { type: 'webhook.disabled'; webhook: Webhook }
   | { type: 'typing.updated'; typing: TypingEvent; fromConnection: string }
+  /** A visitor's context changed (a page, its socket came or went); agents are told. */
+  | { type: 'visitor.context'; context: VisitorContext }
   /**
    * An agent's sessions ended: one (`sessionId`: sign-out), all but one (`exceptSessionId`: a
    * password change), or all (sign-out everywhere, deactivation, a role change, a password reset).

@@ -27,6 +27,8 @@ import {
   ThreadStartPayloadSchema,
   TypingPayloadSchema,
   type TypingPayload,
+  VisitorPagePayloadSchema,
+  type VisitorPagePayload,
 } from '@parley/contracts';
 import { PresenceService } from '../agents/presence.service';
 import { AuthService } from '../auth/auth.service';
@@ -35,6 +37,7 @@ import { AppError } from '../common/app-error';
 import { parseWith, ZodPipe } from '../common/zod.pipe';
 import { ThreadsService } from '../threads/threads.service';
 import { UsersService } from '../users/users.service';
+import { VisitorContextService } from '../visitor-context/visitor-context.service';
 import { since, socketEventSeconds } from '../metrics/instruments';
 import { AckInterceptor, toAckFailure } from './ack.interceptor';
 import { clientAddress } from './client-address';
@@ -67,6 +70,7 @@ export class ChatGateway
     private readonly presence: PresenceService,
     private readonly users: UsersService,
     private readonly limits: SocketLimits,
+    private readonly context: VisitorContextService,
   ) {}
 
   afterInit(server: ParleyServer): void {
@@ -122,13 +126,20 @@ export class ChatGateway
     });
     if (principal.kind === 'agent') await this.presence.connected(principal.id);
     // A visitor's last-seen time moves as its sockets come and go: one write each, none per message.
-    else if (principal.kind === 'visitor') void this.users.touch(principal.id).catch((err: unknown) => this.logger.warn(String(err)));
+    // The socket's user agent and address are its context for the agents (the address shown only if an admin allows it).
+    else if (principal.kind === 'visitor') void this.context.connected(principal.id, socket.handshake.headers['user-agent'], clientAddress(socket, this.limits.trust));
   }
 
   handleDisconnect(socket: ParleySocket): void {
     const principal = socket.data.principal;
     // A socket refused at the handshake has no principal.
-    if (principal?.kind === 'visitor') void this.users.touch(principal.id).catch((err: unknown) => this.logger.warn(String(err)));
+    if (principal?.kind === 'visitor') {
+      void this.users.touch(principal.id).catch((err: unknown) => this.logger.warn(String(err)));
+      // The visitor's room spans nodes: it has left the site when no socket of it is left anywhere.
+      const visitorRoom = Rooms.visitor(principal.id);
+      this.context.disconnected(principal.id, async () => (await this.server.in(visitorRoom).fetchSockets()).length > 0);
+      return;
+    }
     if (principal?.kind !== 'agent') return;
     // The agent's room spans nodes: its sockets anywhere count.
     const room = Rooms.agent(principal.id);
@@ -215,6 +226,16 @@ export class ChatGateway
     @MessageBody(new ZodPipe(MessagesSyncPayloadSchema)) p: MessagesSyncPayload,
   ): Promise<MessagePage> {
     return this.threads.messages(socket.data.principal, p.threadId, p.afterSeq, p.limit ?? LIMITS.pageSizeMax);
+  }
+
+  /** The visitor's widget says which page of the site the visitor is on; agents hear it as `visitor.context`. */
+  @SubscribeMessage(ClientEvent.VisitorPage)
+  async page(
+    @ConnectedSocket() socket: ParleySocket,
+    @MessageBody(new ZodPipe(VisitorPagePayloadSchema)) p: VisitorPagePayload,
+  ): Promise<object> {
+    await this.context.page(requireKind(socket, 'visitor').id, p);
+    return {};
   }
 
   @SubscribeMessage(ClientEvent.Typing)

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
 import { ThreadsModule } from '../threads/threads.module';
 import { UsersModule } from '../users/users.module';
+import { VisitorContextModule } from '../visitor-context/visitor-context.module';
 import { ChatGateway } from './chat.gateway';
 import { LegacyController } from './legacy/legacy.controller';
 import { LegacyGateway } from './legacy/legacy.gateway';
@@ -12,7 +13,7 @@ import { SocketDrain } from './socket.drain';
 import { SocketLimits } from './socket.limits';
 
 @Module({
-  imports: [ThreadsModule, AgentsModule, UsersModule],
+  imports: [ThreadsModule, AgentsModule, UsersModule, VisitorContextModule],
   controllers: [LegacyController],
   providers: [ChatGateway, Notifier, RedisBus, SocketDrain, SocketLimits, LegacyGateway, LegacyHub],
   // Health reports the bus; the graceful shutdown drains the sockets.

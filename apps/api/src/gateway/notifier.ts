@@ -60,6 +60,9 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
       case 'webhook.disabled':
         io.to(Rooms.admins).emit(ServerEvent.WebhookDisabled, e.webhook);
         return;
+      case 'visitor.context':
+        io.to(Rooms.agents).emit(ServerEvent.VisitorContext, e.context);
+        return;
       case 'sessions.ended':
         this.closeSessions(e.agentId, e.sessionId, e.exceptSessionId).catch((err: unknown) => this.log.warn(`closing the sockets of ended sessions: ${String(err)}`));
         return;

@@ -26,4 +26,22 @@ export class VisitorEntity {
 
   @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
   meta!: Record<string, unknown>;
+
+  /** A socket of the visitor is connected on some node (written by VisitorContextService). */
+  @Column({ type: 'boolean', default: false })
+  online!: boolean;
+
+  /** Pages of the current visit, newest first: `{url, title, at}`. */
+  @Column({ type: 'jsonb', default: () => `'[]'::jsonb` })
+  pages!: { url: string; title: string; at: string }[];
+
+  @Column({ name: 'user_agent', type: 'text', nullable: true })
+  userAgent!: string | null;
+
+  @Column({ name: 'time_zone', type: 'text', nullable: true })
+  timeZone!: string | null;
+
+  /** Address of the visitor's latest socket; shown to agents only while `showVisitorIp` is on. */
+  @Column({ name: 'last_ip', type: 'text', nullable: true })
+  lastIp!: string | null;
 }

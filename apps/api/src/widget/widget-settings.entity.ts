@@ -22,6 +22,11 @@ export class WidgetSettingsEntity {
   /** Refuse anonymous visitor sessions: only visitors the site identified may chat. */
   @Column({ name: 'identity_required', type: 'boolean', default: false })
   identityRequired!: boolean;
+
+  /** Agents see a visitor's last address in its context. */
+  @Column({ name: 'show_visitor_ip', type: 'boolean', default: false })
+  showVisitorIp!: boolean;
+
   /** The site whose page last asked for the settings, and when (written by WidgetService.seen, not with the settings). */
   @Column({ name: 'seen_origin', type: 'text', nullable: true })
   seenOrigin!: string | null;

@@ -28,7 +28,7 @@ export class WidgetController {
       await this.widget.seen(origin);
     }
     // Only what the widget draws: the list of allowed sites, the secrets and where it was seen are the admin's business.
-    const { allowedOrigins: _sites, identitySecrets: _secrets, seenOn: _seen, ...shown } = await this.widget.get();
+    const { allowedOrigins: _sites, identitySecrets: _secrets, seenOn: _seen, showVisitorIp: _ip, ...shown } = await this.widget.get();
     return shown;
   }
 

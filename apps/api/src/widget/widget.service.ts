@@ -22,6 +22,7 @@ function toSettings(e: WidgetSettingsEntity, identitySecrets: IdentitySecret[]):
     identitySecrets,
     updatedAt: iso(e.updatedAt),
     seenOn: e.seenOrigin && e.seenAt ? { origin: e.seenOrigin, at: iso(e.seenAt) } : null,
+    showVisitorIp: e.showVisitorIp,
   };
 }
 

@@ -1,5 +1,5 @@
 import { computed, DestroyRef, effect, Injectable, inject, signal } from '@angular/core';
-import { type Attachment, ClientEvent, type Message, ServerEvent, type Thread } from '@parley/contracts';
+import { type Attachment, ClientEvent, LIMITS, type Message, ServerEvent, type Thread } from '@parley/contracts';
 import type { ConnectionState, FeedSnapshot } from '@parley/realtime-client';
 import { WIDGET_WINDOW } from './host-bridge';
 import { type Realtime, REALTIME_FACTORY } from './realtime';
@@ -71,6 +71,8 @@ export class ConversationStore {
     this.client?.request(ClientEvent.Typing, { threadId, isTyping }).catch(() => undefined),
   );
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The page of the site the visitor is on, said again on each (re)connection. */
+  private page: { url: string; title: string; timeZone?: string } | null = null;
   private readonly expiredHandlers = new Set<() => void>();
   private readonly supportHandlers = new Set<(m: Message) => void>();
 
@@ -153,6 +155,24 @@ export class ConversationStore {
     this.typing.stop();
   }
 
+  /**
+   * The host page the visitor is on now (its origin already checked against the host's): the
+   * agents see it with the visitor's time zone. Sent when connected, and again after each
+   * reconnection (the server keeps one entry for the same address).
+   */
+  reportPage(url: string, title: string): void {
+    // One line, as long as the server keeps it: SPA titles can carry new lines and tabs.
+    // eslint-disable-next-line no-control-regex
+    const line = title.replace(/[\s\u0000-\u001F\u007F-\u009F]+/g, ' ').trim().slice(0, LIMITS.pageTitleMax);
+    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    this.page = { url, title: line, ...(timeZone ? { timeZone } : {}) };
+    this.sendPage();
+  }
+
+  private sendPage(): void {
+    if (this.page && this._connection() === 'connected') this.client?.request(ClientEvent.VisitorPage, this.page).catch(() => undefined);
+  }
+
   retry(clientMsgId: string): void {
     this.client?.retry(clientMsgId);
   }
@@ -202,7 +222,10 @@ export class ConversationStore {
     client.onState((s) => {
       this._connection.set(s);
       // Back after a drop: the thread may have been claimed or closed meanwhile.
-      if (s === 'connected') void this.refreshThread();
+      if (s === 'connected') {
+        void this.refreshThread();
+        this.sendPage();
+      }
     });
     client.onSlowDown((s) => this._slowDown.set(s));
     client.on(ServerEvent.ThreadUpdated, (t) => this.setThread(t));

@@ -1,6 +1,6 @@
-import { ServerEvent } from '@parley/contracts';
+import { ClientEvent, ServerEvent } from '@parley/contracts';
 import { FrameMessage, HostMessage, PREVIEW_MAX } from '@parley/widget-protocol';
-import { aMessage, T0 } from './testing/fakes';
+import { aMessage, HOST, T0 } from './testing/fakes';
 import { returning, setupStores as setup } from './testing/stores';
 
 describe('HostStore', () => {
@@ -38,6 +38,23 @@ describe('HostStore', () => {
     expect(t.host.visible()).toBe(false);
     t.frame.hostSends({ type: HostMessage.Visibility, open: true });
     expect(t.host.visible()).toBe(true);
+  });
+
+  it("reports the host's pages to the server (title on one line, time zone), again after a reconnection, and never another site's", async () => {
+    const t = setup();
+    returning(t);
+    await t.session.init();
+    const pages = () => t.realtime.requests.filter(([e]) => e === ClientEvent.VisitorPage).map(([, p]) => p);
+    t.frame.hostSends({ type: HostMessage.Page, url: `${HOST}/pricing?plan=pro`, title: 'Pricing\n\t – Shop' });
+    expect(pages()).toEqual([{ url: `${HOST}/pricing?plan=pro`, title: 'Pricing – Shop', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }]);
+    for (const url of ['https://evil.example.net/phish', 'javascript:alert(1)', `${HOST.replace('https', 'http')}/`, `https://user:pw@${HOST.slice(8)}/`, `${HOST}/${'a'.repeat(3000)}`]) {
+      t.frame.hostSends({ type: HostMessage.Page, url, title: 'x' });
+    }
+    expect(pages()).toHaveLength(1);
+    t.realtime.setState('reconnecting');
+    t.realtime.setState('connected');
+    expect(pages()).toHaveLength(2);
+    expect(pages()[1]).toEqual(pages()[0]);
   });
 
   it('previews at most the start of a long agent message, and asks the loader to hide on Escape', async () => {

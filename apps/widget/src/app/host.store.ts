@@ -1,5 +1,6 @@
 import { computed, DestroyRef, effect, Injectable, inject, linkedSignal, signal } from '@angular/core';
-import { FrameMessage, type HostToFrame, PREVIEW_MAX } from '@parley/widget-protocol';
+import { LIMITS } from '@parley/contracts';
+import { FrameMessage, HostMessage, type HostToFrame, PREVIEW_MAX } from '@parley/widget-protocol';
 import { ConversationStore, fromSupport } from './conversation.store';
 import { HostBridge } from './host-bridge';
 import { SessionStore } from './session.store';
@@ -86,6 +87,14 @@ export class HostStore {
   }
 
   private onHostMessage(m: HostToFrame): void {
-    this._visible.set(m.open);
+    if (m.type === HostMessage.Visibility) this._visible.set(m.open);
+    else if (this.isHostPage(m.url)) this.conversation.reportPage(m.url, m.title);
+  }
+
+  /** A page of the host itself: the loader may only speak for the origin the browser confirmed framed this app. */
+  private isHostPage(url: string): boolean {
+    if (url.length > LIMITS.pageUrlMax || !URL.canParse(url)) return false;
+    const u = new URL(url);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === this.bridge.hostOrigin && !u.username && !u.password;
   }
 }

@@ -16,6 +16,8 @@ export const ClientEvent = {
   MessageSend: 'message.send',
   MessagesSync: 'messages.sync',
   Typing: 'typing.set',
+  /** The visitor's widget says which page of the site the visitor is on (and the visitor's time zone). */
+  VisitorPage: 'visitor.page',
 } as const;
 export type ClientEventName = (typeof ClientEvent)[keyof typeof ClientEvent];
 
@@ -27,6 +29,8 @@ export const ServerEvent = {
   Typing: 'typing.updated',
   AgentUpdated: 'agent.updated',
   WebhookDisabled: 'webhook.disabled',
+  /** To agents: a visitor's context changed (a page, arrived, left). */
+  VisitorContext: 'visitor.context',
 } as const;
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Ack } from './errors';
-import type { Agent, Message, Thread, Webhook } from './models';
+import type { Agent, Message, Thread, VisitorContext, Webhook } from './models';
 import {
   AttachmentIdsSchema,
   BODY_OR_ATTACHMENTS,
@@ -33,6 +33,35 @@ export const MessagesSyncPayloadSchema = z.strictObject({
 });
 export const TypingPayloadSchema = z.strictObject({ threadId: IdSchema, isTyping: z.boolean() });
 
+/** A time zone the runtime knows (IANA name such as `Europe/Paris`, or `UTC`). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+
+/**
+ * The page the visitor is on, as its widget reports it: an absolute http(s) address without
+ * credentials (the widget leaves the fragment out unless it is a hash route), a one-line title
+ * (may be empty), and the visitor's time zone.
+ */
+export const VisitorPagePayloadSchema = z.strictObject({
+  url: z
+    .string()
+    .max(LIMITS.pageUrlMax)
+    .refine((s) => URL.canParse(s) && ['http:', 'https:'].includes(new URL(s).protocol), 'an absolute http or https address')
+    .refine((s) => !URL.canParse(s) || (new URL(s).username === '' && new URL(s).password === ''), 'no user or password in the address'),
+  title: z.string().max(LIMITS.pageTitleMax).refine((s) => !CONTROL.test(s), 'control characters are not allowed'),
+  timeZone: z.string().max(LIMITS.timeZoneMax).refine(isTimeZone, 'not a time zone').optional(),
+});
+
+export type VisitorPagePayload = z.infer<typeof VisitorPagePayloadSchema>;
 export type ThreadRefPayload = z.infer<typeof ThreadRefPayloadSchema>;
 export type MessageSendPayload = z.infer<typeof MessageSendPayloadSchema>;
 export type MessagesSyncPayload = z.infer<typeof MessagesSyncPayloadSchema>;
@@ -60,6 +89,7 @@ export interface ClientToServerEvents {
   [ClientEvent.MessageSend]: (payload: MessageSendPayload, ack: (res: MessageAck) => void) => void;
   [ClientEvent.MessagesSync]: (payload: MessagesSyncPayload, ack: (res: SyncAck) => void) => void;
   [ClientEvent.Typing]: (payload: TypingPayload, ack: (res: EmptyAck) => void) => void;
+  [ClientEvent.VisitorPage]: (payload: VisitorPagePayload, ack: (res: EmptyAck) => void) => void;
 }
 
 /** socket.io's server→client map. */
@@ -72,6 +102,8 @@ export interface ServerToClientEvents {
   [ServerEvent.AgentUpdated]: (agent: Agent) => void;
   /** To admins: the server turned a webhook endpoint off (a 410, or days of failures); `disabledReason` says why. */
   [ServerEvent.WebhookDisabled]: (webhook: Webhook) => void;
+  /** To all agents: a visitor's context changed (a new page, its socket came or went). */
+  [ServerEvent.VisitorContext]: (context: VisitorContext) => void;
 }
 
 /** Socket handshake: `io(url, { auth: { token } })` with an agent or visitor token. */

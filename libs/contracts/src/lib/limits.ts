@@ -36,4 +36,16 @@ export const LIMITS = {
   identityTokenLifetimeMaxSeconds: 24 * 60 * 60,
   /** Longest title of a canned response (its body is bounded like a message's). */
   cannedTitleMax: 100,
+  /** Longest page address a visitor's widget may report (longer ones are refused, not cut). */
+  pageUrlMax: 2000,
+  /** Longest page title kept (longer ones are cut). */
+  pageTitleMax: 300,
+  /** Pages of the current visit kept per visitor (the oldest go first). */
+  visitorPagesMax: 20,
+  /** Longest IANA time zone name accepted (the longest real ones are about 30). */
+  timeZoneMax: 64,
+  /** Longest user agent kept of a visitor's socket. */
+  userAgentMax: 512,
+  /** A visit ends after this long without a connected socket: the next one starts a new list of pages. */
+  visitGapMinutes: 30,
 } as const;

@@ -164,11 +164,13 @@ export const WidgetSettingsSchema = z.object({
   updatedAt: Timestamp,
   /** The site whose page last loaded the widget, and when (to the minute); null: not seen on a site yet. Admin only. */
   seenOn: z.object({ origin: z.string(), at: Timestamp }).nullable(),
+  /** Agents see a visitor's last known IP address in the visitor's context (off by default: privacy). Admin only. */
+  showVisitorIp: z.boolean(),
 });
 export type WidgetSettings = z.infer<typeof WidgetSettingsSchema>;
 
 /** What the public settings route answers: only what the widget draws (not the list of allowed sites, the secrets, nor where it was seen). */
-export const PublicWidgetSettingsSchema = WidgetSettingsSchema.omit({ allowedOrigins: true, identitySecrets: true, seenOn: true });
+export const PublicWidgetSettingsSchema = WidgetSettingsSchema.omit({ allowedOrigins: true, identitySecrets: true, seenOn: true, showVisitorIp: true });
 export type PublicWidgetSettings = z.infer<typeof PublicWidgetSettingsSchema>;
 
 export const WebhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES, {
@@ -255,3 +257,31 @@ export const RetentionSettingsSchema = z.object({
   updatedAt: Timestamp,
 });
 export type RetentionSettings = z.infer<typeof RetentionSettingsSchema>;
+
+/** A page of the customer's site a visitor was on: its address (path and query; no fragment but a hash route's), title, and when it was reported. */
+export const VisitorPageSchema = z.object({ url: z.string(), title: z.string(), at: Timestamp });
+export type VisitorPage = z.infer<typeof VisitorPageSchema>;
+/**
+ * What an agent sees of where a visitor is (agents only, never the visitor): the pages of the current
+ * visit (newest first; a visit ends after `LIMITS.visitGapMinutes` without a connected socket),
+ * browser, OS and device from the visitor's socket, its time zone, whether a socket of it is
+ * connected now, and its last address only when the admin setting `showVisitorIp` is on.
+ */
+export const VisitorContextSchema = z.object({
+  visitorId: z.uuid(),
+  /** A socket of the visitor is connected (on any node). */
+  online: z.boolean(),
+  /** When a socket of the visitor last connected or went away. */
+  lastSeenAt: Timestamp,
+  /** Newest first; the first is the current page. */
+  pages: z.array(VisitorPageSchema),
+  browser: z.object({ name: z.string(), version: z.string().nullable() }).nullable(),
+  os: z.object({ name: z.string(), version: z.string().nullable() }).nullable(),
+  /** desktop, mobile, tablet, tv, ... as bowser names it; null when unknown. */
+  device: z.string().nullable(),
+  /** The visitor's IANA time zone (from its browser), e.g. `Europe/Paris`. */
+  timeZone: z.string().nullable(),
+  /** Present only while the `showVisitorIp` setting is on; null when not known. */
+  ip: z.string().nullable().optional(),
+});
+export type VisitorContext = z.infer<typeof VisitorContextSchema>;

@@ -224,6 +224,8 @@ export const UpdateWidgetSettingsRequestSchema = z.strictObject({
   allowedOrigins: z.array(OriginSchema).max(50),
   /** Refuse anonymous visitor sessions; left as it is when absent. */
   identityRequired: z.boolean().optional(),
+  /** Show agents the visitor's last IP address; left as it is when absent. */
+  showVisitorIp: z.boolean().optional(),
 });
 export type UpdateWidgetSettingsRequest = z.infer<typeof UpdateWidgetSettingsRequestSchema>;
 

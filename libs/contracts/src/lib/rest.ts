@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type ApiKeyScope, type AuditAction, ErrorCode, type REST_ROUTE_BASES } from './constants';
 import { CannedResponseSchema, CreateCannedResponseRequestSchema, ListCannedResponsesQuerySchema, UpdateCannedResponseRequestSchema } from './canned';
 import { LegacyCloseRequestSchema, LegacyCloseResponseSchema, LegacySaveMessageRequestSchema, LegacySaveMessageResponseSchema } from './legacy';
-import { AgentSchema, ApiKeySchema, CreatedIdentitySecretSchema, RetentionSettingsSchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WebhookDeliverySchema, WebhookSchema, WidgetSettingsSchema } from './models';
+import { AgentSchema, ApiKeySchema, CreatedIdentitySecretSchema, RetentionSettingsSchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WebhookDeliverySchema, WebhookSchema, WidgetSettingsSchema, VisitorContextSchema } from './models';
 import {
   AssignThreadRequestSchema,
   AuditEventPageSchema,
@@ -112,6 +112,7 @@ export const REST_ROUTES = [
   { method: 'post', path: '/threads', summary: "Start the visitor's thread, or return the open one (200)", tag: 'threads', callers: ['visitor'], status: 201, response: ThreadSchema },
   { method: 'get', path: '/threads', summary: 'List threads (a visitor sees only its own), cursor-paginated', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:read', query: ListThreadsQuerySchema, status: 200, response: ThreadPageSchema },
   { method: 'get', path: '/threads/{id}', summary: 'Read a thread', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:read', params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.ThreadNotFound] },
+  { method: 'get', path: '/threads/{id}/visitor-context', summary: "Where the thread's visitor is: pages of this visit, browser and OS, time zone, whether on the site now (agents only; the IP address only when `showVisitorIp` is on)", tag: 'threads', callers: ['agent'], params: idParams, status: 200, response: VisitorContextSchema, errors: [ErrorCode.ThreadNotFound] },
   { method: 'get', path: '/threads/{id}/messages', summary: 'Messages after a seq, in seq order', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:read', params: idParams, query: ListMessagesQuerySchema, status: 200, response: MessagePageSchema, errors: [ErrorCode.ThreadNotFound] },
   { method: 'post', path: '/threads/{id}/messages', summary: 'Post a message; a repeated clientMsgId returns the stored one (200)', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'messages:write', params: idParams, body: PostMessageRequestSchema, status: 201, response: MessageSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.AttachmentNotFound] },
   { method: 'post', path: '/threads/{id}/uploads', summary: "Upload a file (multipart, field `file`) to attach to a message of this thread; its type is read from its bytes", tag: 'files', callers: ['agent', 'apiKey', 'visitor'], scope: 'messages:write', params: idParams, upload: UPLOAD_FILE_FIELD, status: 201, response: UploadSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.Forbidden, ErrorCode.PayloadTooLarge, ErrorCode.UnsupportedMediaType, ErrorCode.RateLimited] },

@@ -9,6 +9,7 @@ import {
   ThreadStartPayloadSchema,
   TypingPayloadSchema,
   type TypingEvent,
+  VisitorPagePayloadSchema,
 } from './events';
 import {
   LegacyChatInSchema,
@@ -24,7 +25,7 @@ import {
   LegacyTypingInSchema,
   type LegacyWelcomeFrame,
 } from './legacy';
-import { ActorTypeSchema, AgentSchema, AttachmentSchema, AuthorTypeSchema, MessageSchema, ThreadSchema, ThreadStatusSchema, WebhookSchema } from './models';
+import { ActorTypeSchema, AgentSchema, AttachmentSchema, AuthorTypeSchema, MessageSchema, ThreadSchema, ThreadStatusSchema, VisitorContextSchema, WebhookSchema } from './models';
 import { MessagePageSchema } from './requests';
 
 /**
@@ -75,6 +76,7 @@ export const SOCKET_CLIENT_EVENTS: Record<ClientEventName, SocketEventDoc & { ac
   [ClientEvent.MessageSend]: { summary: 'Send a message; a repeated clientMsgId returns the stored one with duplicate: true', payload: MessageSendPayloadSchema, ack: ackSchema({ message: MessageSchema, duplicate: z.boolean() }) },
   [ClientEvent.MessagesSync]: { summary: 'Messages after a seq, in seq order (fills gaps after a reconnect)', payload: MessagesSyncPayloadSchema, ack: ackSchema(MessagePageSchema.shape) },
   [ClientEvent.Typing]: { summary: 'Say that the sender is typing, or stopped', payload: TypingPayloadSchema, ack: emptyAck },
+  [ClientEvent.VisitorPage]: { summary: "A visitor's widget reports the page of the site the visitor is on (http(s) address, title) and the visitor's time zone; visitors only, under the socket's event limits", payload: VisitorPagePayloadSchema, ack: emptyAck },
 };
 
 /** Server → client socket.io events. */
@@ -85,6 +87,7 @@ export const SOCKET_SERVER_EVENTS: Record<ServerEventName, SocketEventDoc> = {
   [ServerEvent.Typing]: { summary: "Someone in the thread's room is typing, or stopped", payload: TypingEventSchema },
   [ServerEvent.AgentUpdated]: { summary: "An agent's presence, role or name changed: to all agents", payload: AgentSchema },
   [ServerEvent.WebhookDisabled]: { summary: 'The server turned a webhook endpoint off (it answered 410, or failed for days): to admins, with the reason', payload: WebhookSchema },
+  [ServerEvent.VisitorContext]: { summary: "A visitor's context changed (a new page, its socket connected or the last one went away): to all agents", payload: VisitorContextSchema },
 };
 
 const LegacyAuthorSchema = z.object({ type: AuthorTypeSchema, name: z.string().nullable() });

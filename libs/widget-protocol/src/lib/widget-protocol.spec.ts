@@ -3,6 +3,8 @@ import { asOrigin, envelope, FrameMessage, HostMessage, PREVIEW_MAX, PROTOCOL, r
 describe('widget protocol', () => {
   it('reads what the other side wrote', () => {
     expect(readHostMessage(envelope({ type: HostMessage.Visibility, open: true }))).toEqual({ type: 'popup.visibility', open: true });
+    expect(readHostMessage(envelope({ type: HostMessage.Page, url: 'https://shop.example/a', title: 'A' }))).toEqual({ type: 'host.page', url: 'https://shop.example/a', title: 'A' });
+    expect(readHostMessage({ protocol: PROTOCOL, message: { type: 'host.page', url: 7, title: 'A' } })).toBeNull();
     expect(readFrameMessage(envelope({ type: FrameMessage.Unread, count: 3 }))).toEqual({ type: 'unread.count', count: 3 });
     expect(readFrameMessage(envelope({ type: FrameMessage.Hide }))).toEqual({ type: 'popup.hide' });
     expect(readFrameMessage(envelope({ type: FrameMessage.Ended }))).toEqual({ type: 'conversation.ended' });

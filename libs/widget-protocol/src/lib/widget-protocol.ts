@@ -19,6 +19,11 @@ export const HOST_PARAM = 'host';
 export const HostMessage = {
   /** The popup was shown or hidden (the iframe counts unread messages while hidden). */
   Visibility: 'popup.visibility',
+  /**
+   * The page the visitor is on (address without a fragment unless it is a hash route, and title):
+   * sent when the iframe is ready and after each navigation of the host page, when it changed.
+   */
+  Page: 'host.page',
 } as const;
 
 /** How much of an agent's message the host page gets for the preview bubble. */
@@ -44,7 +49,7 @@ export const FrameMessage = {
   Ended: 'conversation.ended',
 } as const;
 
-export type HostToFrame = { type: typeof HostMessage.Visibility; open: boolean };
+export type HostToFrame = { type: typeof HostMessage.Visibility; open: boolean } | { type: typeof HostMessage.Page; url: string; title: string };
 
 export type FrameToHost =
   | { type: typeof FrameMessage.Ready }
@@ -75,6 +80,7 @@ export function readHostMessage(data: unknown): HostToFrame | null {
   const m = opened(data);
   if (!m) return null;
   if (m['type'] === HostMessage.Visibility && typeof m['open'] === 'boolean') return { type: HostMessage.Visibility, open: m['open'] };
+  if (m['type'] === HostMessage.Page && typeof m['url'] === 'string' && typeof m['title'] === 'string') return { type: HostMessage.Page, url: m['url'], title: m['title'] };
   return null;
 }
 

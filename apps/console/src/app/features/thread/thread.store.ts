@@ -1,5 +1,5 @@
 import { computed, DestroyRef, inject, Injectable, signal } from '@angular/core';
-import { type Attachment, ClientEvent, ServerEvent, type Thread, type TypingEvent } from '@parley/contracts';
+import { type Attachment, ClientEvent, ServerEvent, type Thread, type TypingEvent, type VisitorContext } from '@parley/contracts';
 import type { FeedSnapshot } from '@parley/realtime-client';
 import { ApiClient } from '../../core/api/api-client';
 import { describeError } from '../../core/api/api-error';
@@ -33,6 +33,7 @@ export class ThreadStore {
   private readonly busyWith = signal<'claim' | 'close' | null>(null);
   private readonly noticeText = signal<string | null>(null);
   private readonly previous = signal<readonly Thread[]>([]);
+  private readonly contextState = signal<VisitorContext | null>(null);
   private unwatch: (() => void) | null = null;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -53,6 +54,8 @@ export class ThreadStore {
   readonly notice = this.noticeText.asReadonly();
   /** The visitor's earlier, closed conversations (same email). */
   readonly history = this.previous.asReadonly();
+  /** Where the visitor is: pages of this visit, browser, time zone, whether still on the site (live). */
+  readonly visitorContext = this.contextState.asReadonly();
   readonly isMine = computed(() => this.threadState()?.assignedAgent?.id === this.session.agent()?.id);
   /** Messages are held back by the server's rate limit and go out by themselves shortly. */
   readonly slowDown = computed(() => this.realtime.slowDown());
@@ -64,6 +67,9 @@ export class ThreadStore {
     const offs = [
       this.realtime.on(ServerEvent.ThreadUpdated, (t) => {
         if (t.id === this.id()) this.setThread(t);
+      }),
+      this.realtime.on(ServerEvent.VisitorContext, (c) => {
+        if (c.visitorId === this.threadState()?.visitor.id) this.contextState.set(c);
       }),
       this.realtime.on(ServerEvent.Typing, (e) => {
         if (e.threadId !== this.id() || e.authorType !== 'visitor') return;
@@ -91,6 +97,7 @@ export class ThreadStore {
     this.noticeText.set(null);
     this.loadError.set(null);
     this.previous.set([]);
+    this.contextState.set(null);
     this.inbox.setViewing(threadId);
     this.unwatch = this.realtime.watch(threadId, (s) => this.feed.set(s));
     try {
@@ -98,6 +105,7 @@ export class ThreadStore {
       if (this.id() !== threadId) return;
       this.setThread(thread);
       void this.loadHistory(thread);
+      void this.loadContext(thread.id);
     } catch (err) {
       if (this.id() === threadId) this.loadError.set(describeError(err));
     }
@@ -185,6 +193,16 @@ export class ThreadStore {
       this.previous.set(page.items.filter((t) => t.id !== thread.id && t.visitor.email.toLowerCase() === email));
     } catch {
       // The panel simply shows no earlier conversations.
+    }
+  }
+
+  private async loadContext(threadId: string): Promise<void> {
+    try {
+      const context = await this.api.call('get /threads/{id}/visitor-context', { params: { id: threadId } });
+      // A live update may have come first: it is at least as new as this answer.
+      if (this.id() === threadId && !this.contextState()) this.contextState.set(context);
+    } catch {
+      // The panel simply shows no visitor context (a server from before it existed).
     }
   }
 

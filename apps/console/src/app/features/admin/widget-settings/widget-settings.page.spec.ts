@@ -10,6 +10,7 @@ describe('WidgetSettingsPage', () => {
     color: '#3056d3',
     allowedOrigins: ['https://shop.example.com'],
     identityRequired: false,
+    showVisitorIp: false,
     identitySecrets: [] as { id: string; hint: string; createdAt: string }[],
     updatedAt: '2026-01-01T10:00:00.000Z',
   };
@@ -90,6 +91,24 @@ describe('WidgetSettingsPage', () => {
       identityRequired: true,
     });
     expect((el.querySelector('#identity-required') as HTMLInputElement).checked).toBe(true);
+  });
+
+  it("lets the admin show agents the visitor's IP address, leaving the rest of the settings as they are", async () => {
+    const { el, bed, fixture } = await render();
+    const box = el.querySelector('#show-visitor-ip') as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    box.checked = true;
+    box.dispatchEvent(new Event('change'));
+    await settle();
+    fixture.detectChanges();
+    expect(bed.backend.callsTo('PUT /widget/settings')[0].body).toEqual({
+      title: 'Ask us',
+      greetingLines: ['Hi!', 'How can we help?'],
+      color: '#3056d3',
+      allowedOrigins: ['https://shop.example.com'],
+      showVisitorIp: true,
+    });
+    expect((el.querySelector('#show-visitor-ip') as HTMLInputElement).checked).toBe(true);
   });
 
   it('refuses an origin that is not one, naming the line', async () => {

@@ -74,6 +74,13 @@ export class WidgetSettingsPage {
     });
   }
 
+  protected async setShowVisitorIp(show: boolean): Promise<void> {
+    await this.identityAction(async () => {
+      await this.store.setShowVisitorIp(show);
+      this.toasts.show(show ? "Agents now see visitors' IP addresses." : "Visitors' IP addresses are hidden from agents.", 'success');
+    });
+  }
+
   private async identityAction(run: () => Promise<void>): Promise<void> {
     this.identityBusy.set(true);
     try {

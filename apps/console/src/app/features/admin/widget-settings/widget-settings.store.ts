@@ -47,6 +47,14 @@ export class WidgetSettingsStore {
     this.current.set(await this.api.call('put /widget/settings', { body: { title, greetingLines, color, allowedOrigins, identityRequired } }));
   }
 
+  /** Lets agents see visitors' IP addresses in the visitor context, or not (privacy), leaving the rest as it is. */
+  async setShowVisitorIp(showVisitorIp: boolean): Promise<void> {
+    const s = this.current();
+    if (!s) return;
+    const { title, greetingLines, color, allowedOrigins } = s;
+    this.current.set(await this.api.call('put /widget/settings', { body: { title, greetingLines, color, allowedOrigins, showVisitorIp } }));
+  }
+
   private async reload(): Promise<void> {
     this.current.set(await this.api.call('get /widget/settings/admin'));
   }
