@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { TagsModule } from './tags/tags.module';
 import { ThreadsModule } from './threads/threads.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -35,6 +36,7 @@ export class AppModule {
         UsersModule,
         AgentsModule,
         ThreadsModule,
+        TagsModule,
         FilesModule,
         IntegrationsModule,
         IdempotencyModule,

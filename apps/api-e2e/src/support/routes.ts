@@ -24,6 +24,8 @@ export const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
   // Turned off: the endpoint a scope test makes never gets a delivery.
   'post /webhooks': { url: 'http://127.0.0.1:9/scope-test', events: ['thread.created'], enabled: false },
   'patch /webhooks/{id}': { description: 'x' },
+  'post /tags': { name: 'scope test' },
+  'patch /tags/{id}': { color: '#00aa00' },
 };
 
 export interface SampleCall {
@@ -37,5 +39,5 @@ export interface SampleCall {
 /** Every route of the table that needs credentials, as a call on {@link SOME_ID} with its sample body. */
 export const CREDENTIALED_ROUTES: SampleCall[] = REST_ROUTE_LIST.filter((r) => !r.callers.includes('public')).map((route) => {
   const key = restRouteKey(route);
-  return { route, key, method: route.method, path: untypedRouteUrl(key, { id: SOME_ID, deliveryId: SOME_ID }), body: SAMPLE_BODIES[key] as object | undefined };
+  return { route, key, method: route.method, path: untypedRouteUrl(key, { id: SOME_ID, deliveryId: SOME_ID, tagId: SOME_ID }), body: SAMPLE_BODIES[key] as object | undefined };
 });

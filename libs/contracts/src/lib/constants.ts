@@ -82,6 +82,10 @@ export const ErrorCode = {
   IdentityNotConfigured: 'IDENTITY_NOT_CONFIGURED',
   /** The site requires identified visitors: an anonymous visitor session is refused. */
   IdentityRequired: 'IDENTITY_REQUIRED',
+  /** No tag with that id (`/tags/{id}`, `/threads/{id}/tags/{tagId}`). */
+  TagNotFound: 'TAG_NOT_FOUND',
+  /** Another tag already has that name (compared case-insensitively). */
+  TagNameTaken: 'TAG_NAME_TAKEN',
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;

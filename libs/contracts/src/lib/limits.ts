@@ -31,4 +31,9 @@ export const LIMITS = {
   identitySubMax: 128,
   /** Longest lifetime (`exp - iat`) of an identity token, in seconds. */
   identityTokenLifetimeMaxSeconds: 24 * 60 * 60,
+  tagNameMax: 40,
+  /** Most tags one server keeps. */
+  tagsMax: 500,
+  /** Longest search (`GET /threads?q=`). */
+  searchMax: 200,
 } as const;
