@@ -47,8 +47,8 @@ describe('search: what it finds', () => {
     expect(ids(await search(`${order} order`))).toEqual([quentin.thread.id]);
   });
 
-  it('matches every word as a prefix too, and words in any script', async () => {
-    expect(ids(await search(`${order.slice(0, 6)}`))).toEqual([quentin.thread.id]);
+  it('matches whole words (not parts of them), in any script', async () => {
+    expect(ids(await search(`${order.slice(0, 6)}`))).toEqual([]);
     expect(ids(await search(`${city.replace('münchen', 'MÜNCHEN')}`))).toEqual([quentin.thread.id]);
     const cyrillic = await search(`привет ${order}`);
     expect(ids(cyrillic)).toEqual([quentin.thread.id]);

@@ -113,7 +113,7 @@ export const ListThreadsQuerySchema = z.strictObject({
   /** An agent id, `me`, or `none` (unassigned). */
   assignee: z.union([IdSchema, z.literal('me'), z.literal('none')]).optional(),
   /**
-   * Search over all time: words of the messages' text (full-text, each word also as a prefix), the
+   * Search over all time: words of the messages' text (full-text, whole words), the
    * visitor's name and email (any part of them, case-insensitive) and tag names. Only punctuation
    * finds nothing.
    */
