@@ -14,6 +14,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 
 const HELP = `Usage:
   pglite-backup.mjs backup  [--data-dir DIR] [--out FILE]
@@ -80,7 +81,7 @@ async function backup(opts) {
   if (!isDatabase(opts.dataDir)) throw new Refusal(`${opts.dataDir} holds no embedded database (no PG_VERSION): nothing to back up`);
   const out = path.resolve(opts.out ?? path.join(path.dirname(opts.dataDir), 'backups', `parley-${stamp()}.tar.gz`));
   if (existsSync(out)) throw new Refusal(`${out} exists already: choose another --out`);
-  const db = await PGlite.create({ dataDir: opts.dataDir });
+  const db = await PGlite.create({ dataDir: opts.dataDir, extensions: { pg_trgm } });
   let tarball;
   try {
     // A checkpoint first, so everything committed is in the files the tarball takes.
@@ -107,7 +108,7 @@ async function restore(opts) {
   }
   try {
     mkdirSync(opts.dataDir, { recursive: true });
-    const db = await PGlite.create({ dataDir: opts.dataDir, loadDataDir: new Blob([bytes]) });
+    const db = await PGlite.create({ dataDir: opts.dataDir, loadDataDir: new Blob([bytes]), extensions: { pg_trgm } });
     try {
       await db.query('SELECT 1');
     } finally {

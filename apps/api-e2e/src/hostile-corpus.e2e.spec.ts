@@ -396,6 +396,8 @@ async function snapshot(key: string): Promise<unknown> {
     case 'post /threads/{id}/claim':
     case 'post /threads/{id}/assign':
     case 'post /threads/{id}/close':
+    case 'put /threads/{id}/tags/{tagId}':
+    case 'delete /threads/{id}/tags/{tagId}':
       return Promise.all(ids.thread.map((id) => read(`/threads/${id}`, adminToken())));
     case 'post /agents':
     case 'patch /agents/{id}':
@@ -407,6 +409,10 @@ async function snapshot(key: string): Promise<unknown> {
       return read('/api-keys', adminToken());
     case 'put /widget/settings':
       return read('/widget/settings/admin', adminToken());
+    case 'post /tags':
+    case 'patch /tags/{id}':
+    case 'delete /tags/{id}':
+      return read('/tags', adminToken());
     default:
       return undefined;
   }

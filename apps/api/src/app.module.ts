@@ -16,6 +16,7 @@ import { AuditModule } from './audit/audit.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { TagsModule } from './tags/tags.module';
 import { ThreadsModule } from './threads/threads.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -38,6 +39,7 @@ export class AppModule {
         UsersModule,
         AgentsModule,
         ThreadsModule,
+        TagsModule,
         FilesModule,
         IntegrationsModule,
         IdempotencyModule,

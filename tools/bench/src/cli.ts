@@ -14,10 +14,11 @@ import { loader } from './scenarios/loader';
 import { poison } from './scenarios/poison';
 import { profile } from './scenarios/profile';
 import { reconnect } from './scenarios/reconnect';
+import { search } from './scenarios/search';
 import { smoke, smokeProblems } from './scenarios/smoke';
 import { uploads } from './scenarios/uploads';
 
-const SCENARIOS = ['conversation', 'legacy', 'fanout', 'idle', 'reconnect', 'two-nodes', 'profile', 'smoke', 'loader', 'poison', 'uploads'] as const;
+const SCENARIOS = ['conversation', 'legacy', 'fanout', 'idle', 'reconnect', 'two-nodes', 'profile', 'smoke', 'loader', 'poison', 'uploads', 'search'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -86,6 +87,10 @@ async function main(): Promise<number> {
       const r = await uploads(ctx);
       return r.failures.length ? 1 : 0;
     }
+    case 'search':
+      // A figure, not a verdict: the percentiles are printed and written with the run's conditions.
+      await search(ctx);
+      return 0;
     case 'loader':
       // A figure, not a verdict: a slow loader warns (see the scenario) and still exits 0.
       await loader(ctx);

@@ -26,6 +26,8 @@ export const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
   'patch /webhooks/{id}': { description: 'x' },
   'post /canned-responses': { shortcut: 'sample', title: 'Sample', body: 'Hello' },
   'patch /canned-responses/{id}': { title: 'Sample' },
+  'post /tags': { name: 'scope test' },
+  'patch /tags/{id}': { color: '#00aa00' },
 };
 
 export interface SampleCall {
@@ -39,5 +41,5 @@ export interface SampleCall {
 /** Every route of the table that needs credentials, as a call on {@link SOME_ID} with its sample body. */
 export const CREDENTIALED_ROUTES: SampleCall[] = REST_ROUTE_LIST.filter((r) => !r.callers.includes('public')).map((route) => {
   const key = restRouteKey(route);
-  return { route, key, method: route.method, path: untypedRouteUrl(key, { id: SOME_ID, deliveryId: SOME_ID }), body: SAMPLE_BODIES[key] as object | undefined };
+  return { route, key, method: route.method, path: untypedRouteUrl(key, { id: SOME_ID, deliveryId: SOME_ID, tagId: SOME_ID }), body: SAMPLE_BODIES[key] as object | undefined };
 });

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 /**
@@ -30,7 +31,8 @@ export class EmbeddedPostgres {
       lockFile = embeddedLockFile(dataDir);
       writeFileSync(lockFile, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }) + '\n');
     }
-    const db = await PGlite.create(dataDir ? { dataDir } : {});
+    // pg_trgm ships with PGlite as an extension to load; the migrations create it (search).
+    const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
     const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1' });
     await server.start();
     return new EmbeddedPostgres(db, server, `postgres://postgres:postgres@${server.getServerConn()}/postgres`, lockFile);

@@ -3,6 +3,7 @@ import { createTestDatabase, describeBackends, type TestDatabase } from '../test
 import { dataSourceOptions, MIGRATIONS } from './data-source';
 import { ApiKeyScopes1765152000000 } from './migrations/1765152000000-ApiKeyScopes';
 import { CannedResponses1766400000000 } from './migrations/1766400000000-CannedResponses';
+import { TagsAndSearch1766500000000 } from './migrations/1766500000000-TagsAndSearch';
 
 const BEFORE_SCOPES = MIGRATIONS.slice(0, MIGRATIONS.indexOf(ApiKeyScopes1765152000000));
 /**
@@ -81,5 +82,47 @@ describeBackends('the CannedResponses migration', (backend) => {
     await new CannedResponses1766400000000().down(q);
     const tables = (await q.query(`SELECT table_name FROM information_schema.tables WHERE table_name = 'canned_responses'`)) as unknown[];
     expect(tables).toEqual([]);
+  });
+});
+
+
+describeBackends('the TagsAndSearch migration', (backend) => {
+  let db: TestDatabase | undefined;
+  let ds: DataSource | undefined;
+  let q: QueryRunner;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(backend);
+    ds = new DataSource({ ...dataSourceOptions(db.url, 1), entities: [], migrations: [], migrationsRun: false, logging: false });
+    await ds.initialize();
+    q = ds.createQueryRunner();
+    for (const M of MIGRATIONS.slice(0, MIGRATIONS.indexOf(TagsAndSearch1766500000000))) await new M().up(q);
+  });
+  afterAll(async () => {
+    await q?.release();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('indexes the words of messages written before it, keeps tag names unique in any case, and down removes it all', async () => {
+    const [{ id: visitorId }] = (await q.query(`INSERT INTO visitors (name, email) VALUES ('Jürgen Müller', 'jm@example.test') RETURNING id`)) as { id: string }[];
+    const [{ id: threadId }] = (await q.query(`INSERT INTO threads (visitor_id) VALUES ($1) RETURNING id`, [visitorId])) as { id: string }[];
+    await q.query(`INSERT INTO messages (thread_id, seq, author_type, author_id, body) VALUES ($1, 1, 'visitor', $2, 'Wo ist meine Bestellung 1234?')`, [threadId, visitorId]);
+    await new TagsAndSearch1766500000000().up(q);
+
+    const found = (await q.query(`SELECT thread_id FROM messages WHERE body_tsv @@ to_tsquery('simple', 'bestellung & 1234') AND author_type <> 'system'`)) as { thread_id: string }[];
+    expect(found).toEqual([{ thread_id: threadId }]);
+    const [{ n }] = (await q.query(`SELECT count(*)::int AS n FROM visitors WHERE name ILIKE '%MÜLL%' AND email ILIKE '%@exam%'`)) as { n: number }[];
+    expect(n).toBe(1);
+    const indexes = (await q.query(`SELECT indexname FROM pg_indexes WHERE indexname IN ('messages_body_tsv_idx', 'visitors_name_trgm_idx', 'visitors_email_trgm_idx') ORDER BY 1`)) as { indexname: string }[];
+    expect(indexes.map((i) => i.indexname)).toEqual(['messages_body_tsv_idx', 'visitors_email_trgm_idx', 'visitors_name_trgm_idx']);
+    await q.query(`INSERT INTO tags (name, color) VALUES ('Billing', '#aa0000')`);
+    await expect(q.query(`INSERT INTO tags (name) VALUES ('BILLING')`)).rejects.toThrow(/tags_name_uq/);
+
+    await new TagsAndSearch1766500000000().down(q);
+    const tables = (await q.query(`SELECT to_regclass('public.tags') IS NULL AS tags, to_regclass('public.thread_tags') IS NULL AS thread_tags`)) as { tags: boolean; thread_tags: boolean }[];
+    expect(tables).toEqual([{ tags: true, thread_tags: true }]);
+    const columns = (await q.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'messages'`)) as { column_name: string }[];
+    expect(columns.map((c) => c.column_name)).not.toContain('body_tsv');
   });
 });

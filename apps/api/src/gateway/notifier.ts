@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { Rooms, ServerEvent } from '@parley/contracts';
 import { type DomainEvent, DomainEvents, sessionEnded } from '../common/domain-events';
 import { fanoutSeconds, since } from '../metrics/instruments';
+import { forVisitor } from '../threads/thread.policy';
 import { ChatGateway } from './chat.gateway';
 
 /**
@@ -50,7 +51,9 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
         return;
       case 'thread.updated':
         if (e.joinAgentId) io.in(Rooms.agent(e.joinAgentId)).socketsJoin(Rooms.thread(e.thread.id));
-        io.to(Rooms.agents).to(Rooms.thread(e.thread.id)).to(Rooms.visitor(e.thread.visitor.id)).emit(ServerEvent.ThreadUpdated, e.thread);
+        // Every agent socket is in the agents' room; the visitor's sockets get the thread without its tags.
+        io.to(Rooms.agents).emit(ServerEvent.ThreadUpdated, e.thread);
+        io.to(Rooms.thread(e.thread.id)).to(Rooms.visitor(e.thread.visitor.id)).except(Rooms.agents).emit(ServerEvent.ThreadUpdated, forVisitor(e.thread));
         return;
       case 'agent.updated':
         io.to(Rooms.agents).emit(ServerEvent.AgentUpdated, e.agent);

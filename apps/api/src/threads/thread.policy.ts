@@ -1,3 +1,4 @@
+import type { Thread } from '@parley/contracts';
 import type { Principal } from '../auth/principal';
 import type { ThreadAccess } from './threads.repository';
 
@@ -19,4 +20,19 @@ export function mayClose(p: Principal, t: ThreadAccess): boolean {
   if (p.kind === 'apiKey') return true;
   if (p.kind === 'visitor') return t.visitorId === p.id;
   return p.role === 'admin' || t.assignedAgentId === p.id;
+}
+
+/** Put tags on a thread or take them off: any agent (every agent may read every thread), integrators. */
+export function mayTag(p: Principal): boolean {
+  return p.kind === 'agent' || p.kind === 'apiKey';
+}
+
+/** A thread as this caller sees it: tags are the team's own words, never shown to visitors. */
+export function seenBy(principal: Principal, thread: Thread): Thread {
+  return principal.kind === 'visitor' ? forVisitor(thread) : thread;
+}
+
+/** What the thread's visitor is told of it (REST answers, socket events to the visitor's rooms). */
+export function forVisitor(thread: Thread): Thread {
+  return thread.tags.length ? { ...thread, tags: [] } : thread;
 }

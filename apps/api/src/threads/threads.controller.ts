@@ -13,6 +13,7 @@ import {
   PostMessageRequestSchema,
   type Thread,
   type ThreadPage,
+  ThreadTagParamsSchema,
 } from '@parley/contracts';
 import type { Response } from 'express';
 import { ApiRoute } from '../auth/api-route.decorator';
@@ -23,6 +24,7 @@ import { ThreadsService } from './threads.service';
 
 const idParams = new ZodPipe(IdParamsSchema);
 const emptyBody = new ZodPipe(EmptyBodySchema);
+const threadTagParams = new ZodPipe(ThreadTagParamsSchema);
 
 @Controller()
 export class ThreadsController {
@@ -89,6 +91,16 @@ export class ThreadsController {
     @Body(new ZodPipe(AssignThreadRequestSchema)) body: { agentId: string },
   ): Promise<Thread> {
     return this.threads.assign(principal, id, body.agentId);
+  }
+
+  @ApiRoute('put /threads/{id}/tags/{tagId}')
+  tag(@CurrentPrincipal() principal: Principal, @Param(threadTagParams) p: { id: string; tagId: string }): Promise<Thread> {
+    return this.threads.setTag(principal, p.id, p.tagId, true);
+  }
+
+  @ApiRoute('delete /threads/{id}/tags/{tagId}')
+  untag(@CurrentPrincipal() principal: Principal, @Param(threadTagParams) p: { id: string; tagId: string }): Promise<Thread> {
+    return this.threads.setTag(principal, p.id, p.tagId, false);
   }
 
   @ApiRoute('post /threads/{id}/close')

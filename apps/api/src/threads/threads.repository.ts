@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ActorType, Attachment, AuthorType, Message, Thread, ThreadStatus } from '@parley/contracts';
+import type { ActorType, Attachment, AuthorType, Message, Tag, Thread, ThreadStatus } from '@parley/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { iso, isoOrNull } from '../common/mappers';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
@@ -29,6 +29,7 @@ interface ThreadRow {
   lm_author_id: string | null;
   lm_body: string | null;
   lm_created_at: Date | null;
+  tags: Tag[];
   /** Only in a searched list: the first matching message. */
   sm_seq?: number | null;
   sm_body?: string | null;
@@ -92,8 +93,10 @@ export interface ThreadFilter {
   status?: ThreadStatus;
   /** An agent id, or null for unassigned threads. */
   assigneeId?: string | null;
-  /** Matched, case-insensitively, against the visitor's name and email and the messages' text. */
-  search?: string;
+  /** Only threads with this tag. */
+  tagId?: string;
+  /** What a `q` asks for (see searchOf): words of the messages' text, parts of names, emails and tag names. */
+  search?: ThreadSearch;
   order: 'asc' | 'desc';
   limit: number;
   after?: { createdAt: string; id: string };
@@ -105,7 +108,9 @@ const THREAD_SELECT = `
          to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_ts,
          (SELECT left(m.body, 140) FROM messages m
            WHERE m.thread_id = t.id AND m.author_type = 'visitor' AND m.body <> '' ORDER BY m.seq LIMIT 1) AS preview,
-         lm.seq AS lm_seq, lm.author_type AS lm_author_type, lm.author_id AS lm_author_id, lm.body AS lm_body, lm.created_at AS lm_created_at
+         lm.seq AS lm_seq, lm.author_type AS lm_author_type, lm.author_id AS lm_author_id, lm.body AS lm_body, lm.created_at AS lm_created_at,
+         COALESCE((SELECT json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color) ORDER BY lower(g.name), g.id)
+                     FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.thread_id = t.id), '[]'::json) AS tags
     FROM threads t
     JOIN visitors v ON v.id = t.visitor_id
     LEFT JOIN agents a ON a.id = t.assigned_agent_id
@@ -116,12 +121,39 @@ const THREAD_SELECT = `
 
 const SELECT_FROM = '\n    FROM threads t';
 
+/** Below this many matching messages, a search reads their threads from the GIN index (see rareMatches). */
+const RARE_MESSAGES = 5000;
+
+/** A search as SQL parameters: never spliced into the statement. */
+export interface ThreadSearch {
+  /**
+   * The search as typed: its words, as the `simple` configuration makes them (the same parser and
+   * dictionary as the messages' `body_tsv`, so any language matches word for word), must all be in
+   * one message.
+   */
+  text: string;
+  /** The whole search as an ILIKE pattern (its `%`, `_` and `\` escaped), for names, emails and tags. */
+  pattern: string;
+  /** Its words (runs of letters, marks and digits), lower case: for the excerpt and for clients to highlight. */
+  terms: string[];
+}
+
+/** What a `q` searches for, or null when it has no letter or digit in any script (only punctuation finds nothing). */
+export function searchOf(q: string): ThreadSearch | null {
+  const terms = [...new Set(q.normalize('NFC').toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? [])];
+  if (terms.length === 0) return null;
+  return { text: q, pattern: `%${q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`, terms };
+}
+
+
 /**
- * Up to about 160 characters of `text` around the first place it contains `term` (compared
- * case-insensitively, as ILIKE does), with an ellipsis where it was cut; its start when not found.
+ * Up to about 160 characters of `text` around the first place it contains one of `terms` (compared
+ * case-insensitively), with an ellipsis where it was cut; its start when none is found.
  */
-export function excerpt(text: string, term: string): string {
-  const at = Math.max(0, text.toLowerCase().indexOf(term.toLowerCase()));
+export function excerpt(text: string, terms: readonly string[]): string {
+  const lower = text.toLowerCase();
+  const found = terms.map((t) => lower.indexOf(t.toLowerCase())).filter((i) => i >= 0);
+  const at = found.length ? Math.min(...found) : 0;
   const start = Math.max(0, Math.min(at - 50, text.length - 160));
   const end = Math.min(text.length, start + 160);
   return `${start > 0 ? '…' : ''}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
@@ -199,6 +231,7 @@ export function toThread(r: ThreadRow): Thread {
       r.lm_seq !== null && r.lm_author_type && r.lm_body !== null && r.lm_created_at
         ? { seq: r.lm_seq, authorType: r.lm_author_type, authorId: r.lm_author_id, body: r.lm_body, createdAt: iso(r.lm_created_at) }
         : null,
+    tags: r.tags ?? [],
   };
 }
 
@@ -277,44 +310,96 @@ export class ThreadsRepository {
   async list(f: ThreadFilter): Promise<{ items: Thread[]; cursors: string[] }> {
     const where: string[] = [];
     const params: unknown[] = [];
-    const add = (clause: (p: string) => string, value: unknown) => {
+    const param = (value: unknown) => {
       params.push(value);
-      where.push(clause(`$${params.length}`));
+      return `$${params.length}`;
     };
-    if (f.visitorId) add((p) => `t.visitor_id = ${p}`, f.visitorId);
-    if (f.status) add((p) => `t.status = ${p}`, f.status);
+    if (f.visitorId) where.push(`t.visitor_id = ${param(f.visitorId)}`);
+    if (f.status) where.push(`t.status = ${param(f.status)}`);
     if (f.assigneeId === null) where.push('t.assigned_agent_id IS NULL');
-    else if (f.assigneeId) add((p) => `t.assigned_agent_id = ${p}`, f.assigneeId);
-    let select = THREAD_SELECT;
-    if (f.search) {
-      const pattern = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      add(
-        (p) => `(v.name ILIKE ${p} OR v.email ILIKE ${p}
-                 OR EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.body ILIKE ${p}))`,
-        pattern,
-      );
-      // The first message that matches, for the list to show it.
-      select = THREAD_SELECT.replace(SELECT_FROM, `, sm.seq AS sm_seq, sm.body AS sm_body${SELECT_FROM}`).concat(`
-    LEFT JOIN LATERAL (
-      SELECT m.seq, m.body FROM messages m
-       WHERE m.thread_id = t.id AND m.body ILIKE $${params.length} ORDER BY m.seq LIMIT 1) sm ON true`);
-    }
+    else if (f.assigneeId) where.push(`t.assigned_agent_id = ${param(f.assigneeId)}`);
+    if (f.tagId) where.push(`EXISTS (SELECT 1 FROM thread_tags ft WHERE ft.thread_id = t.id AND ft.tag_id = ${param(f.tagId)})`);
     const dir = f.order === 'asc' ? 'ASC' : 'DESC';
     if (f.after) {
-      params.push(f.after.createdAt, f.after.id);
       const op = f.order === 'asc' ? '>' : '<';
-      where.push(`(t.created_at, t.id) ${op} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      where.push(`(t.created_at, t.id) ${op} (${param(f.after.createdAt)}::timestamptz, ${param(f.after.id)}::uuid)`);
     }
-    params.push(f.limit);
-    const sqlText = `${select} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY t.created_at ${dir}, t.id ${dir} LIMIT $${params.length}`;
+    const order = `ORDER BY t.created_at ${dir}, t.id ${dir} LIMIT ${param(f.limit)}`;
+    const and = where.map((w) => ` AND ${w}`).join('');
+    let sqlText: string;
+    if (f.search) {
+      // Whole words, all required: plainto_tsquery reads no operators from the text (a parameter).
+      const q = `plainto_tsquery('simple', ${param(f.search.text)})`;
+      // Where the words are rare, the threads of their messages, read through the GIN index; where they
+      // are common (RARE_MESSAGES or more), null: the newest threads are walked, and soon meet them.
+      const rare = await this.rareMatches(f.search.text);
+      const messageHit = rare
+        ? `t.id = ANY(${param(rare)}::uuid[])`
+        : `EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.author_type <> 'system' AND m.body_tsv @@ ${q})`;
+      const p = param(f.search.pattern);
+      // Three searches, each with the filters and the page's order and limit (the messages', the trigram
+      // GINs on names and emails, tags); the page is the newest of their union.
+      const hits = `WITH hit AS (
+        (SELECT t.id FROM threads t WHERE ${messageHit}${and} ${order})
+        UNION
+        (SELECT t.id FROM threads t JOIN visitors v ON v.id = t.visitor_id
+          WHERE (v.name ILIKE ${p} OR v.email ILIKE ${p})${and} ${order})
+        UNION
+        (SELECT t.id FROM threads t WHERE EXISTS (
+           SELECT 1 FROM thread_tags st JOIN tags g ON g.id = st.tag_id WHERE st.thread_id = t.id AND g.name ILIKE ${p})${and} ${order}))`;
+      // The first message that matches, for the list to show it.
+      const select = THREAD_SELECT.replace(SELECT_FROM, `, sm.seq AS sm_seq, sm.body AS sm_body${SELECT_FROM}`).concat(`
+    LEFT JOIN LATERAL (
+      SELECT m.seq, m.body FROM messages m
+       WHERE m.thread_id = t.id AND m.author_type <> 'system' AND m.body_tsv @@ ${q} ORDER BY m.seq LIMIT 1) sm ON true`);
+      sqlText = `${hits}${select} WHERE t.id IN (SELECT id FROM hit) ${order}`;
+    } else {
+      sqlText = `${THREAD_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order}`;
+    }
     const rows = rowsOf<ThreadRow>(await this.dataSource.query(sqlText, params));
     const search = f.search;
     const items = rows.map((r) => {
       const thread = toThread(r);
-      return search === undefined ? thread : { ...thread, match: r.sm_seq && r.sm_body !== null && r.sm_body !== undefined ? { seq: r.sm_seq, excerpt: excerpt(r.sm_body, search) } : null };
+      if (!search) return thread;
+      const match = r.sm_seq && typeof r.sm_body === 'string' ? { seq: r.sm_seq, excerpt: excerpt(r.sm_body, search.terms), terms: search.terms } : null;
+      return { ...thread, match };
     });
     return { items, cursors: rows.map((r) => r.cursor_ts) };
+  }
+
+  /**
+   * The threads whose messages hold every word of the search, when fewer than RARE_MESSAGES messages
+   * do; null when more do. The planner cannot be trusted to tell these cases apart (a word absent from
+   * body_tsv's statistics is guessed at half the rarest listed one: in a small vocabulary, common), and
+   * guessing wrong costs a walk over every thread (measured: 5 s on 1,000,000 messages). So the GIN
+   * index is read first, always: a bitmap scan costs little even for a common word, and stops after
+   * RARE_MESSAGES rows.
+   */
+  private async rareMatches(text: string): Promise<string[] | null> {
+    const rows = await this.dataSource.transaction(async (sql) => {
+      await sql.query('SET LOCAL enable_seqscan = off');
+      return rowsOf<{ thread_id: string }>(
+        await sql.query(
+          `SELECT m.thread_id FROM messages m
+            WHERE m.author_type <> 'system' AND m.body_tsv @@ plainto_tsquery('simple', $1) LIMIT ${RARE_MESSAGES}`,
+          [text],
+        ),
+      );
+    });
+    return rows.length < RARE_MESSAGES ? [...new Set(rows.map((r) => r.thread_id))] : null;
+  }
+
+  /** Puts the tag on the thread (on) or takes it off; whether that changed anything. */
+  async setTag(sql: Sql, threadId: string, tagId: string, on: boolean): Promise<boolean> {
+    const rows = rowsOf<{ thread_id: string }>(
+      await sql.query(
+        on
+          ? `INSERT INTO thread_tags (thread_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING thread_id`
+          : `DELETE FROM thread_tags WHERE thread_id = $1 AND tag_id = $2 RETURNING thread_id`,
+        [threadId, tagId],
+      ),
+    );
+    return rows.length === 1;
   }
 
   /**

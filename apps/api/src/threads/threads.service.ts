@@ -17,8 +17,8 @@ import { AgentsService } from '../agents/agents.service';
 import { type OutboxEvent, type ThreadChange, WebhookOutbox } from '../webhooks/webhook-outbox';
 import { MessageWriter } from './message.writer';
 import { queueWaitSeconds } from '../metrics/instruments';
-import { mayAssign, mayClose } from './thread.policy';
-import { type Sql, type ThreadAccess, ThreadsRepository } from './threads.repository';
+import { forVisitor, mayAssign, mayClose, mayTag, seenBy } from './thread.policy';
+import { searchOf, type Sql, type ThreadAccess, ThreadsRepository } from './threads.repository';
 
 const notFound = () => new AppError(ErrorCode.ThreadNotFound, 'No such thread');
 
@@ -111,13 +111,13 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
     }
     const [openId] = await this.repo.openThreadIds({ visitorId: visitor.id });
     // The open thread can be closed between the failed insert and this read: then try once more.
-    return openId ? { thread: await this.load(openId), created: false } : this.start(visitor);
+    return openId ? { thread: forVisitor(await this.load(openId)), created: false } : this.start(visitor);
   }
 
   async get(principal: Principal, id: string): Promise<Thread> {
     const thread = await this.repo.findById(id);
     if (!thread || (principal.kind === 'visitor' && thread.visitor.id !== principal.id)) throw notFound();
-    return stripCursor(thread);
+    return seenBy(principal, stripCursor(thread));
   }
 
   async list(principal: Principal, q: ListThreadsQuery): Promise<ThreadPage> {
@@ -128,15 +128,23 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
         { path: 'assignee', message: 'only agents have threads of their own' },
       ]);
     }
-    const { items, cursors } = await this.repo.list({
+    if (q.tag !== undefined && principal.kind === 'visitor') {
+      throw new AppError(ErrorCode.ValidationFailed, 'tag: visitors do not see tags', [{ path: 'tag', message: 'only agents and integrations filter by tag' }]);
+    }
+    const search = q.q === undefined ? undefined : searchOf(q.q);
+    // Only punctuation: nothing to look for, so nothing is found.
+    if (search === null) return { items: [], nextCursor: null };
+    const { items: found, cursors } = await this.repo.list({
       visitorId: principal.kind === 'visitor' ? principal.id : undefined,
       status: q.status,
       assigneeId,
-      search: q.q,
+      tagId: q.tag,
+      search,
       order: q.order,
       limit: q.limit + 1,
       after: q.cursor ? decodeCursor(q.cursor) : undefined,
     });
+    const items = found.map((t) => seenBy(principal, t));
     const hasMore = items.length > q.limit;
     const page = items.slice(0, q.limit);
     const last = page.length - 1;
@@ -257,8 +265,31 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
       await this.recordChange(sql, threadId, 'closed', note);
       return note;
     });
-    if (!message) return this.load(threadId);
-    return this.announce(threadId, message);
+    return seenBy(principal, message ? await this.announce(threadId, message) : await this.load(threadId));
+  }
+
+  /**
+   * Puts a tag on a thread (on) or takes it off; doing what is already so changes nothing and
+   * announces nothing. A change goes to the agents (`thread.updated`) and to webhooks
+   * (`thread.updated` with change `tagged` or `untagged`), committed with it.
+   */
+  async setTag(principal: Principal, threadId: string, tagId: string, on: boolean): Promise<Thread> {
+    const changed = await this.repo.transaction(async (sql) => {
+      const access = await this.repo.lockedAccess(sql, threadId);
+      if (!access || (principal.kind === 'visitor' && access.visitorId !== principal.id)) throw notFound();
+      if (!mayTag(principal)) throw new AppError(ErrorCode.Forbidden, 'Only agents and integrations tag conversations');
+      const [tag] = (await sql.query(`SELECT id FROM tags WHERE id = $1`, [tagId])) as { id: string }[];
+      if (!tag) throw new AppError(ErrorCode.TagNotFound, 'No such tag');
+      if (!(await this.repo.setTag(sql, threadId, tagId, on))) return false;
+      await this.recordChange(sql, threadId, on ? 'tagged' : 'untagged', null);
+      return true;
+    });
+    const thread = await this.load(threadId);
+    if (changed) {
+      this.outboxCommitted(['thread.updated']);
+      this.events.emit({ type: 'thread.updated', thread });
+    }
+    return thread;
   }
 
   /** Threads whose room a socket of this caller joins on connect. */
@@ -346,6 +377,7 @@ function closed(): AppError {
 function stripCursor({ cursor: _cursor, ...thread }: Thread & { cursor: string }): Thread {
   return thread;
 }
+
 
 /** A queued thread got its first agent: how long its visitor waited. */
 function firstAgent(thread: Thread): Thread {

@@ -11,7 +11,7 @@ type Sql = Pick<DataSource, 'query'>;
 const REFRESH_MS = 1000;
 
 /** What changed in a thread, as `thread.updated` tells it. */
-export type ThreadChange = 'claimed' | 'assigned' | 'transferred' | 'closed' | 'requeued';
+export type ThreadChange = 'claimed' | 'assigned' | 'transferred' | 'closed' | 'requeued' | 'tagged' | 'untagged';
 
 export interface OutboxEvent {
   type: WebhookEventType;

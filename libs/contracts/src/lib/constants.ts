@@ -90,6 +90,10 @@ export const ErrorCode = {
   CannedResponseNotFound: 'CANNED_RESPONSE_NOT_FOUND',
   /** The shortcut is already used in the same scope (the agent's personal replies, or the shared ones). */
   ShortcutTaken: 'SHORTCUT_TAKEN',
+  /** No tag with that id (`/tags/{id}`, `/threads/{id}/tags/{tagId}`). */
+  TagNotFound: 'TAG_NOT_FOUND',
+  /** Another tag already has that name (compared case-insensitively). */
+  TagNameTaken: 'TAG_NAME_TAKEN',
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;

@@ -48,4 +48,9 @@ export const LIMITS = {
   userAgentMax: 512,
   /** A visit ends after this long without a connected socket: the next one starts a new list of pages. */
   visitGapMinutes: 30,
+  tagNameMax: 40,
+  /** Most tags one server keeps. */
+  tagsMax: 500,
+  /** Longest search (`GET /threads?q=`). */
+  searchMax: 200,
 } as const;

@@ -59,6 +59,15 @@ export const LastMessageSchema = z.object({
 });
 export type LastMessage = z.infer<typeof LastMessageSchema>;
 
+/** A label admins define and agents put on threads (`/tags`, `/threads/{id}/tags/{tagId}`). */
+export const TagSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  /** `#rrggbb`, or null for the console's default. */
+  color: z.string().nullable(),
+});
+export type Tag = z.infer<typeof TagSchema>;
+
 export const ThreadSchema = z.object({
   id: z.uuid(),
   status: ThreadStatusSchema,
@@ -73,11 +82,14 @@ export const ThreadSchema = z.object({
   preview: z.string().nullable(),
   /** The newest message that is not a system note, so lists show where the conversation stands. */
   lastMessage: LastMessageSchema.nullable(),
+  /** Its tags, by name; always empty for visitors (tags are the team's own words). */
+  tags: z.array(TagSchema),
   /**
    * Only in a list searched with `q`: the first message whose text matches (null when only the
-   * visitor's name or email did), as an excerpt of up to about 160 characters around the match.
+   * visitor's name or email, or a tag, did), as an excerpt of up to about 160 characters around the
+   * match; `terms` are the searched words, for the client to highlight.
    */
-  match: z.object({ seq: z.number().int().positive(), excerpt: z.string() }).nullable().optional(),
+  match: z.object({ seq: z.number().int().positive(), excerpt: z.string(), terms: z.array(z.string()) }).nullable().optional(),
 });
 export type Thread = z.infer<typeof ThreadSchema>;
 

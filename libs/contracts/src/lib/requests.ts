@@ -114,8 +114,14 @@ export const ListThreadsQuerySchema = z.strictObject({
   status: ThreadStatusSchema.optional(),
   /** An agent id, `me`, or `none` (unassigned). */
   assignee: z.union([IdSchema, z.literal('me'), z.literal('none')]).optional(),
-  /** Search in the visitor's name and email and in message text (case-insensitive). */
-  q: userText({ max: 200 }).optional(),
+  /**
+   * Search over all time: words of the messages' text (full-text, whole words), the
+   * visitor's name and email (any part of them, case-insensitive) and tag names. Only punctuation
+   * finds nothing.
+   */
+  q: userText({ max: LIMITS.searchMax }).optional(),
+  /** Only threads with this tag (its id). */
+  tag: IdSchema.optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
   limit: z.coerce.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
   cursor: z
@@ -244,6 +250,24 @@ const WebhookEventsSchema = z
   .min(1, 'subscribe to at least one event')
   .max(20)
   .transform((s) => [...new Set(s)]);
+
+export const TagColorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb').transform((c) => c.toLowerCase());
+
+export const CreateTagRequestSchema = z.strictObject({
+  name: userText({ max: LIMITS.tagNameMax }),
+  color: TagColorSchema.nullable().optional(),
+});
+export type CreateTagRequest = z.input<typeof CreateTagRequestSchema>;
+
+export const UpdateTagRequestSchema = z
+  .strictObject({
+    name: userText({ max: LIMITS.tagNameMax }).optional(),
+    color: TagColorSchema.nullable().optional(),
+  })
+  .refine((b) => b.name !== undefined || b.color !== undefined, { message: 'nothing to change: give name or color' });
+export type UpdateTagRequest = z.input<typeof UpdateTagRequestSchema>;
+
+export const ThreadTagParamsSchema = z.strictObject({ id: IdSchema, tagId: IdSchema });
 
 export const CreateWebhookRequestSchema = z.strictObject({
   url: WebhookUrlSchema,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type ApiKeyScope, type AuditAction, ErrorCode, type REST_ROUTE_BASES } from './constants';
 import { CannedResponseSchema, CreateCannedResponseRequestSchema, ListCannedResponsesQuerySchema, UpdateCannedResponseRequestSchema } from './canned';
 import { LegacyCloseRequestSchema, LegacyCloseResponseSchema, LegacySaveMessageRequestSchema, LegacySaveMessageResponseSchema } from './legacy';
-import { AgentSchema, ApiKeySchema, CreatedIdentitySecretSchema, RetentionSettingsSchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WebhookDeliverySchema, WebhookSchema, WidgetSettingsSchema, VisitorContextSchema } from './models';
+import { AgentSchema, ApiKeySchema, CreatedIdentitySecretSchema, RetentionSettingsSchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WebhookDeliverySchema, WebhookSchema, WidgetSettingsSchema, VisitorContextSchema, TagSchema } from './models';
 import {
   AssignThreadRequestSchema,
   AuditEventPageSchema,
@@ -15,6 +15,9 @@ import {
   CreatedApiKeySchema,
   CreatedWebhookSchema,
   CreateWebhookRequestSchema,
+  CreateTagRequestSchema,
+  ThreadTagParamsSchema,
+  UpdateTagRequestSchema,
   ListWebhookDeliveriesQuerySchema,
   UpdateWebhookRequestSchema,
   WebhookDeliveryPageSchema,
@@ -120,6 +123,12 @@ export const REST_ROUTES = [
   { method: 'post', path: '/threads/{id}/claim', summary: 'The signed-in agent claims a queued thread', tag: 'threads', callers: ['agent'], params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.ThreadAlreadyClaimed] },
   { method: 'post', path: '/threads/{id}/assign', summary: 'Assign an open thread to an agent', tag: 'threads', callers: ['agent', 'apiKey'], scope: 'threads:write', params: idParams, body: AssignThreadRequestSchema, status: 200, response: ThreadSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.AgentNotFound] },
   { method: 'post', path: '/threads/{id}/close', summary: 'Close a thread; who closed it comes from the credentials', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:write', params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound] },
+  { method: 'put', path: '/threads/{id}/tags/{tagId}', summary: 'Put a tag on a thread (agents; integrators); a tag it has already changes nothing', tag: 'tags', callers: ['agent', 'apiKey'], scope: 'threads:write', params: ThreadTagParamsSchema, status: 200, response: ThreadSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.TagNotFound] },
+  { method: 'delete', path: '/threads/{id}/tags/{tagId}', summary: 'Take a tag off a thread (agents; integrators); a tag it does not have changes nothing', tag: 'tags', callers: ['agent', 'apiKey'], scope: 'threads:write', params: ThreadTagParamsSchema, status: 200, response: ThreadSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.TagNotFound] },
+  { method: 'get', path: '/tags', summary: 'List the tags, by name', tag: 'tags', callers: ['agent', 'apiKey'], scope: 'threads:read', status: 200, response: z.array(TagSchema) },
+  { method: 'post', path: '/tags', summary: 'Add a tag (admin); names are unique, compared case-insensitively', tag: 'tags', callers: ['admin'], body: CreateTagRequestSchema, status: 201, response: TagSchema, errors: [ErrorCode.TagNameTaken] },
+  { method: 'patch', path: '/tags/{id}', summary: 'Rename a tag or change its colour (admin)', tag: 'tags', callers: ['admin'], params: idParams, body: UpdateTagRequestSchema, status: 200, response: TagSchema, errors: [ErrorCode.TagNotFound, ErrorCode.TagNameTaken] },
+  { method: 'delete', path: '/tags/{id}', summary: 'Delete a tag (admin); it comes off every thread', tag: 'tags', callers: ['admin'], params: idParams, status: 204, errors: [ErrorCode.TagNotFound] },
   { method: 'get', path: '/api-keys', summary: 'List API keys (admin)', tag: 'integrations', callers: ['admin'], status: 200, response: z.array(ApiKeySchema) },
   { method: 'post', path: '/api-keys', summary: 'Create an API key (admin); the key is shown once', tag: 'integrations', callers: ['admin'], body: CreateApiKeyRequestSchema, status: 201, response: CreatedApiKeySchema, audit: { action: 'api_key.created', target: { type: 'api_key', from: 'response' } } },
   { method: 'delete', path: '/api-keys/{id}', summary: 'Revoke an API key (admin)', tag: 'integrations', callers: ['admin'], params: idParams, status: 200, response: ApiKeySchema, errors: [ErrorCode.ApiKeyNotFound], audit: { action: 'api_key.revoked', target: { type: 'api_key', from: 'path' } } },

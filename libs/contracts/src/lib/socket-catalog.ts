@@ -83,7 +83,7 @@ export const SOCKET_CLIENT_EVENTS: Record<ClientEventName, SocketEventDoc & { ac
 export const SOCKET_SERVER_EVENTS: Record<ServerEventName, SocketEventDoc> = {
   [ServerEvent.MessageCreated]: { summary: "A message was stored: to the thread's room (and the visitor's sockets)", payload: MessageSchema },
   [ServerEvent.ThreadCreated]: { summary: 'A new thread is queued: to all agents', payload: ThreadSchema },
-  [ServerEvent.ThreadUpdated]: { summary: "A thread was claimed, assigned, transferred or closed: to agents and the thread's room", payload: ThreadSchema },
+  [ServerEvent.ThreadUpdated]: { summary: "A thread was claimed, assigned, transferred, closed or tagged: to agents, and to the thread's room and its visitor without its tags", payload: ThreadSchema },
   [ServerEvent.Typing]: { summary: "Someone in the thread's room is typing, or stopped", payload: TypingEventSchema },
   [ServerEvent.AgentUpdated]: { summary: "An agent's presence, role or name changed: to all agents", payload: AgentSchema },
   [ServerEvent.WebhookDisabled]: { summary: 'The server turned a webhook endpoint off (it answered 410, or failed for days): to admins, with the reason', payload: WebhookSchema },

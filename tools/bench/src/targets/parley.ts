@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { createDatabase, dropDatabase, freePort, SERVER_ENTRY } from '@parley/test-support';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { createDatabase, dropDatabase, freePort, SERVER_ENTRY, withClient } from '@parley/test-support';
 import { api, mapLimit } from '../lib/http';
 import { backendPids, countMessages, postgres } from '../lib/postgres';
 import { type Spawned, startNode, TMP } from '../lib/proc';
@@ -135,6 +137,29 @@ export class ParleyTarget implements Target {
       agent: (j) => agents[j],
       watcher: (w) => watchers[w],
     });
+  }
+
+  /** The admin's token (the search benchmark reads as the admin). */
+  get token(): string {
+    return this.adminToken;
+  }
+
+  /**
+   * Runs SQL on the target's database, one statement per call: on PostgreSQL beside the running
+   * server; on the embedded database with the server stopped and started again after (PGlite
+   * serves one process), the same data directory opened here with the extensions it uses.
+   */
+  async withDatabase<T>(work: (query: (text: string, params?: unknown[]) => Promise<unknown[]>) => Promise<T>): Promise<T> {
+    if (this.db) return withClient(this.db.url, (c) => work(async (text, params) => (await c.query(text, params)).rows as unknown[]));
+    await Promise.all(this.procs.map((p) => p.stop()));
+    this.procs = [];
+    const db = await PGlite.create({ dataDir: this.pgliteDir, extensions: { pg_trgm } });
+    try {
+      return await work(async (text, params) => (await db.query(text, params)).rows);
+    } finally {
+      await db.close();
+      await this.startNodes();
+    }
   }
 
   async heap(): Promise<NodeJS.MemoryUsage[]> {

@@ -51,7 +51,7 @@ const STICK_PX = 120;
                   }
                 </div>
                 @if (m.body) {
-                  <div class="bubble" dir="auto">@for (p of m.body | highlight: highlight(); track $index) {@if (p.hit) {<mark>{{ p.text }}</mark>} @else {<ng-container>{{ p.text }}</ng-container>}}</div>
+                  <div class="bubble" dir="auto">@for (p of m.body | highlight: highlight() : highlightWords(); track $index) {@if (p.hit) {<mark>{{ p.text }}</mark>} @else {<ng-container>{{ p.text }}</ng-container>}}</div>
                 }
                 @if (m.attachments.length > 0) {
                   <app-attachments [attachments]="m.attachments" />
@@ -100,6 +100,8 @@ export class TranscriptComponent {
   readonly connectionDown = input(false);
   /** A search term: its places in the messages are marked, and the transcript opens on the first. */
   readonly highlight = input<string | null>(null);
+  /** The search's words, each marked too (a search matches its words anywhere in a message). */
+  readonly highlightWords = input<readonly string[]>([]);
   readonly retry = output<string>();
   readonly discard = output<string>();
 

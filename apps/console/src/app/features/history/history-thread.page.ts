@@ -1,5 +1,9 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { describeError } from '../../core/api/api-error';
 import { SessionStore } from '../../core/session/session.store';
+import { TagsStore } from '../../core/tags/tags.store';
+import { ToastStore } from '../../core/ui/toast.store';
+import { ThreadTagsComponent } from '../../shared/thread-tags.component';
 import { Clock, formatDateTime } from '../../core/time/clock';
 import { closedByName } from '../../shared/closed-by';
 import { IconComponent } from '../../shared/icon.component';
@@ -11,7 +15,7 @@ import { HistoryStore } from './history.store';
 /** A closed thread's transcript, read-only. */
 @Component({
   selector: 'app-history-thread-page',
-  imports: [IconComponent, StatusChipComponent, TranscriptComponent, VisitorPanelComponent],
+  imports: [IconComponent, StatusChipComponent, ThreadTagsComponent, TranscriptComponent, VisitorPanelComponent],
   template: `
     @if (store.thread(); as t) {
       <section class="thread" aria-labelledby="closed-thread-title">
@@ -24,6 +28,7 @@ import { HistoryStore } from './history.store';
                   · <time [attr.datetime]="t.closedAt">{{ dateTime(t.closedAt) }}</time></span>
               }
             </p>
+            <app-thread-tags [threadId]="t.id" [tags]="t.tags" [allTags]="tags.tags()" [busy]="tagging()" (add)="setTag($event, true)" (remove)="setTag($event, false)" />
           </div>
         </header>
         <div class="thread-body">
@@ -31,7 +36,7 @@ import { HistoryStore } from './history.store';
             @if (store.transcriptError(); as e) {
               <p class="error" role="alert">{{ e }}</p>
             } @else {
-              <app-transcript [messages]="store.messages() ?? []" [meId]="meId()" [visitorName]="t.visitor.name" [loading]="store.messages() === null" [highlight]="store.q() || null" />
+              <app-transcript [messages]="store.messages() ?? []" [meId]="meId()" [visitorName]="t.visitor.name" [loading]="store.messages() === null" [highlight]="store.q() || null" [highlightWords]="store.words()" />
             }
             <div class="read-only">This conversation is closed.</div>
           </div>
@@ -52,6 +57,9 @@ import { HistoryStore } from './history.store';
 export class HistoryThreadPage {
   readonly threadId = input.required<string>();
   protected readonly store = inject(HistoryStore);
+  protected readonly tags = inject(TagsStore);
+  private readonly toasts = inject(ToastStore);
+  protected readonly tagging = signal(false);
   protected readonly now = inject(Clock).now;
   private readonly session = inject(SessionStore);
   protected readonly meId = computed(() => this.session.agent()?.id ?? null);
@@ -66,5 +74,18 @@ export class HistoryThreadPage {
       const id = this.threadId();
       untracked(() => void this.store.open(id));
     });
+    this.tags.load().catch(() => undefined);
+  }
+
+  protected async setTag(tagId: string, on: boolean): Promise<void> {
+    if (!tagId) return;
+    this.tagging.set(true);
+    try {
+      await this.store.setTag(tagId, on);
+    } catch (err) {
+      this.toasts.show(describeError(err), 'error');
+    } finally {
+      this.tagging.set(false);
+    }
   }
 }

@@ -3,7 +3,9 @@ import { toSignal } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterOutlet } from '@angular/router';
 import { filter, map } from 'rxjs';
 import { formatDateTime } from '../../core/time/clock';
+import { TagsStore } from '../../core/tags/tags.store';
 import { HighlightPipe } from '../../shared/highlight';
+import { TagChipsComponent } from '../../shared/tag-chips.component';
 import { IconComponent } from '../../shared/icon.component';
 import { HistoryStore } from './history.store';
 
@@ -12,7 +14,7 @@ const SEARCH_DEBOUNCE_MS = 300;
 /** Closed threads: search, pages, and the transcript of the one opened (child route). */
 @Component({
   selector: 'app-history-page',
-  imports: [HighlightPipe, IconComponent, RouterLink, RouterOutlet],
+  imports: [HighlightPipe, IconComponent, RouterLink, RouterOutlet, TagChipsComponent],
   providers: [HistoryStore],
   templateUrl: './history.page.html',
   styleUrl: './history.page.css',
@@ -21,6 +23,9 @@ const SEARCH_DEBOUNCE_MS = 300;
 export class HistoryPage {
   /** Query parameter `q`: the search, kept in the URL so it survives a reload and can be shared. */
   readonly q = input<string | undefined>();
+  /** Query parameter `tag`: only threads with this tag (its id). */
+  readonly tag = input<string | undefined>();
+  protected readonly tags = inject(TagsStore);
 
   protected readonly store = inject(HistoryStore);
   private readonly router = inject(Router);
@@ -38,8 +43,11 @@ export class HistoryPage {
   constructor() {
     effect(() => {
       const q = this.q() ?? '';
-      untracked(() => void this.store.search(q));
+      const tag = this.tag() || null;
+      untracked(() => void this.store.search(q, tag));
     });
+    // The filter works without the list: a failed load only leaves the filter out.
+    this.tags.load().catch(() => undefined);
     inject(DestroyRef).onDestroy(() => clearTimeout(this.debounce));
   }
 
@@ -48,6 +56,10 @@ export class HistoryPage {
     const go = () => void this.router.navigate([], { queryParams: { q: value.trim() || null }, queryParamsHandling: 'merge', replaceUrl: true });
     if (now) go();
     else this.debounce = setTimeout(go, SEARCH_DEBOUNCE_MS);
+  }
+
+  protected onTag(tagId: string): void {
+    void this.router.navigate([], { queryParams: { tag: tagId || null }, queryParamsHandling: 'merge', replaceUrl: true });
   }
 
   protected closedBy(t: { closedBy: { type: string } | null }): string {

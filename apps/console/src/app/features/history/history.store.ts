@@ -2,21 +2,28 @@ import { computed, inject, Injectable, signal } from '@angular/core';
 import { type Message, type Thread } from '@parley/contracts';
 import { ApiClient } from '../../core/api/api-client';
 import { describeError } from '../../core/api/api-error';
+import { TagsStore } from '../../core/tags/tags.store';
+import { searchWords } from '../../shared/highlight';
 
 export const HISTORY_PAGE_SIZE = 20;
 /** Guards the transcript loop: a thread longer than this many pages is shown truncated. */
 const MAX_TRANSCRIPT_PAGES = 50;
 
 /**
- * Closed threads: a search over visitor name, email and message text (the server's `q`), paged
+ * Closed threads: a search over visitor name, email, tags and message text (the server's `q`),
+ * optionally of one tag (`tag`), paged
  * with the server's cursors (a stack of them, so "newer" goes back), and the transcript of the
  * one opened.
  */
 @Injectable()
 export class HistoryStore {
   private readonly api = inject(ApiClient);
+  private readonly tags = inject(TagsStore);
 
   private readonly query = signal('');
+  /** The search the shown page answers: marks follow the results, not the box ahead of them. */
+  private readonly shownQuery = signal('');
+  private readonly tagFilter = signal<string | null>(null);
   /** Cursor of each page visited so far; the last one is the page shown. */
   private readonly cursors = signal<readonly (string | null)[]>([null]);
   private readonly page = signal<readonly Thread[]>([]);
@@ -29,7 +36,10 @@ export class HistoryStore {
   private generation = 0;
   private openGeneration = 0;
 
-  readonly q = this.query.asReadonly();
+  readonly q = this.shownQuery.asReadonly();
+  /** The searched words, as the server matches them in messages, for highlighting. */
+  readonly words = computed(() => searchWords(this.shownQuery()));
+  readonly tag = this.tagFilter.asReadonly();
   readonly items = this.page.asReadonly();
   readonly status = this.state.asReadonly();
   readonly error = this.failure.asReadonly();
@@ -40,9 +50,10 @@ export class HistoryStore {
   readonly messages = this.transcript.asReadonly();
   readonly transcriptError = this.transcriptFailure.asReadonly();
 
-  /** Starts a search (an empty one lists every closed thread), newest first. */
-  search(q: string): Promise<void> {
+  /** Starts a search (an empty one lists every closed thread), newest first, of threads with `tag` if given. */
+  search(q: string, tag: string | null = null): Promise<void> {
     this.query.set(q.trim());
+    this.tagFilter.set(tag);
     this.cursors.set([null]);
     return this.load();
   }
@@ -84,6 +95,15 @@ export class HistoryStore {
     }
   }
 
+  /** Puts a tag on the open thread or takes it off; the list shows the change too. */
+  async setTag(tagId: string, on: boolean): Promise<void> {
+    const open = this.selected();
+    if (!open) return;
+    const thread = await this.tags.apply(open.id, tagId, on);
+    if (this.selected()?.id === thread.id) this.selected.set(thread);
+    this.page.update((items) => items.map((t) => (t.id === thread.id ? { ...thread, match: t.match } : t)));
+  }
+
   private async load(): Promise<void> {
     const gen = ++this.generation;
     const cursors = this.cursors();
@@ -91,10 +111,11 @@ export class HistoryStore {
     this.state.set('loading');
     try {
       const page = await this.api.call('get /threads', {
-        query: { status: 'closed', q: this.query() || undefined, limit: HISTORY_PAGE_SIZE, cursor: cursor ?? undefined },
+        query: { status: 'closed', q: this.query() || undefined, tag: this.tagFilter() ?? undefined, limit: HISTORY_PAGE_SIZE, cursor: cursor ?? undefined },
       });
       if (gen !== this.generation) return;
       this.page.set(page.items);
+      this.shownQuery.set(this.query());
       this.next.set(page.nextCursor);
       this.state.set('ready');
       this.failure.set(null);

@@ -5,6 +5,7 @@ import { formatElapsed, formatTime } from '../../core/time/clock';
 import type { LatestMessage } from '../../core/inbox/inbox.store';
 import { AvatarComponent } from '../../shared/avatar.component';
 import { IconComponent } from '../../shared/icon.component';
+import { TagChipsComponent } from '../../shared/tag-chips.component';
 
 export type ListKind = 'queue' | 'mine' | 'all';
 
@@ -13,7 +14,7 @@ const LIST_LABEL: Record<ListKind, string> = { queue: 'Waiting visitors', mine: 
 /** The queue, the agent's threads or every open one: who, what was said last, how long they have waited, who has it. */
 @Component({
   selector: 'app-thread-list',
-  imports: [AvatarComponent, IconComponent, RouterLink],
+  imports: [AvatarComponent, IconComponent, RouterLink, TagChipsComponent],
   template: `
     <ul class="list" [attr.aria-label]="label()">
       @for (t of threads(); track t.id) {
@@ -48,6 +49,7 @@ const LIST_LABEL: Record<ListKind, string> = { queue: 'Waiting visitors', mine: 
               } @else {
                 <span class="preview" data-testid="thread-preview" [class.none]="!t.preview" [class.beside-button]="kind() === 'queue'" [attr.dir]="t.preview ? 'auto' : null">{{ t.preview ?? 'No message yet' }}</span>
               }
+              <app-tag-chips [tags]="t.tags" />
             </span>
           </a>
           @if (kind() === 'queue') {

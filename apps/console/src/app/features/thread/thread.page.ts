@@ -29,11 +29,14 @@ import { type ComposedMessage, ComposerComponent } from './composer.component';
 import { ThreadStore } from './thread.store';
 import { TranscriptComponent } from '../../shared/transcript.component';
 import { VisitorPanelComponent } from '../../shared/visitor-panel.component';
+import { ThreadTagsComponent } from '../../shared/thread-tags.component';
+import { TagsStore } from '../../core/tags/tags.store';
+import { describeError } from '../../core/api/api-error';
 
 /** The thread view: header with the actions, transcript, typing line, composer, visitor details. */
 @Component({
   selector: 'app-thread-page',
-  imports: [ComposerComponent, IconComponent, StatusChipComponent, TranscriptComponent, VisitorPanelComponent],
+  imports: [ComposerComponent, IconComponent, StatusChipComponent, ThreadTagsComponent, TranscriptComponent, VisitorPanelComponent],
   providers: [ThreadStore],
   templateUrl: './thread.page.html',
   styleUrl: './thread.page.css',
@@ -44,6 +47,8 @@ export class ThreadPage {
   readonly threadId = input.required<string>();
 
   protected readonly store = inject(ThreadStore);
+  protected readonly tags = inject(TagsStore);
+  protected readonly tagging = signal(false);
   private readonly drafts = inject(DraftStore);
   private readonly toasts = inject(ToastStore);
   private readonly router = inject(Router);
@@ -90,6 +95,7 @@ export class ThreadPage {
     // Fetched again with each conversation opened, so a reply an admin shared meanwhile is offered.
     void this.canned.reload();
     this.bindShortcuts();
+    this.tags.load().catch(() => undefined);
   }
 
   /** The thread's keyboard shortcuts (docs/console.md); each does what its button does, when the button is there. */
@@ -106,6 +112,19 @@ export class ThreadPage {
       shortcuts.register('openCannedPicker', () => this.composer()?.openPicker()),
     ];
     inject(DestroyRef).onDestroy(() => offs.forEach((off) => off()));
+  }
+
+  protected async setTag(tagId: string, on: boolean): Promise<void> {
+    const id = this.threadId();
+    if (!tagId) return;
+    this.tagging.set(true);
+    try {
+      this.store.tagged(await this.tags.apply(id, tagId, on));
+    } catch (err) {
+      this.toasts.show(describeError(err), 'error');
+    } finally {
+      this.tagging.set(false);
+    }
   }
 
   protected onDraft(text: string): void {

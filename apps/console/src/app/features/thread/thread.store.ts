@@ -179,6 +179,11 @@ export class ThreadStore {
     }
   }
 
+  /** The thread after a tag change made here (the server answered with it). */
+  tagged(thread: Thread): void {
+    if (thread.id === this.id()) this.setThread(thread);
+  }
+
   private setThread(thread: Thread): void {
     const current = this.threadState();
     if (current && current.id === thread.id && current.updatedAt > thread.updatedAt) return;

@@ -10,7 +10,7 @@ import { WebhooksStore } from './webhooks.store';
 /** The events an admin can pick; the ones Parley does not send yet are left out of the form. */
 const EVENTS: readonly { type: WebhookEventType; label: string }[] = [
   { type: 'thread.created', label: 'A conversation starts' },
-  { type: 'thread.updated', label: 'A conversation is claimed, assigned, transferred or closed' },
+  { type: 'thread.updated', label: 'A conversation is claimed, assigned, transferred, closed or tagged' },
   { type: 'message.created', label: 'A message is sent (messages the visitor sees)' },
 ];
 
