@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ReportsModule } from './reports/reports.module';
 import { ThreadsModule } from './threads/threads.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -39,6 +40,7 @@ export class AppModule {
         IntegrationsModule,
         IdempotencyModule,
         WebhooksModule,
+        ReportsModule,
         WidgetModule,
         GatewayModule,
         HealthModule,

@@ -5,6 +5,7 @@ export * from './lib/models';
 export * from './lib/requests';
 export * from './lib/text';
 export * from './lib/events';
+export * from './lib/reports';
 export * from './lib/rest';
 export * from './lib/legacy';
 export * from './lib/socket-catalog';

@@ -29,6 +29,7 @@ export function thread(over: Partial<Thread> = {}): Thread {
     closedBy: null,
     preview: null,
     lastMessage: null,
+    rating: null,
     ...over,
   };
 }

@@ -82,6 +82,10 @@ export const ErrorCode = {
   IdentityNotConfigured: 'IDENTITY_NOT_CONFIGURED',
   /** The site requires identified visitors: an anonymous visitor session is refused. */
   IdentityRequired: 'IDENTITY_REQUIRED',
+  /** A rating for a conversation that is still open: visitors rate once it is closed. */
+  ThreadNotClosed: 'THREAD_NOT_CLOSED',
+  /** The rating was given more than 24 h ago and can no longer be changed. */
+  RatingLocked: 'RATING_LOCKED',
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
@@ -89,14 +93,15 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
  * What an API key may do. Each route an API key may call names the one scope it needs in the
- * route table (`REST_ROUTES`); `reports:read` guards routes still to come.
+ * route table (`REST_ROUTES`).
  */
 export const API_KEY_SCOPES = ['threads:read', 'threads:write', 'messages:write', 'agents:read', 'webhooks:manage', 'reports:read'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /**
- * What a webhook endpoint can subscribe to. `rating.created` and `note.created` are accepted and
- * never sent yet: Parley has no ratings or internal notes so far (docs/status.md).
+ * What a webhook endpoint can subscribe to. `rating.created` is sent when a visitor rates a closed
+ * conversation, and again when they change the rating within 24 h (`updated: true`). `note.created`
+ * is accepted and never sent yet: Parley has no internal notes so far (docs/status.md).
  */
 export const WEBHOOK_EVENT_TYPES = ['thread.created', 'thread.updated', 'message.created', 'rating.created', 'note.created'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -59,6 +59,19 @@ export const LastMessageSchema = z.object({
 });
 export type LastMessage = z.infer<typeof LastMessageSchema>;
 
+/** How the visitor rated a closed conversation (CSAT), credited to the agent assigned when it closed. */
+export const ThreadRatingSchema = z.object({
+  /** 1 (bad) to 5 (great). */
+  score: z.number().int().min(1).max(5),
+  comment: z.string().nullable(),
+  /** The agent assigned when the conversation closed; null when none was. */
+  ratedAgent: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  /** When the visitor first rated: they may change the rating until 24 h after. */
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type ThreadRating = z.infer<typeof ThreadRatingSchema>;
+
 export const ThreadSchema = z.object({
   id: z.uuid(),
   status: ThreadStatusSchema,
@@ -78,6 +91,8 @@ export const ThreadSchema = z.object({
    * visitor's name or email did), as an excerpt of up to about 160 characters around the match.
    */
   match: z.object({ seq: z.number().int().positive(), excerpt: z.string() }).nullable().optional(),
+  /** The visitor's rating, once the conversation is closed and rated. */
+  rating: ThreadRatingSchema.nullable(),
 });
 export type Thread = z.infer<typeof ThreadSchema>;
 

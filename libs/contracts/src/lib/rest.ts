@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type ApiKeyScope, ErrorCode, type REST_ROUTE_BASES } from './constants';
+import { RateThreadRequestSchema, ReportQuerySchema, ReportSchema } from './reports';
 import { LegacyCloseRequestSchema, LegacyCloseResponseSchema, LegacySaveMessageRequestSchema, LegacySaveMessageResponseSchema } from './legacy';
 import { AgentSchema, ApiKeySchema, CreatedIdentitySecretSchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WebhookDeliverySchema, WebhookSchema, WidgetSettingsSchema } from './models';
 import {
@@ -104,6 +105,9 @@ export const REST_ROUTES = [
   { method: 'post', path: '/threads/{id}/claim', summary: 'The signed-in agent claims a queued thread', tag: 'threads', callers: ['agent'], params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.ThreadAlreadyClaimed] },
   { method: 'post', path: '/threads/{id}/assign', summary: 'Assign an open thread to an agent', tag: 'threads', callers: ['agent', 'apiKey'], scope: 'threads:write', params: idParams, body: AssignThreadRequestSchema, status: 200, response: ThreadSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound, ErrorCode.ThreadClosed, ErrorCode.AgentNotFound] },
   { method: 'post', path: '/threads/{id}/close', summary: 'Close a thread; who closed it comes from the credentials', tag: 'threads', callers: ['agent', 'apiKey', 'visitor'], scope: 'threads:write', params: idParams, status: 200, response: ThreadSchema, errors: [ErrorCode.Forbidden, ErrorCode.ThreadNotFound] },
+  { method: 'post', path: '/threads/{id}/rating', summary: "The visitor rates its closed thread (1-5, optional comment), credited to the agent assigned at close; 201 the first time, 200 when changed within 24 h of the first rating", tag: 'threads', callers: ['visitor'], params: idParams, body: RateThreadRequestSchema, status: 201, response: ThreadSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadNotClosed, ErrorCode.RatingLocked] },
+  { method: 'get', path: '/reports', summary: 'Figures for the conversations started in a range of days in a time zone, overall and per agent: waits, first response, resolution, messages, CSAT, busiest hours', tag: 'reports', callers: ['admin', 'apiKey'], scope: 'reports:read', query: ReportQuerySchema, status: 200, response: ReportSchema },
+  { method: 'get', path: '/reports/threads.csv', summary: 'One CSV row per conversation started in the range (streamed; times in the time zone)', tag: 'reports', callers: ['admin', 'apiKey'], scope: 'reports:read', query: ReportQuerySchema, status: 200, text: 'text/csv; charset=utf-8' },
   { method: 'get', path: '/api-keys', summary: 'List API keys (admin)', tag: 'integrations', callers: ['admin'], status: 200, response: z.array(ApiKeySchema) },
   { method: 'post', path: '/api-keys', summary: 'Create an API key (admin); the key is shown once', tag: 'integrations', callers: ['admin'], body: CreateApiKeyRequestSchema, status: 201, response: CreatedApiKeySchema },
   { method: 'delete', path: '/api-keys/{id}', summary: 'Revoke an API key (admin)', tag: 'integrations', callers: ['admin'], params: idParams, status: 200, response: ApiKeySchema, errors: [ErrorCode.ApiKeyNotFound] },

@@ -28,6 +28,7 @@ export function aThread(over: Partial<Thread> = {}): Thread {
     closedBy: null,
     preview: null,
     lastMessage: null,
+    rating: null,
     ...over,
   };
 }
