@@ -19,7 +19,10 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export const ReportDaySchema = z
   .string()
   .regex(DAY, 'a day as YYYY-MM-DD')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'no such day');
+  .refine((d) => {
+    const ms = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(d);
+  }, 'no such day');
 
 /** An IANA time zone name (`Europe/Paris`, `UTC`), in the spelling the runtime's time zone database gives it. */
 export const TimeZoneSchema = z
