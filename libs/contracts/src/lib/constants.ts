@@ -127,3 +127,36 @@ export const REST_ROUTE_BASES = {
   'post /save_message/': '',
   'get /metrics': '',
 } as const;
+
+/** Longest range a report covers, in days (both ends included). */
+export const REPORT_MAX_DAYS = 366;
+/** Longest comment a visitor may leave with a rating. */
+export const RATING_COMMENT_MAX = 1000;
+
+/** Days between two `YYYY-MM-DD` days, both included. */
+export function reportDays(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+}
+
+/**
+ * The CSV export's columns, in order (one row per conversation; times in the report's time zone).
+ * A `tags` column joins them once conversations have tags.
+ */
+export const REPORT_CSV_COLUMNS = [
+  'thread_id',
+  'created_at',
+  'status',
+  'visitor_name',
+  'visitor_email',
+  'agent_id',
+  'agent_name',
+  'assigned_at',
+  'first_response_at',
+  'closed_at',
+  'wait_seconds',
+  'first_response_seconds',
+  'resolution_seconds',
+  'messages',
+  'rating',
+  'rating_comment',
+] as const;

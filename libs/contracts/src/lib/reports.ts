@@ -1,10 +1,6 @@
 import { z } from 'zod';
+import { RATING_COMMENT_MAX, REPORT_MAX_DAYS, reportDays } from './constants';
 import { userText } from './text';
-
-/** Longest range a report covers, in days (both ends included). */
-export const REPORT_MAX_DAYS = 366;
-/** Longest comment a visitor may leave with a rating. */
-export const RATING_COMMENT_MAX = 1000;
 
 /** How a visitor rates a closed conversation: 1-5 and an optional comment. Sent again within 24 h, it replaces the rating. */
 export const RateThreadRequestSchema = z.strictObject({
@@ -37,11 +33,6 @@ export const TimeZoneSchema = z
       return z.NEVER;
     }
   });
-
-/** Days between two `YYYY-MM-DD` days, both included. */
-export function reportDays(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
-}
 
 /**
  * A report's range: whole days `from` to `to` (both included) in `timeZone`. Without them: the last
@@ -101,22 +92,3 @@ export const ReportSchema = z.object({
 });
 export type Report = z.infer<typeof ReportSchema>;
 
-/** The CSV export's columns, in order (one row per conversation; times in the report's time zone). */
-export const REPORT_CSV_COLUMNS = [
-  'thread_id',
-  'created_at',
-  'status',
-  'visitor_name',
-  'visitor_email',
-  'agent_id',
-  'agent_name',
-  'assigned_at',
-  'first_response_at',
-  'closed_at',
-  'wait_seconds',
-  'first_response_seconds',
-  'resolution_seconds',
-  'messages',
-  'rating',
-  'rating_comment',
-] as const;

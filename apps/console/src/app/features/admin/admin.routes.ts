@@ -9,5 +9,7 @@ export const adminRoutes: Routes = [
   { path: 'agents', component: AgentsPage },
   { path: 'api-keys', component: ApiKeysPage },
   { path: 'webhooks', component: WebhooksPage },
+  // Its own chunk (with chart.js loaded by the page on first draw): the admin pages do not carry it.
+  { path: 'reports', title: 'Reports', loadComponent: () => import('./reports/reports.page') },
   { path: 'widget', component: WidgetSettingsPage },
 ];

@@ -23,6 +23,9 @@ import { HistoryStore } from './history.store';
                 <span class="closed-by" data-testid="closed-by">Closed by <span class="agent-name" dir="auto">{{ closedBy() }}</span>
                   · <time [attr.datetime]="t.closedAt">{{ dateTime(t.closedAt) }}</time></span>
               }
+              @if (t.rating; as r) {
+                <span class="rating" data-testid="thread-rating">Rated <strong>{{ r.score }} out of 5</strong>@if (r.comment) { · “<span dir="auto">{{ r.comment }}</span>”}</span>
+              }
             </p>
           </div>
         </header>

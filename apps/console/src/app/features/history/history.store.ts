@@ -1,7 +1,8 @@
-import { computed, inject, Injectable, signal } from '@angular/core';
-import { type Message, type Thread } from '@parley/contracts';
+import { computed, DestroyRef, inject, Injectable, signal } from '@angular/core';
+import { type Message, ServerEvent, type Thread } from '@parley/contracts';
 import { ApiClient } from '../../core/api/api-client';
 import { describeError } from '../../core/api/api-error';
+import { RealtimeService } from '../../core/realtime/realtime.service';
 
 export const HISTORY_PAGE_SIZE = 20;
 /** Guards the transcript loop: a thread longer than this many pages is shown truncated. */
@@ -15,6 +16,7 @@ const MAX_TRANSCRIPT_PAGES = 50;
 @Injectable()
 export class HistoryStore {
   private readonly api = inject(ApiClient);
+  private readonly realtime = inject(RealtimeService);
 
   private readonly query = signal('');
   /** Cursor of each page visited so far; the last one is the page shown. */
@@ -39,6 +41,16 @@ export class HistoryStore {
   readonly thread = this.selected.asReadonly();
   readonly messages = this.transcript.asReadonly();
   readonly transcriptError = this.transcriptFailure.asReadonly();
+
+  constructor() {
+    // A visitor who rates a closed conversation: the rating shows at once in the list and the transcript's header.
+    const off = this.realtime.on(ServerEvent.ThreadUpdated, (t) => {
+      if (t.status !== 'closed') return;
+      if (this.selected()?.id === t.id) this.selected.set(t);
+      this.page.update((items) => (items.some((i) => i.id === t.id) ? items.map((i) => (i.id === t.id ? { ...t, match: i.match } : i)) : items));
+    });
+    inject(DestroyRef).onDestroy(off);
+  }
 
   /** Starts a search (an empty one lists every closed thread), newest first. */
   search(q: string): Promise<void> {
