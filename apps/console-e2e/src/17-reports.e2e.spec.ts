@@ -13,6 +13,8 @@ const RAE = { name: 'Rae Reports', email: 'rae@console.test', password: 'rae-pas
  * visitor rates it 4. A visitor name a spreadsheet would run, to see it kept as text in the CSV.
  */
 async function ratedConversation(): Promise<string> {
+  // Alone, this file finds a fresh server (01-first-run makes the admin when the whole suite runs).
+  if ((await ok('get /setup')).needsSetup) await ok('post /setup', { body: { email: ADMIN.email, name: ADMIN.name, password: ADMIN.password } });
   const admin = await login(ADMIN.email, ADMIN.password);
   await ensureAgent(admin.token, RAE);
   const rae = await login(RAE.email, RAE.password);
@@ -77,11 +79,11 @@ describe('Reports page: figures, a chart of the busiest hours, tables as text, t
 
   it('refuses a range that ends before it starts, and downloads the CSV of the range', async () => {
     const { page } = admin;
-    const to = await page.getByLabel('To').inputValue();
-    await page.getByLabel('From').fill('2999-01-01');
+    const to = await page.getByLabel('To', { exact: true }).inputValue();
+    await page.getByLabel('From', { exact: true }).fill('2999-01-01');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.getByRole('alert').filter({ hasText: 'The first day is after the last day.' }).waitFor();
-    await page.getByLabel('From').fill(to);
+    await page.getByLabel('From', { exact: true }).fill(to);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     expect(download.suggestedFilename()).toBe(`parley-conversations-${to}-to-${to}.csv`);
