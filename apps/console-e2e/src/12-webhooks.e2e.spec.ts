@@ -31,7 +31,7 @@ describe('Webhooks page: add an endpoint, see its secret once, test, log, redeli
     await page.getByLabel('URL').fill('http://localhost:9/hook');
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     await page.locator('#hook-url-error').filter({ hasText: 'localhost' }).waitFor();
-    for (const type of ['thread.created', 'thread.updated', 'message.created']) await page.getByRole('checkbox', { name: type }).uncheck();
+    for (const type of ['thread.created', 'thread.updated', 'message.created', 'rating.created']) await page.getByRole('checkbox', { name: type }).uncheck();
     await page.getByLabel('URL').fill(receiver.url('/console'));
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     await page.getByText('Choose at least one event.').waitFor();

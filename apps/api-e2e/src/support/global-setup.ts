@@ -118,7 +118,7 @@ export default async function globalSetup(): Promise<void> {
     const logFile = path.join(WORKSPACE_ROOT, 'tmp/api-e2e', `server-${requested}.log`);
     // The run decides the back end: DATABASE_URL and REDIS_URL from the caller's shell do not reach the server.
     // killOnExit: if jest dies without running the teardown, the server must not outlive it.
-    const server = await startApiServer({ env, unset: ['DATABASE_URL', 'REDIS_URL'], logFile, tailChars: 20_000, killOnExit: true });
+    const server = await startApiServer({ env, unset: ['DATABASE_URL', 'REDIS_URL'], logFile, tailChars: 20_000, killOnExit: true, readyTimeoutMs: 180_000 });
     runtime.server = server;
 
     const { firstRun: recorded, admin } = await firstRun(server.url);

@@ -11,6 +11,8 @@ import {
   type MessagePage,
   type PostMessageRequest,
   PostMessageRequestSchema,
+  type RateThreadRequest,
+  RateThreadRequestSchema,
   type Thread,
   type ThreadPage,
   ThreadTagParamsSchema,
@@ -20,6 +22,7 @@ import { ApiRoute } from '../auth/api-route.decorator';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { AgentPrincipal, Principal, VisitorPrincipal } from '../auth/principal';
 import { ZodPipe } from '../common/zod.pipe';
+import { RatingsService } from './ratings.service';
 import { ThreadsService } from './threads.service';
 
 const idParams = new ZodPipe(IdParamsSchema);
@@ -28,7 +31,10 @@ const threadTagParams = new ZodPipe(ThreadTagParamsSchema);
 
 @Controller()
 export class ThreadsController {
-  constructor(private readonly threads: ThreadsService) {}
+  constructor(
+    private readonly threads: ThreadsService,
+    private readonly ratings: RatingsService,
+  ) {}
 
   @ApiRoute('post /threads')
   async start(
@@ -110,5 +116,17 @@ export class ThreadsController {
     @Body(emptyBody) _body: object,
   ): Promise<Thread> {
     return this.threads.close(principal, id);
+  }
+
+  @ApiRoute('post /threads/{id}/rating')
+  async rate(
+    @CurrentPrincipal() principal: Principal,
+    @Param(idParams) { id }: { id: string },
+    @Body(new ZodPipe(RateThreadRequestSchema)) body: RateThreadRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Thread> {
+    const { thread, created } = await this.ratings.rate(principal as VisitorPrincipal, id, body);
+    if (!created) res.status(200);
+    return thread;
   }
 }

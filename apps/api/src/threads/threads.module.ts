@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { MessageWriter } from './message.writer';
+import { RatingsService } from './ratings.service';
 import { ThreadsController } from './threads.controller';
 import { ThreadsRepository } from './threads.repository';
 import { ThreadsService } from './threads.service';
@@ -9,7 +10,7 @@ import { ThreadsService } from './threads.service';
 @Module({
   imports: [AgentsModule, WebhooksModule],
   controllers: [ThreadsController],
-  providers: [ThreadsRepository, ThreadsService, MessageWriter],
+  providers: [ThreadsRepository, ThreadsService, MessageWriter, RatingsService],
   exports: [ThreadsService],
 })
 export class ThreadsModule {}

@@ -30,6 +30,12 @@ interface ThreadRow {
   lm_body: string | null;
   lm_created_at: Date | null;
   tags: Tag[];
+  rating: number | null;
+  rating_comment: string | null;
+  rated_agent_id: string | null;
+  rated_agent_name: string | null;
+  rated_at: Date | null;
+  rating_updated_at: Date | null;
   /** Only in a searched list: the first matching message. */
   sm_seq?: number | null;
   sm_body?: string | null;
@@ -110,10 +116,12 @@ const THREAD_SELECT = `
            WHERE m.thread_id = t.id AND m.author_type = 'visitor' AND m.body <> '' ORDER BY m.seq LIMIT 1) AS preview,
          lm.seq AS lm_seq, lm.author_type AS lm_author_type, lm.author_id AS lm_author_id, lm.body AS lm_body, lm.created_at AS lm_created_at,
          COALESCE((SELECT json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color) ORDER BY lower(g.name), g.id)
-                     FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.thread_id = t.id), '[]'::json) AS tags
+                     FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.thread_id = t.id), '[]'::json) AS tags,
+         t.rating, t.rating_comment, t.rated_agent_id, ra.name AS rated_agent_name, t.rated_at, t.rating_updated_at
     FROM threads t
     JOIN visitors v ON v.id = t.visitor_id
     LEFT JOIN agents a ON a.id = t.assigned_agent_id
+    LEFT JOIN agents ra ON ra.id = t.rated_agent_id
     -- The newest message that is not a system note: read backwards on the (thread_id, seq) index.
     LEFT JOIN LATERAL (
       SELECT m.seq, m.author_type, m.author_id, left(m.body, 140) AS body, m.created_at FROM messages m
@@ -184,9 +192,11 @@ const appendManySql = (outbox: string) => `
                               WHEN 'agent' THEN l.assigned_agent_id IS NOT DISTINCT FROM i.author_id
                               ELSE true END
        AND NOT EXISTS (SELECT 1 FROM d WHERE d.ord = i.ord)),
-  c AS (SELECT thread_id, count(*)::int AS n FROM ok GROUP BY thread_id),
+  c AS (SELECT thread_id, count(*)::int AS n, bool_or(author_type = 'agent') AS agent FROM ok GROUP BY thread_id),
+  -- A thread's first agent message also sets its first_response_at (reports), under the same lock.
   t AS (
-    UPDATE threads SET last_seq = threads.last_seq + c.n, updated_at = now()
+    UPDATE threads SET last_seq = threads.last_seq + c.n, updated_at = now(),
+                       first_response_at = CASE WHEN c.agent THEN COALESCE(threads.first_response_at, now()) ELSE threads.first_response_at END
       FROM c WHERE threads.id = c.thread_id
     RETURNING threads.id, threads.last_seq - c.n AS base, threads.last_seq),
   ins AS (
@@ -232,6 +242,16 @@ export function toThread(r: ThreadRow): Thread {
         ? { seq: r.lm_seq, authorType: r.lm_author_type, authorId: r.lm_author_id, body: r.lm_body, createdAt: iso(r.lm_created_at) }
         : null,
     tags: r.tags ?? [],
+    rating:
+      r.rating !== null && r.rated_at && r.rating_updated_at
+        ? {
+            score: r.rating,
+            comment: r.rating_comment,
+            ratedAgent: r.rated_agent_id ? { id: r.rated_agent_id, name: r.rated_agent_name ?? '' } : null,
+            createdAt: iso(r.rated_at),
+            updatedAt: iso(r.rating_updated_at),
+          }
+        : null,
   };
 }
 
@@ -514,7 +534,7 @@ export class ThreadsRepository {
   async claim(sql: Sql, id: string, agentId: string): Promise<boolean> {
     const rows = rowsOf<{ id: string }>(
       await sql.query(
-        `UPDATE threads SET status = 'active', assigned_agent_id = $2, updated_at = now()
+        `UPDATE threads SET status = 'active', assigned_agent_id = $2, updated_at = now(), assigned_at = COALESCE(assigned_at, now())
           WHERE id = $1 AND status = 'queued' RETURNING id`,
         [id, agentId],
       ),
@@ -525,7 +545,7 @@ export class ThreadsRepository {
   async assign(sql: Sql, id: string, agentId: string): Promise<boolean> {
     const rows = rowsOf<{ id: string }>(
       await sql.query(
-        `UPDATE threads SET status = 'active', assigned_agent_id = $2, updated_at = now()
+        `UPDATE threads SET status = 'active', assigned_agent_id = $2, updated_at = now(), assigned_at = COALESCE(assigned_at, now())
           WHERE id = $1 AND status <> 'closed' RETURNING id`,
         [id, agentId],
       ),
@@ -543,6 +563,32 @@ export class ThreadsRepository {
       ),
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * The visitor's rating of its closed thread, under the thread's row lock: what the thread is, and
+   * whether a rating given earlier is still open to change (its first rating less than 24 h ago, by
+   * the database's clock).
+   */
+  async lockedForRating(sql: Sql, id: string): Promise<{ visitorId: string; status: ThreadStatus; rated: boolean; changeable: boolean } | null> {
+    const [row] = rowsOf<{ visitor_id: string; status: ThreadStatus; rated: boolean; changeable: boolean }>(
+      await sql.query(
+        `SELECT visitor_id, status, rated_at IS NOT NULL AS rated, rated_at IS NULL OR rated_at > now() - interval '24 hours' AS changeable
+           FROM threads WHERE id = $1 FOR UPDATE`,
+        [id],
+      ),
+    );
+    return row ? { visitorId: row.visitor_id, status: row.status, rated: row.rated, changeable: row.changeable } : null;
+  }
+
+  /** Stores the rating; the first one is credited to the agent the thread was assigned to when it closed. */
+  async rate(sql: Sql, id: string, score: number, comment: string | null): Promise<void> {
+    await sql.query(
+      `UPDATE threads SET rating = $2, rating_comment = $3, rated_agent_id = CASE WHEN rated_at IS NULL THEN assigned_agent_id ELSE rated_agent_id END,
+                          rated_at = COALESCE(rated_at, now()), rating_updated_at = now()
+        WHERE id = $1`,
+      [id, score, comment],
+    );
   }
 
   async close(sql: Sql, id: string, by: { type: ActorType; id: string | null }): Promise<boolean> {

@@ -30,6 +30,7 @@ export function thread(over: Partial<Thread> = {}): Thread {
     preview: null,
     lastMessage: null,
     tags: [],
+    rating: null,
     ...over,
   };
 }

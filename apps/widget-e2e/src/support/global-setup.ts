@@ -71,6 +71,9 @@ export default async function globalSetup(): Promise<void> {
     requires: BUILDS,
     logFile: serverLog,
     killOnExit: true,
+    // A liveness bound: a fresh embedded database runs every migration first, which takes over a
+    // minute on a machine whose cores are shared with other test runs.
+    readyTimeoutMs: 180_000,
   });
   const api = runtime.api.url;
 

@@ -3,6 +3,7 @@ import { ChatStatusComponent } from './components/chat-status.component';
 import { ComposerComponent } from './components/composer.component';
 import { ConfirmEndComponent } from './components/confirm-end.component';
 import { DetailsFormComponent } from './components/details-form.component';
+import { RatingComponent } from './components/rating.component';
 import { StartAgainComponent } from './components/start-again.component';
 import { TranscriptComponent } from './components/transcript.component';
 import { ConversationStore } from './conversation.store';
@@ -17,7 +18,7 @@ const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short',
   selector: 'pw-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
   providers: [SessionStore, ConversationStore, HostStore],
-  imports: [ChatStatusComponent, ComposerComponent, ConfirmEndComponent, DetailsFormComponent, StartAgainComponent, TranscriptComponent],
+  imports: [ChatStatusComponent, ComposerComponent, ConfirmEndComponent, DetailsFormComponent, RatingComponent, StartAgainComponent, TranscriptComponent],
   host: { '[style.--accent]': 'session.color()', '[attr.data-view]': 'session.view()', '(document:keydown.escape)': 'host.hide()' },
   template: `
     @switch (session.view()) {
@@ -57,6 +58,16 @@ const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short',
             (start)="session.startNew()"
             (edit)="session.editDetails()"
           />
+          @if (conversation.thread()?.status === 'closed') {
+            <div class="again-rating">
+              <pw-rating
+                [rating]="conversation.thread()?.rating ?? null"
+                [busy]="conversation.rating().busy"
+                [error]="conversation.rating().error"
+                (rated)="conversation.rate($event.score, $event.comment)"
+              />
+            </div>
+          }
           @if (session.earlier().length) {
             <section class="earlier" aria-labelledby="pw-earlier-title">
               <h2 id="pw-earlier-title">Your earlier conversations</h2>
@@ -99,6 +110,12 @@ const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short',
             <div class="closed" role="status">
               <p>{{ notice }}</p>
               <button type="button" class="primary" [disabled]="session.busy()" (click)="session.startNew()">Start a new conversation</button>
+              <pw-rating
+                [rating]="thread.rating"
+                [busy]="conversation.rating().busy"
+                [error]="conversation.rating().error"
+                (rated)="conversation.rate($event.score, $event.comment)"
+              />
             </div>
           } @else {
             <pw-composer [slowDown]="conversation.slowDown()" [uploader]="uploader()" (sent)="conversation.send($event.body, $event.attachments)" (typing)="conversation.typed()" />

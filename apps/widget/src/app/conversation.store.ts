@@ -1,5 +1,5 @@
 import { computed, DestroyRef, effect, Injectable, inject, signal } from '@angular/core';
-import { type Attachment, ClientEvent, LIMITS, type Message, ServerEvent, type Thread } from '@parley/contracts';
+import { type Attachment, ClientEvent, LIMITS, type Message, ServerEvent, type Thread, ErrorCode } from '@parley/contracts';
 import type { ConnectionState, FeedSnapshot } from '@parley/realtime-client';
 import { WIDGET_WINDOW } from './host-bridge';
 import { type Realtime, REALTIME_FACTORY } from './realtime';
@@ -34,6 +34,7 @@ export class ConversationStore {
   private readonly _slowDown = signal(false);
   private readonly _now = signal(Date.now());
   private readonly _online = signal(this.win.navigator?.onLine !== false);
+  private readonly _rating = signal<{ busy: boolean; error: string | null }>({ busy: false, error: null });
 
   readonly thread = this._thread.asReadonly();
   readonly agentTyping = this._agentTyping.asReadonly();
@@ -63,6 +64,8 @@ export class ConversationStore {
     return t?.status === 'queued' ? formatWait(this._now() - Date.parse(t.createdAt)) : null;
   });
   readonly closedNotice = computed(() => closedText(this._thread()));
+  /** The rating form's state: a request under way, or why the last one failed. */
+  readonly rating = this._rating.asReadonly();
 
   private client: Realtime | null = null;
   private unwatch: (() => void) | null = null;
@@ -181,6 +184,22 @@ export class ConversationStore {
   typed(): void {
     const t = this._thread();
     if (t && t.status !== 'closed') this.typing.typed(t.id);
+  }
+
+  /** Rates the closed thread with the visitor's token; the thread comes back with its rating. */
+  async rate(score: number, comment?: string): Promise<void> {
+    const t = this._thread();
+    const token = this.storage.session()?.token;
+    if (!t || t.status !== 'closed' || !token) return;
+    this._rating.set({ busy: true, error: null });
+    try {
+      this.setThread(await this.api.rateThread(token, t.id, comment ? { score, comment } : { score }));
+      this._rating.set({ busy: false, error: null });
+    } catch (err) {
+      if (isExpired(err)) this.expired();
+      const locked = err instanceof ApiError && err.code === ErrorCode.RatingLocked;
+      this._rating.set({ busy: false, error: locked ? 'A rating can only be changed for 24 hours.' : err instanceof Error ? err.message : 'The rating could not be sent.' });
+    }
   }
 
   /** Ends the thread with the visitor's own token: the server records the visitor as the one who closed it. */

@@ -50,6 +50,11 @@ export class WidgetApi {
     return (await this.call('get /threads/{id}/messages', { token, params: { id }, query: { afterSeq: 0 } })).items;
   }
 
+  /** Rates the visitor's closed thread (1-5, optional comment); again within 24 h, it replaces the rating. */
+  rateThread(token: string, id: string, body: { score: number; comment?: string }): Promise<Thread> {
+    return this.call('post /threads/{id}/rating', { token, params: { id }, body });
+  }
+
   /** Closes the thread; the server records the visitor of the token as the one who closed it. */
   closeThread(token: string, id: string): Promise<Thread> {
     return this.call('post /threads/{id}/close', { token, params: { id }, body: {} });

@@ -94,6 +94,10 @@ export const ErrorCode = {
   TagNotFound: 'TAG_NOT_FOUND',
   /** Another tag already has that name (compared case-insensitively). */
   TagNameTaken: 'TAG_NAME_TAKEN',
+  /** A rating for a conversation that is still open: visitors rate once it is closed. */
+  ThreadNotClosed: 'THREAD_NOT_CLOSED',
+  /** The rating was given more than 24 h ago and can no longer be changed. */
+  RatingLocked: 'RATING_LOCKED',
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
@@ -101,14 +105,15 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
  * What an API key may do. Each route an API key may call names the one scope it needs in the
- * route table (`REST_ROUTES`); `reports:read` guards routes still to come.
+ * route table (`REST_ROUTES`).
  */
 export const API_KEY_SCOPES = ['threads:read', 'threads:write', 'messages:write', 'agents:read', 'webhooks:manage', 'reports:read', 'audit:read'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /**
- * What a webhook endpoint can subscribe to. `rating.created` and `note.created` are accepted and
- * never sent yet: Parley has no ratings or internal notes so far (docs/status.md).
+ * What a webhook endpoint can subscribe to. `rating.created` is sent when a visitor rates a closed
+ * conversation, and again when they change the rating within 24 h (`updated: true`). `note.created`
+ * is accepted and never sent yet: Parley has no internal notes so far (docs/status.md).
  */
 export const WEBHOOK_EVENT_TYPES = ['thread.created', 'thread.updated', 'message.created', 'rating.created', 'note.created'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -163,3 +168,36 @@ export const REST_ROUTE_BASES = {
   'post /save_message/': '',
   'get /metrics': '',
 } as const;
+
+/** Longest range a report covers, in days (both ends included). */
+export const REPORT_MAX_DAYS = 366;
+/** Longest comment a visitor may leave with a rating. */
+export const RATING_COMMENT_MAX = 1000;
+
+/** Days between two `YYYY-MM-DD` days, both included. */
+export function reportDays(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+}
+
+/**
+ * The CSV export's columns, in order (one row per conversation; times in the report's time zone).
+ * A `tags` column joins them once conversations have tags.
+ */
+export const REPORT_CSV_COLUMNS = [
+  'thread_id',
+  'created_at',
+  'status',
+  'visitor_name',
+  'visitor_email',
+  'agent_id',
+  'agent_name',
+  'assigned_at',
+  'first_response_at',
+  'closed_at',
+  'wait_seconds',
+  'first_response_seconds',
+  'resolution_seconds',
+  'messages',
+  'rating',
+  'rating_comment',
+] as const;

@@ -1,6 +1,7 @@
 import { ClientEvent, ErrorCode, REST_ROUTE_BASES, ServerEvent } from './constants';
 import { ERROR_HTTP_STATUS } from './errors';
 import { LIMITS } from './limits';
+import { ReportQuerySchema } from './reports';
 import { EmailSchema, MessageBodySchema, PostMessageRequestSchema, UpdateWidgetSettingsRequestSchema, VisitorSessionRequestSchema } from './requests';
 import { REST_ROUTE_LIST, REST_ROUTES, restRoute, restRouteKey, type RouteArgs, type RouteBody, type RouteErrors, type RouteParams, type RouteQuery, type RouteResponse } from './rest';
 
@@ -83,5 +84,23 @@ describe('contracts', () => {
     const noParams: RouteArgs<'get /threads/{id}'> = {};
     const status: RouteResponse<'get /threads/{id}'>['status'] = 'queued';
     expect([params, query, body, code, wrongCode, noBody, noParams, status]).toHaveLength(8);
+  });
+});
+
+describe('report queries', () => {
+  it('takes whole days in a known zone, at most 366 of them, from before to', () => {
+    expect(ReportQuerySchema.parse({ from: '2025-01-01', to: '2026-01-01', timeZone: 'europe/paris' })).toEqual({ from: '2025-01-01', to: '2026-01-01', timeZone: 'Europe/Paris' });
+    for (const bad of [
+      { from: '2026-02-30' },
+      { from: '2026-3-2' },
+      { from: 'garbage' },
+      { from: '2026-03-08', to: '2026-03-02' },
+      { from: '2025-01-01', to: '2026-01-02' },
+      { timeZone: 'Mars/Olympus_Mons' },
+      { timeZone: '' },
+      { extra: '1' },
+    ]) {
+      expect(ReportQuerySchema.safeParse(bad).success).toBe(false);
+    }
   });
 });

@@ -67,6 +67,18 @@ export const TagSchema = z.object({
   color: z.string().nullable(),
 });
 export type Tag = z.infer<typeof TagSchema>;
+/** How the visitor rated a closed conversation (CSAT), credited to the agent assigned when it closed. */
+export const ThreadRatingSchema = z.object({
+  /** 1 (bad) to 5 (great). */
+  score: z.number().int().min(1).max(5),
+  comment: z.string().nullable(),
+  /** The agent assigned when the conversation closed; null when none was. */
+  ratedAgent: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  /** When the visitor first rated: they may change the rating until 24 h after. */
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type ThreadRating = z.infer<typeof ThreadRatingSchema>;
 
 export const ThreadSchema = z.object({
   id: z.uuid(),
@@ -90,6 +102,8 @@ export const ThreadSchema = z.object({
    * match; `terms` are the searched words, for the client to highlight.
    */
   match: z.object({ seq: z.number().int().positive(), excerpt: z.string(), terms: z.array(z.string()) }).nullable().optional(),
+  /** The visitor's rating, once the conversation is closed and rated. */
+  rating: ThreadRatingSchema.nullable(),
 });
 export type Thread = z.infer<typeof ThreadSchema>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type ApiKeyScope, type AuditAction, ErrorCode, type REST_ROUTE_BASES } from './constants';
 import { CannedResponseSchema, CreateCannedResponseRequestSchema, ListCannedResponsesQuerySchema, UpdateCannedResponseRequestSchema } from './canned';
+import { RateThreadRequestSchema, ReportQuerySchema, ReportSchema } from './reports';
 import { LegacyCloseRequestSchema, LegacyCloseResponseSchema, LegacySaveMessageRequestSchema, LegacySaveMessageResponseSchema } from './legacy';
 import { AgentSchema, ApiKeySchema, CreatedIdentitySecretSchema, RetentionSettingsSchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WebhookDeliverySchema, WebhookSchema, WidgetSettingsSchema, VisitorContextSchema, TagSchema } from './models';
 import {
@@ -129,6 +130,9 @@ export const REST_ROUTES = [
   { method: 'post', path: '/tags', summary: 'Add a tag (admin); names are unique, compared case-insensitively', tag: 'tags', callers: ['admin'], body: CreateTagRequestSchema, status: 201, response: TagSchema, errors: [ErrorCode.TagNameTaken] },
   { method: 'patch', path: '/tags/{id}', summary: 'Rename a tag or change its colour (admin)', tag: 'tags', callers: ['admin'], params: idParams, body: UpdateTagRequestSchema, status: 200, response: TagSchema, errors: [ErrorCode.TagNotFound, ErrorCode.TagNameTaken] },
   { method: 'delete', path: '/tags/{id}', summary: 'Delete a tag (admin); it comes off every thread', tag: 'tags', callers: ['admin'], params: idParams, status: 204, errors: [ErrorCode.TagNotFound] },
+  { method: 'post', path: '/threads/{id}/rating', summary: "The visitor rates its closed thread (1-5, optional comment), credited to the agent assigned at close; 201 the first time, 200 when changed within 24 h of the first rating", tag: 'threads', callers: ['visitor'], params: idParams, body: RateThreadRequestSchema, status: 201, response: ThreadSchema, errors: [ErrorCode.ThreadNotFound, ErrorCode.ThreadNotClosed, ErrorCode.RatingLocked] },
+  { method: 'get', path: '/reports', summary: 'Figures for the conversations started in a range of days in a time zone, overall and per agent: waits, first response, resolution, messages, CSAT, busiest hours', tag: 'reports', callers: ['admin', 'apiKey'], scope: 'reports:read', query: ReportQuerySchema, status: 200, response: ReportSchema },
+  { method: 'get', path: '/reports/threads.csv', summary: 'One CSV row per conversation started in the range (streamed; times in the time zone)', tag: 'reports', callers: ['admin', 'apiKey'], scope: 'reports:read', query: ReportQuerySchema, status: 200, text: 'text/csv; charset=utf-8' },
   { method: 'get', path: '/api-keys', summary: 'List API keys (admin)', tag: 'integrations', callers: ['admin'], status: 200, response: z.array(ApiKeySchema) },
   { method: 'post', path: '/api-keys', summary: 'Create an API key (admin); the key is shown once', tag: 'integrations', callers: ['admin'], body: CreateApiKeyRequestSchema, status: 201, response: CreatedApiKeySchema, audit: { action: 'api_key.created', target: { type: 'api_key', from: 'response' } } },
   { method: 'delete', path: '/api-keys/{id}', summary: 'Revoke an API key (admin)', tag: 'integrations', callers: ['admin'], params: idParams, status: 200, response: ApiKeySchema, errors: [ErrorCode.ApiKeyNotFound], audit: { action: 'api_key.revoked', target: { type: 'api_key', from: 'path' } } },

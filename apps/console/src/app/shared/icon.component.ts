@@ -28,6 +28,7 @@ const PATHS = {
   shield: 'M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z',
   keyboard: 'M3 6h18v12H3zM7 10h.01M11 10h.01M15 10h.01M7 14h10',
   reply: 'M9 17l-5-5 5-5M4 12h11a5 5 0 0 1 5 5v2',
+  chart: 'M4 20V10M10 20V4M16 20v-7M22 20H2',
   bell: 'M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0',
 } as const;
 

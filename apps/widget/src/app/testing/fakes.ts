@@ -29,6 +29,7 @@ export function aThread(over: Partial<Thread> = {}): Thread {
     preview: null,
     lastMessage: null,
     tags: [],
+    rating: null,
     ...over,
   };
 }

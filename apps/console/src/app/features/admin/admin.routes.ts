@@ -12,6 +12,8 @@ export const adminRoutes: Routes = [
   { path: 'api-keys', component: ApiKeysPage },
   { path: 'replies', component: CannedRepliesPage, data: { scope: 'shared' } },
   { path: 'webhooks', component: WebhooksPage },
+  // Its own chunk (with chart.js loaded by the page on first draw): the admin pages do not carry it.
+  { path: 'reports', title: 'Reports', loadComponent: () => import('./reports/reports.page') },
   { path: 'widget', component: WidgetSettingsPage },
   { path: 'audit', component: AuditPage },
 ];

@@ -27,6 +27,9 @@ import { HistoryStore } from './history.store';
                 <span class="closed-by" data-testid="closed-by">Closed by <span class="agent-name" dir="auto">{{ closedBy() }}</span>
                   · <time [attr.datetime]="t.closedAt">{{ dateTime(t.closedAt) }}</time></span>
               }
+              @if (t.rating; as r) {
+                <span class="rating" data-testid="thread-rating">Rated <strong>{{ r.score }} out of 5</strong>@if (r.comment) { · “<span dir="auto">{{ r.comment }}</span>”}</span>
+              }
             </p>
             <app-thread-tags [threadId]="t.id" [tags]="t.tags" [allTags]="tags.tags()" [busy]="tagging()" (add)="setTag($event, true)" (remove)="setTag($event, false)" />
           </div>

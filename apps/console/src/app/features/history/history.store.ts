@@ -1,9 +1,10 @@
-import { computed, inject, Injectable, signal } from '@angular/core';
-import { type Message, type Thread } from '@parley/contracts';
+import { computed, DestroyRef, inject, Injectable, signal } from '@angular/core';
+import { type Message, ServerEvent, type Thread } from '@parley/contracts';
 import { ApiClient } from '../../core/api/api-client';
 import { describeError } from '../../core/api/api-error';
 import { TagsStore } from '../../core/tags/tags.store';
 import { searchWords } from '../../shared/highlight';
+import { RealtimeService } from '../../core/realtime/realtime.service';
 
 export const HISTORY_PAGE_SIZE = 20;
 /** Guards the transcript loop: a thread longer than this many pages is shown truncated. */
@@ -19,6 +20,7 @@ const MAX_TRANSCRIPT_PAGES = 50;
 export class HistoryStore {
   private readonly api = inject(ApiClient);
   private readonly tags = inject(TagsStore);
+  private readonly realtime = inject(RealtimeService);
 
   private readonly query = signal('');
   /** The search the shown page answers: marks follow the results, not the box ahead of them. */
@@ -49,6 +51,16 @@ export class HistoryStore {
   readonly thread = this.selected.asReadonly();
   readonly messages = this.transcript.asReadonly();
   readonly transcriptError = this.transcriptFailure.asReadonly();
+
+  constructor() {
+    // A visitor who rates a closed conversation: the rating shows at once in the list and the transcript's header.
+    const off = this.realtime.on(ServerEvent.ThreadUpdated, (t) => {
+      if (t.status !== 'closed') return;
+      if (this.selected()?.id === t.id) this.selected.set(t);
+      this.page.update((items) => (items.some((i) => i.id === t.id) ? items.map((i) => (i.id === t.id ? { ...t, match: i.match } : i)) : items));
+    });
+    inject(DestroyRef).onDestroy(off);
+  }
 
   /** Starts a search (an empty one lists every closed thread), newest first, of threads with `tag` if given. */
   search(q: string, tag: string | null = null): Promise<void> {

@@ -12,6 +12,7 @@ const EVENTS: readonly { type: WebhookEventType; label: string }[] = [
   { type: 'thread.created', label: 'A conversation starts' },
   { type: 'thread.updated', label: 'A conversation is claimed, assigned, transferred, closed or tagged' },
   { type: 'message.created', label: 'A message is sent (messages the visitor sees)' },
+  { type: 'rating.created', label: 'A visitor rates a conversation, or changes the rating' },
 ];
 
 @Component({
