@@ -136,7 +136,9 @@ describeBackends('reports', (backend) => {
     expect(utc.overall.csat).toEqual({ average: 2, responses: 2, responseRate: 0.6667 });
   });
 
-  it('writes one CSV row per conversation, in start order, times in the zone, formulas kept as text', async () => {
+  it('writes one CSV row per conversation, in start order, times in the zone, formulas kept as text, with its tags', async () => {
+    const tagIds = (await db.query(`INSERT INTO tags (name) VALUES ('VIP'), ('billing') RETURNING id`)) as { id: string }[];
+    for (const tag of tagIds) await db.query(`INSERT INTO thread_tags (thread_id, tag_id) VALUES ($1, $2)`, [ids.t1, tag.id]);
     let text = '';
     await reports.csv(reports.range({ from: '2026-03-02', to: '2026-03-08', timeZone: 'Europe/Paris' }), (chunk) => {
       text += chunk;
@@ -145,13 +147,13 @@ describeBackends('reports', (backend) => {
     const lines = text.split('\r\n');
     expect(lines.pop()).toBe('');
     expect(lines[0]).toBe(
-      'thread_id,created_at,status,visitor_name,visitor_email,agent_id,agent_name,assigned_at,first_response_at,closed_at,wait_seconds,first_response_seconds,resolution_seconds,messages,rating,rating_comment',
+      'thread_id,created_at,status,visitor_name,visitor_email,agent_id,agent_name,assigned_at,first_response_at,closed_at,wait_seconds,first_response_seconds,resolution_seconds,messages,rating,rating_comment,tags',
     );
     expect(lines.slice(1).map((l) => l.slice(0, 36))).toEqual([ids.t1, ids.t2, ids.t3, ids.t4]);
     expect(lines[1]).toBe(
-      `${ids.t1},2026-03-02 00:30:00,closed,"'=HYPERLINK(""http://evil.test"")",t1@example.com,${ids.ann},Ann,2026-03-02 00:31:00,2026-03-02 00:31:40,2026-03-02 00:40:00,60,90,600,4,5,"Quick, thanks, ""great"""`,
+      `${ids.t1},2026-03-02 00:30:00,closed,"'=HYPERLINK(""http://evil.test"")",t1@example.com,${ids.ann},Ann,2026-03-02 00:31:00,2026-03-02 00:31:40,2026-03-02 00:40:00,60,90,600,4,5,"Quick, thanks, ""great""",billing; VIP`,
     );
-    expect(lines[4]).toBe(`${ids.t4},2026-03-08 23:30:00,queued,Visitor t4,t4@example.com,,,,,,,,,1,,`);
+    expect(lines[4]).toBe(`${ids.t4},2026-03-08 23:30:00,queued,Visitor t4,t4@example.com,,,,,,,,,1,,,`);
   });
 
   it('streams a range larger than one page in order, each conversation once', async () => {

@@ -44,6 +44,8 @@ export interface CsvRow {
   messages: number;
   rating: number | null;
   rating_comment: string | null;
+  /** Tag names, `; `-separated, alphabetical. */
+  tags: string;
 }
 
 /** The range's bounds as timestamptz: local midnight of `from` and of the day after `to`, in the zone ($1, $2, $3). */
@@ -112,7 +114,8 @@ export class ReportsRepository {
               ${LOCAL('t.created_at')} AS created_at, t.status, v.name AS visitor_name, v.email AS visitor_email,
               t.assigned_agent_id AS agent_id, a.name AS agent_name,
               ${LOCAL('t.assigned_at')} AS assigned_at, ${LOCAL('t.first_response_at')} AS first_response_at, ${LOCAL('t.closed_at')} AS closed_at,
-              p.wait AS wait_seconds, p.frt AS first_response_seconds, p.resolution AS resolution_seconds, p.messages, t.rating, t.rating_comment
+              p.wait AS wait_seconds, p.frt AS first_response_seconds, p.resolution AS resolution_seconds, p.messages, t.rating, t.rating_comment,
+              COALESCE((SELECT string_agg(g.name, '; ' ORDER BY lower(g.name)) FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.thread_id = t.id), '') AS tags
          FROM (${PER_THREAD}
                  AND ($4::timestamptz IS NULL OR (t.created_at, t.id) > ($4::timestamptz, $5::uuid))
                ORDER BY t.created_at, t.id LIMIT $6) p

@@ -64,6 +64,7 @@ function csvCells(r: CsvRow): (string | number | null)[] {
     messages: r.messages,
     rating: r.rating,
     rating_comment: r.rating_comment,
+    tags: r.tags,
   };
   return REPORT_CSV_COLUMNS.map((c) => byColumn[c]);
 }
@@ -104,7 +105,6 @@ export class ReportsService {
 
   /** The CSV, header first, one page of rows at a time; `write` resolves when the reader wants more. */
   async csv(range: ReportRange, write: (chunk: string) => Promise<boolean>): Promise<void> {
-    // A `tags` column joins REPORT_CSV_COLUMNS once conversations have tags.
     if (!(await write(csvLine(REPORT_CSV_COLUMNS)))) return;
     let after: { k: string; id: string } | null = null;
     for (;;) {

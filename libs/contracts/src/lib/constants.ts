@@ -180,8 +180,8 @@ export function reportDays(from: string, to: string): number {
 }
 
 /**
- * The CSV export's columns, in order (one row per conversation; times in the report's time zone).
- * A `tags` column joins them once conversations have tags.
+ * The CSV export's columns, in order (one row per conversation; times in the report's time zone;
+ * `tags` are the thread's tag names, `; `-separated, alphabetical).
  */
 export const REPORT_CSV_COLUMNS = [
   'thread_id',
@@ -200,4 +200,5 @@ export const REPORT_CSV_COLUMNS = [
   'messages',
   'rating',
   'rating_comment',
+  'tags',
 ] as const;

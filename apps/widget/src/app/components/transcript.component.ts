@@ -45,7 +45,8 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
   selector: 'pw-transcript',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [TextPartsPipe, AttachmentsComponent],
-  host: { class: 'scroll', '(scroll)': 'scrolled()' },
+  // Focusable, so a keyboard can scroll it when nothing inside it takes the focus (a transcript of text only).
+  host: { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': 'Messages', '(scroll)': 'scrolled()' },
   template: `
     <ol class="log" #log aria-live="polite" aria-label="Conversation">
       @if (greeting().length) {
