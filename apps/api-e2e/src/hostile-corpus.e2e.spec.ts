@@ -449,8 +449,9 @@ async function restoreWidgetSettings(): Promise<void> {
 }
 
 afterAll(async () => {
-  // The next file expects the widget settings as they were.
+  // The next file expects the widget settings as they were, and retention off.
   await restoreWidgetSettings();
+  expectStatus(await api('put', '/settings/retention', { token: adminToken(), body: { closedThreadsDays: null } }), 200);
   await closeAllSockets();
   const lines = [...outcomes].map(([name, counts]) => `  ${name}: ${[...counts].map(([o, n]) => `${o} ×${n}`).join(', ')}`);
   console.log(`[hostile-corpus] outcomes (seed ${SEED}):\n${lines.join('\n')}`);

@@ -29,6 +29,7 @@ export const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
   'patch /canned-responses/{id}': { title: 'Sample' },
   'post /tags': { name: 'scope test' },
   'patch /tags/{id}': { color: '#00aa00' },
+  'put /settings/retention': { closedThreadsDays: null },
 };
 
 export interface SampleCall {
