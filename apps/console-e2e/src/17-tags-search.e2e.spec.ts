@@ -100,3 +100,45 @@ describe('tags and search', () => {
     expect(ada.problems).toEqual([]);
   });
 });
+
+describe('Admin → Tags', () => {
+  let browser: Browser;
+  let admin: AgentPage;
+
+  beforeAll(async () => {
+    browser = await launch();
+    admin = await openAgentPage(browser);
+    await signIn(admin.page, ADMIN.email, ADMIN.password);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('adds, refuses a name taken in another case, renames and deletes a tag', async () => {
+    const mark = randomBytes(3).toString('hex');
+    const token = (await login(ADMIN.email, ADMIN.password)).token;
+    const { page } = admin;
+    await page.getByRole('link', { name: 'Tags', exact: true }).click();
+    await page.getByRole('heading', { name: 'Tags', level: 1 }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill(`Billing ${mark}`);
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    const row = page.getByTestId('tag-row').filter({ hasText: `Billing ${mark}` });
+    await row.waitFor();
+    expect((await ok('get /tags', { token })).some((t) => t.name === `Billing ${mark}`)).toBe(true);
+
+    await page.getByLabel('Name', { exact: true }).fill(`BILLING ${mark}`);
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await page.locator('#new-tag-name-error').waitFor();
+    await expectNoAxeViolations(page, { label: 'console: tags page' });
+
+    await page.getByRole('button', { name: `Rename Billing ${mark}` }).click();
+    await page.getByLabel(`Name of Billing ${mark}`).fill(`Invoices ${mark}`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('tag-row').filter({ hasText: `Invoices ${mark}` }).waitFor();
+    await page.getByRole('button', { name: `Delete Invoices ${mark}` }).click();
+    await page.getByRole('button', { name: 'Delete now' }).click();
+    await page.getByTestId('tag-row').filter({ hasText: `Invoices ${mark}` }).waitFor({ state: 'detached' });
+    expect((await ok('get /tags', { token })).some((t) => t.name.endsWith(mark))).toBe(false);
+  });
+});

@@ -42,6 +42,12 @@ export class TagsStore {
     return tag;
   }
 
+  async rename(id: string, name: string, color: string | null): Promise<Tag> {
+    const tag = await this.api.call('patch /tags/{id}', { params: { id }, body: { name, color } });
+    await this.load(true);
+    return tag;
+  }
+
   async remove(id: string): Promise<void> {
     await this.api.call('delete /tags/{id}', { params: { id } });
     await this.load(true);

@@ -3,6 +3,7 @@ import { AgentsPage } from './agents/agents.page';
 import { AuditPage } from './audit/audit.page';
 import { ApiKeysPage } from './api-keys/api-keys.page';
 import { CannedRepliesPage } from '../canned/canned-replies.page';
+import { TagsPage } from './tags/tags.page';
 import { WebhooksPage } from './webhooks/webhooks.page';
 import { WidgetSettingsPage } from './widget-settings/widget-settings.page';
 
@@ -11,6 +12,7 @@ export const adminRoutes: Routes = [
   { path: 'agents', component: AgentsPage },
   { path: 'api-keys', component: ApiKeysPage },
   { path: 'replies', component: CannedRepliesPage, data: { scope: 'shared' } },
+  { path: 'tags', component: TagsPage },
   { path: 'webhooks', component: WebhooksPage },
   // Its own chunk (with chart.js loaded by the page on first draw): the admin pages do not carry it.
   { path: 'reports', title: 'Reports', loadComponent: () => import('./reports/reports.page') },
