@@ -54,7 +54,8 @@ describeBackends('widget settings', (backend) => {
     expect(Object.keys(s).sort()).toEqual(['color', 'greetingLines', 'identityRequired', 'title', 'updatedAt']);
     expect(Date.parse(s.updatedAt)).not.toBeNaN();
     const full = (await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body as WidgetSettings;
-    expect(full).toEqual({ ...s, allowedOrigins: [], identitySecrets: [], seenOn: null });
+    // Admins also see which sites may embed it, its secrets, where it was seen, and whether agents see visitors' addresses.
+    expect(full).toEqual({ ...s, allowedOrigins: [], identitySecrets: [], seenOn: null, showVisitorIp: false });
     await actors.http.get('/api/v1/widget/settings/admin').expect(401);
   });
 
@@ -65,7 +66,7 @@ describeBackends('widget settings', (backend) => {
     expect(s).toMatchObject({ title: 'Ask EVA', greetingLines: valid.greetingLines, color: '#0B7A75', allowedOrigins: [SHOP, BLOG] });
     expect(Date.parse(s.updatedAt)).toBeGreaterThanOrEqual(Date.parse(before.updatedAt));
     expect((await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body).toEqual(s);
-    const { allowedOrigins: _sites, identitySecrets: _secrets, seenOn: _seen, ...shown } = s;
+    const { allowedOrigins: _sites, identitySecrets: _secrets, seenOn: _seen, showVisitorIp: _ip, ...shown } = s;
     expect((await actors.http.get('/api/v1/widget/settings').expect(200)).body).toEqual(shown);
   });
 
