@@ -6,73 +6,71 @@ import { CannedResponses1766400000000 } from './migrations/1766400000000-CannedR
 import { TagsAndSearch1766500000000 } from './migrations/1766500000000-TagsAndSearch';
 import { RatingsAndReports1766600000000 } from './migrations/1766600000000-RatingsAndReports';
 
-const BEFORE_SCOPES = MIGRATIONS.slice(0, MIGRATIONS.indexOf(ApiKeyScopes1765152000000));
 /**
  * The scopes there were when the migration was written: an old key keeps what it could do then.
  * Scopes added later (audit:read, ...) guard routes those keys never had.
  */
 const SCOPES_OF_THE_TIME = ['threads:read', 'threads:write', 'messages:write', 'agents:read', 'webhooks:manage', 'reports:read'];
 
-describeBackends('the ApiKeyScopes migration', (backend) => {
-  let db: TestDatabase | undefined;
-  let ds: DataSource | undefined;
-  let q: QueryRunner;
+type Migration = (typeof MIGRATIONS)[number];
 
-  beforeAll(async () => {
-    db = await createTestDatabase(backend);
-    // One connection (PGlite serves one), the migrations applied by hand up to the one under test.
-    ds = new DataSource({ ...dataSourceOptions(db.url, 1), entities: [], migrations: [], migrationsRun: false, logging: false });
-    await ds.initialize();
-    q = ds.createQueryRunner();
-    for (const M of BEFORE_SCOPES) await new M().up(q);
+/**
+ * Tests of one migration, on each back end: a fresh database with every migration before it applied
+ * by hand, on one connection (PGlite serves one); `q()` runs the migration's up and down there.
+ */
+function describeMigration(migration: Migration, body: (q: () => QueryRunner) => void): void {
+  describeBackends(`the ${migration.name.replace(/\d+$/, '')} migration`, (backend) => {
+    let db: TestDatabase | undefined;
+    let ds: DataSource | undefined;
+    let q: QueryRunner | undefined;
+
+    beforeAll(async () => {
+      db = await createTestDatabase(backend);
+      ds = new DataSource({ ...dataSourceOptions(db.url, 1), entities: [], migrations: [], migrationsRun: false, logging: false });
+      await ds.initialize();
+      q = ds.createQueryRunner();
+      for (const M of MIGRATIONS.slice(0, MIGRATIONS.indexOf(migration))) await new M().up(q);
+    });
+    afterAll(async () => {
+      await q?.release();
+      await ds?.destroy();
+      await db?.drop();
+    });
+
+    body(() => {
+      if (!q) throw new Error('the database is not ready');
+      return q;
+    });
   });
-  afterAll(async () => {
-    await q?.release();
-    await ds?.destroy();
-    await db?.drop();
-  });
+}
+
+describeMigration(ApiKeyScopes1765152000000, (q) => {
 
   it('gives the keys made before it every scope, a new key must state its scopes, and down removes them', async () => {
-    await q.query(`INSERT INTO api_keys (name, prefix, secret_hash) VALUES ('old crm', 'aaaaaaaaaaaa', 'x')`);
-    await new ApiKeyScopes1765152000000().up(q);
+    await q().query(`INSERT INTO api_keys (name, prefix, secret_hash) VALUES ('old crm', 'aaaaaaaaaaaa', 'x')`);
+    await new ApiKeyScopes1765152000000().up(q());
 
-    const [old] = (await q.query(`SELECT scopes, expires_at, last_used_ip, rotated_at FROM api_keys WHERE prefix = 'aaaaaaaaaaaa'`)) as {
+    const [old] = (await q().query(`SELECT scopes, expires_at, last_used_ip, rotated_at FROM api_keys WHERE prefix = 'aaaaaaaaaaaa'`)) as {
       scopes: string[];
     }[];
     expect([...old.scopes].sort()).toEqual([...SCOPES_OF_THE_TIME].sort());
     expect(old).toMatchObject({ expires_at: null, last_used_ip: null, rotated_at: null });
-    await expect(q.query(`INSERT INTO api_keys (name, prefix, secret_hash) VALUES ('new', 'bbbbbbbbbbbb', 'x')`)).rejects.toThrow(/scopes/);
+    await expect(q().query(`INSERT INTO api_keys (name, prefix, secret_hash) VALUES ('new', 'bbbbbbbbbbbb', 'x')`)).rejects.toThrow(/scopes/);
 
-    await new ApiKeyScopes1765152000000().down(q);
-    const columns = (await q.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'api_keys'`)) as { column_name: string }[];
+    await new ApiKeyScopes1765152000000().down(q());
+    const columns = (await q().query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'api_keys'`)) as { column_name: string }[];
     expect(columns.map((c) => c.column_name)).not.toContain('scopes');
   });
 });
 
-describeBackends('the CannedResponses migration', (backend) => {
-  let db: TestDatabase | undefined;
-  let ds: DataSource | undefined;
-  let q: QueryRunner;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(backend);
-    ds = new DataSource({ ...dataSourceOptions(db.url, 1), entities: [], migrations: [], migrationsRun: false, logging: false });
-    await ds.initialize();
-    q = ds.createQueryRunner();
-    for (const M of MIGRATIONS.slice(0, MIGRATIONS.indexOf(CannedResponses1766400000000))) await new M().up(q);
-  });
-  afterAll(async () => {
-    await q?.release();
-    await ds?.destroy();
-    await db?.drop();
-  });
+describeMigration(CannedResponses1766400000000, (q) => {
 
   it('keeps a shortcut unique per scope, refuses a malformed one, and down removes the table', async () => {
-    await new CannedResponses1766400000000().up(q);
-    const [a, b] = (await q.query(
+    await new CannedResponses1766400000000().up(q());
+    const [a, b] = (await q().query(
       `INSERT INTO agents (email, name, password_hash, role) VALUES ('a@x.test', 'A', 'x', 'agent'), ('b@x.test', 'B', 'x', 'agent') RETURNING id`,
     )) as { id: string }[];
-    const add = (owner: string | null, shortcut: string) => q.query(`INSERT INTO canned_responses (owner_agent_id, shortcut, title, body) VALUES ($1, $2, 'T', 'B')`, [owner, shortcut]);
+    const add = (owner: string | null, shortcut: string) => q().query(`INSERT INTO canned_responses (owner_agent_id, shortcut, title, body) VALUES ($1, $2, 'T', 'B')`, [owner, shortcut]);
     await add(null, 'hello');
     await add(a.id, 'hello');
     await add(b.id, 'hello');
@@ -80,81 +78,48 @@ describeBackends('the CannedResponses migration', (backend) => {
     await expect(add(a.id, 'hello')).rejects.toThrow(/canned_responses_personal_shortcut/);
     await expect(add(a.id, 'Hello')).rejects.toThrow(/check/i);
 
-    await new CannedResponses1766400000000().down(q);
-    const tables = (await q.query(`SELECT table_name FROM information_schema.tables WHERE table_name = 'canned_responses'`)) as unknown[];
+    await new CannedResponses1766400000000().down(q());
+    const tables = (await q().query(`SELECT table_name FROM information_schema.tables WHERE table_name = 'canned_responses'`)) as unknown[];
     expect(tables).toEqual([]);
   });
 });
 
-
-describeBackends('the TagsAndSearch migration', (backend) => {
-  let db: TestDatabase | undefined;
-  let ds: DataSource | undefined;
-  let q: QueryRunner;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(backend);
-    ds = new DataSource({ ...dataSourceOptions(db.url, 1), entities: [], migrations: [], migrationsRun: false, logging: false });
-    await ds.initialize();
-    q = ds.createQueryRunner();
-    for (const M of MIGRATIONS.slice(0, MIGRATIONS.indexOf(TagsAndSearch1766500000000))) await new M().up(q);
-  });
-  afterAll(async () => {
-    await q?.release();
-    await ds?.destroy();
-    await db?.drop();
-  });
+describeMigration(TagsAndSearch1766500000000, (q) => {
 
   it('indexes the words of messages written before it, keeps tag names unique in any case, and down removes it all', async () => {
-    const [{ id: visitorId }] = (await q.query(`INSERT INTO visitors (name, email) VALUES ('Jürgen Müller', 'jm@example.test') RETURNING id`)) as { id: string }[];
-    const [{ id: threadId }] = (await q.query(`INSERT INTO threads (visitor_id) VALUES ($1) RETURNING id`, [visitorId])) as { id: string }[];
-    await q.query(`INSERT INTO messages (thread_id, seq, author_type, author_id, body) VALUES ($1, 1, 'visitor', $2, 'Wo ist meine Bestellung 1234?')`, [threadId, visitorId]);
-    await new TagsAndSearch1766500000000().up(q);
+    const [{ id: visitorId }] = (await q().query(`INSERT INTO visitors (name, email) VALUES ('Jürgen Müller', 'jm@example.test') RETURNING id`)) as { id: string }[];
+    const [{ id: threadId }] = (await q().query(`INSERT INTO threads (visitor_id) VALUES ($1) RETURNING id`, [visitorId])) as { id: string }[];
+    await q().query(`INSERT INTO messages (thread_id, seq, author_type, author_id, body) VALUES ($1, 1, 'visitor', $2, 'Wo ist meine Bestellung 1234?')`, [threadId, visitorId]);
+    await new TagsAndSearch1766500000000().up(q());
 
-    const found = (await q.query(`SELECT thread_id FROM messages WHERE body_tsv @@ to_tsquery('simple', 'bestellung & 1234') AND author_type <> 'system'`)) as { thread_id: string }[];
+    const found = (await q().query(`SELECT thread_id FROM messages WHERE body_tsv @@ to_tsquery('simple', 'bestellung & 1234') AND author_type <> 'system'`)) as { thread_id: string }[];
     expect(found).toEqual([{ thread_id: threadId }]);
-    const [{ n }] = (await q.query(`SELECT count(*)::int AS n FROM visitors WHERE name ILIKE '%MÜLL%' AND email ILIKE '%@exam%'`)) as { n: number }[];
+    const [{ n }] = (await q().query(`SELECT count(*)::int AS n FROM visitors WHERE name ILIKE '%MÜLL%' AND email ILIKE '%@exam%'`)) as { n: number }[];
     expect(n).toBe(1);
-    const indexes = (await q.query(`SELECT indexname FROM pg_indexes WHERE indexname IN ('messages_body_tsv_idx', 'visitors_name_trgm_idx', 'visitors_email_trgm_idx') ORDER BY 1`)) as { indexname: string }[];
+    const indexes = (await q().query(`SELECT indexname FROM pg_indexes WHERE indexname IN ('messages_body_tsv_idx', 'visitors_name_trgm_idx', 'visitors_email_trgm_idx') ORDER BY 1`)) as { indexname: string }[];
     expect(indexes.map((i) => i.indexname)).toEqual(['messages_body_tsv_idx', 'visitors_email_trgm_idx', 'visitors_name_trgm_idx']);
-    await q.query(`INSERT INTO tags (name, color) VALUES ('Billing', '#aa0000')`);
-    await expect(q.query(`INSERT INTO tags (name) VALUES ('BILLING')`)).rejects.toThrow(/tags_name_uq/);
+    await q().query(`INSERT INTO tags (name, color) VALUES ('Billing', '#aa0000')`);
+    await expect(q().query(`INSERT INTO tags (name) VALUES ('BILLING')`)).rejects.toThrow(/tags_name_uq/);
 
-    await new TagsAndSearch1766500000000().down(q);
-    const tables = (await q.query(`SELECT to_regclass('public.tags') IS NULL AS tags, to_regclass('public.thread_tags') IS NULL AS thread_tags`)) as { tags: boolean; thread_tags: boolean }[];
+    await new TagsAndSearch1766500000000().down(q());
+    const tables = (await q().query(`SELECT to_regclass('public.tags') IS NULL AS tags, to_regclass('public.thread_tags') IS NULL AS thread_tags`)) as { tags: boolean; thread_tags: boolean }[];
     expect(tables).toEqual([{ tags: true, thread_tags: true }]);
-    const columns = (await q.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'messages'`)) as { column_name: string }[];
+    const columns = (await q().query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'messages'`)) as { column_name: string }[];
     expect(columns.map((c) => c.column_name)).not.toContain('body_tsv');
   });
 });
 
-describeBackends('the RatingsAndReports migration', (backend) => {
-  let db: TestDatabase | undefined;
-  let ds: DataSource | undefined;
-  let q: QueryRunner;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(backend);
-    ds = new DataSource({ ...dataSourceOptions(db.url, 1), entities: [], migrations: [], migrationsRun: false, logging: false });
-    await ds.initialize();
-    q = ds.createQueryRunner();
-    for (const M of MIGRATIONS.slice(0, MIGRATIONS.indexOf(RatingsAndReports1766600000000))) await new M().up(q);
-  });
-  afterAll(async () => {
-    await q?.release();
-    await ds?.destroy();
-    await db?.drop();
-  });
+describeMigration(RatingsAndReports1766600000000, (q) => {
 
   it('backfills the first assignment and the first agent message of existing threads, refuses a score outside 1..5, and down removes the columns', async () => {
-    const [agent] = (await q.query(`INSERT INTO agents (email, name, password_hash, role) VALUES ('a@x.test', 'Ann', 'x', 'agent') RETURNING id`)) as { id: string }[];
-    const [visitor] = (await q.query(`INSERT INTO visitors (name, email) VALUES ('V', 'v@x.test') RETURNING id`)) as { id: string }[];
-    const [answered] = (await q.query(
+    const [agent] = (await q().query(`INSERT INTO agents (email, name, password_hash, role) VALUES ('a@x.test', 'Ann', 'x', 'agent') RETURNING id`)) as { id: string }[];
+    const [visitor] = (await q().query(`INSERT INTO visitors (name, email) VALUES ('V', 'v@x.test') RETURNING id`)) as { id: string }[];
+    const [answered] = (await q().query(
       `INSERT INTO threads (visitor_id, status, assigned_agent_id, last_seq, created_at) VALUES ($1, 'closed', $2, 4, '2026-01-01T10:00:00Z') RETURNING id`,
       [visitor.id, agent.id],
     )) as { id: string }[];
-    const [waiting] = (await q.query(`INSERT INTO threads (visitor_id, status, last_seq, created_at) VALUES ($1, 'queued', 1, '2026-01-01T11:00:00Z') RETURNING id`, [visitor.id])) as { id: string }[];
-    await q.query(
+    const [waiting] = (await q().query(`INSERT INTO threads (visitor_id, status, last_seq, created_at) VALUES ($1, 'queued', 1, '2026-01-01T11:00:00Z') RETURNING id`, [visitor.id])) as { id: string }[];
+    await q().query(
       `INSERT INTO messages (thread_id, seq, author_type, author_id, body, created_at) VALUES
          ($1, 1, 'visitor', $2, 'hello', '2026-01-01T10:00:05Z'),
          ($1, 2, 'system', NULL, 'Ann joined the conversation', '2026-01-01T10:01:00Z'),
@@ -163,17 +128,17 @@ describeBackends('the RatingsAndReports migration', (backend) => {
          ($4, 1, 'visitor', $2, 'anyone?', '2026-01-01T11:00:05Z')`,
       [answered.id, visitor.id, agent.id, waiting.id],
     );
-    await new RatingsAndReports1766600000000().up(q);
+    await new RatingsAndReports1766600000000().up(q());
 
-    const rows = (await q.query(`SELECT id, assigned_at, first_response_at, rating FROM threads ORDER BY created_at`)) as { id: string; assigned_at: Date | null; first_response_at: Date | null; rating: number | null }[];
+    const rows = (await q().query(`SELECT id, assigned_at, first_response_at, rating FROM threads ORDER BY created_at`)) as { id: string; assigned_at: Date | null; first_response_at: Date | null; rating: number | null }[];
     expect(rows.map((r) => [r.id, r.assigned_at?.toISOString() ?? null, r.first_response_at?.toISOString() ?? null, r.rating])).toEqual([
       [answered.id, '2026-01-01T10:01:00.000Z', '2026-01-01T10:01:30.000Z', null],
       [waiting.id, null, null, null],
     ]);
-    await expect(q.query(`UPDATE threads SET rating = 6 WHERE id = $1`, [answered.id])).rejects.toThrow(/threads_rating_range/);
+    await expect(q().query(`UPDATE threads SET rating = 6 WHERE id = $1`, [answered.id])).rejects.toThrow(/threads_rating_range/);
 
-    await new RatingsAndReports1766600000000().down(q);
-    const columns = (await q.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'threads'`)) as { column_name: string }[];
+    await new RatingsAndReports1766600000000().down(q());
+    const columns = (await q().query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'threads'`)) as { column_name: string }[];
     expect(columns.map((c) => c.column_name)).not.toEqual(expect.arrayContaining(['assigned_at']));
     expect(columns.map((c) => c.column_name)).not.toContain('rating');
   });
