@@ -1,23 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { expectNoAxeViolations } from '@parley/test-support';
-import type { Browser } from 'playwright-core';
 import { call, login, ok } from './support/api';
-import { type AgentPage, launch, openAgentPage, signIn } from './support/browser';
+import { signedInBrowser } from './support/browser';
 import { ADMIN } from './support/state';
 
 describe('Audit log page', () => {
-  let browser: Browser;
-  let admin: AgentPage;
-
-  beforeAll(async () => {
-    browser = await launch();
-    admin = await openAgentPage(browser);
-    await signIn(admin.page, ADMIN.email, ADMIN.password);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const admin = signedInBrowser(ADMIN);
 
   it('shows who changed an agent and how, a locked login with its address, and filters by action', async () => {
     const token = (await login(ADMIN.email, ADMIN.password)).token;
@@ -26,7 +14,7 @@ describe('Audit log page', () => {
     await ok('patch /agents/{id}', { token, params: { id: agent.id }, body: { role: 'admin' } });
     for (let i = 0; i < 10; i++) expect((await call('post /auth/login', { body: { email, password: `wrong-${i}` } })).status).toBe(401);
 
-    const { page } = admin;
+    const page = admin.page();
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
     const changed = page.getByTestId('audit-row').filter({ hasText: 'Agent changed' }).filter({ hasText: 'Audrey Audited' }).first();
@@ -48,23 +36,15 @@ describe('Audit log page', () => {
 });
 
 describe('Data retention on the audit log page', () => {
-  let browser: Browser;
-  let admin: AgentPage;
-
-  beforeAll(async () => {
-    browser = await launch();
-    admin = await openAgentPage(browser);
-    await signIn(admin.page, ADMIN.email, ADMIN.password);
-  });
+  const admin = signedInBrowser(ADMIN);
 
   afterAll(async () => {
     const token = (await login(ADMIN.email, ADMIN.password)).token;
     await ok('put /settings/retention', { token, body: { closedThreadsDays: null } });
-    await browser?.close();
   });
 
   it('refuses fewer than 30 days at the field, saves 90, and the change is in the log', async () => {
-    const { page } = admin;
+    const page = admin.page();
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('radio', { name: 'Keep them for ever' }).waitFor();
     expect(await page.getByRole('radio', { name: 'Keep them for ever' }).isChecked()).toBe(true);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { expectNoAxeViolations } from '@parley/test-support';
 import { login, ok } from './support/api';
-import { type AgentPage, launch, openAgentPage, signIn } from './support/browser';
+import { type AgentPage, launch, openAgentPage, signedInBrowser, signIn } from './support/browser';
 import { ADMIN } from './support/state';
 import { Visitor } from './support/visitor';
 
@@ -102,23 +102,12 @@ describe('tags and search', () => {
 });
 
 describe('Admin → Tags', () => {
-  let browser: Browser;
-  let admin: AgentPage;
-
-  beforeAll(async () => {
-    browser = await launch();
-    admin = await openAgentPage(browser);
-    await signIn(admin.page, ADMIN.email, ADMIN.password);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const admin = signedInBrowser(ADMIN);
 
   it('adds, refuses a name taken in another case, renames and deletes a tag', async () => {
     const mark = randomBytes(3).toString('hex');
     const token = (await login(ADMIN.email, ADMIN.password)).token;
-    const { page } = admin;
+    const page = admin.page();
     await page.getByRole('link', { name: 'Tags', exact: true }).click();
     await page.getByRole('heading', { name: 'Tags', level: 1 }).waitFor();
     await page.getByLabel('Name', { exact: true }).fill(`Billing ${mark}`);

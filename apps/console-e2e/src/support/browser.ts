@@ -56,3 +56,26 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS_DIR, name) });
 }
+
+/**
+ * For a describe block: a browser of its own with `who` signed in, launched before its tests and
+ * closed after them. `page()` is that agent's page.
+ */
+export function signedInBrowser(who: { email: string; password: string }): { page: () => Page } {
+  let browser: Browser | undefined;
+  let agent: AgentPage | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+    agent = await openAgentPage(browser);
+    await signIn(agent.page, who.email, who.password);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    page: () => {
+      if (!agent) throw new Error('the browser is not ready');
+      return agent.page;
+    },
+  };
+}
