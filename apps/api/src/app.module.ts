@@ -18,6 +18,7 @@ import { IntegrationsModule } from './integrations/integrations.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { TagsModule } from './tags/tags.module';
 import { ReportsModule } from './reports/reports.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { ThreadsModule } from './threads/threads.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -41,6 +42,7 @@ export class AppModule {
         AgentsModule,
         ThreadsModule,
         TagsModule,
+        PrivacyModule,
         FilesModule,
         IntegrationsModule,
         IdempotencyModule,

@@ -32,6 +32,11 @@ export const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
   'put /settings/retention': { closedThreadsDays: null },
 };
 
+/** Valid queries for the routes that require one, for the same reason. */
+export const SAMPLE_QUERIES: { [K in RestRouteKey]?: string } = {
+  'get /privacy/visitors': 'email=nobody%40sample.test',
+};
+
 export interface SampleCall {
   route: RestRoute;
   key: RestRouteKey;
@@ -43,5 +48,7 @@ export interface SampleCall {
 /** Every route of the table that needs credentials, as a call on {@link SOME_ID} with its sample body. */
 export const CREDENTIALED_ROUTES: SampleCall[] = REST_ROUTE_LIST.filter((r) => !r.callers.includes('public')).map((route) => {
   const key = restRouteKey(route);
-  return { route, key, method: route.method, path: untypedRouteUrl(key, { id: SOME_ID, deliveryId: SOME_ID, tagId: SOME_ID }), body: SAMPLE_BODIES[key] as object | undefined };
+  const query = SAMPLE_QUERIES[key];
+  const path = untypedRouteUrl(key, { id: SOME_ID, deliveryId: SOME_ID, tagId: SOME_ID }) + (query ? `?${query}` : '');
+  return { route, key, method: route.method, path, body: SAMPLE_BODIES[key] as object | undefined };
 });

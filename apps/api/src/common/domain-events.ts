@@ -22,7 +22,9 @@ export type DomainEvent =
    * An agent's sessions ended: one (`sessionId`: sign-out), all but one (`exceptSessionId`: a
    * password change), or all (sign-out everywhere, deactivation, a role change, a password reset).
    */
-  | { type: 'sessions.ended'; agentId: string; sessionId?: string; exceptSessionId?: string };
+  | { type: 'sessions.ended'; agentId: string; sessionId?: string; exceptSessionId?: string }
+  /** A visitor was erased (a privacy request): its connections end now, on every node. */
+  | { type: 'visitor.erased'; visitorId: string };
 
 export type DomainEventListener = (event: DomainEvent) => void | Promise<void>;
 

@@ -5,6 +5,7 @@ import { ApiKeyScopes1765152000000 } from './migrations/1765152000000-ApiKeyScop
 import { CannedResponses1766400000000 } from './migrations/1766400000000-CannedResponses';
 import { TagsAndSearch1766500000000 } from './migrations/1766500000000-TagsAndSearch';
 import { RatingsAndReports1766600000000 } from './migrations/1766600000000-RatingsAndReports';
+import { PrivacyRequests1767500000000 } from './migrations/1767500000000-PrivacyRequests';
 
 /**
  * The scopes there were when the migration was written: an old key keeps what it could do then.
@@ -141,5 +142,20 @@ describeMigration(RatingsAndReports1766600000000, (q) => {
     const columns = (await q().query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'threads'`)) as { column_name: string }[];
     expect(columns.map((c) => c.column_name)).not.toEqual(expect.arrayContaining(['assigned_at']));
     expect(columns.map((c) => c.column_name)).not.toContain('rating');
+  });
+});
+
+describeMigration(PrivacyRequests1767500000000, (q) => {
+  it('adds erased_at (null for every visitor there is) with the lower(email) index, and down removes both', async () => {
+    await q().query(`INSERT INTO visitors (name, email) VALUES ('V', 'Mixed@Case.test')`);
+    await new PrivacyRequests1767500000000().up(q());
+    const rows = (await q().query(`SELECT erased_at FROM visitors WHERE lower(email) = lower('MIXED@case.test')`)) as { erased_at: Date | null }[];
+    expect(rows).toEqual([{ erased_at: null }]);
+    const [index] = (await q().query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'visitors_email_lower_idx'`)) as { indexdef: string }[];
+    expect(index.indexdef).toMatch(/lower\(email\)/);
+
+    await new PrivacyRequests1767500000000().down(q());
+    const columns = (await q().query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'visitors'`)) as { column_name: string }[];
+    expect(columns.map((c) => c.column_name)).not.toContain('erased_at');
   });
 });

@@ -69,6 +69,10 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
       case 'sessions.ended':
         this.closeSessions(e.agentId, e.sessionId, e.exceptSessionId).catch((err: unknown) => this.log.warn(`closing the sockets of ended sessions: ${String(err)}`));
         return;
+      case 'visitor.erased':
+        // Its token is refused from now on (the visitor row is marked); its open sockets end here.
+        io.in(Rooms.visitor(e.visitorId)).disconnectSockets(true);
+        return;
       case 'typing.updated':
         // Each socket is in the room named by its id: leaving that room out leaves the author's connection out.
         io.to(Rooms.thread(e.typing.threadId)).except(e.fromConnection).emit(ServerEvent.Typing, e.typing);

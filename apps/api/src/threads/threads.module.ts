@@ -11,6 +11,6 @@ import { ThreadsService } from './threads.service';
   imports: [AgentsModule, WebhooksModule],
   controllers: [ThreadsController],
   providers: [ThreadsRepository, ThreadsService, MessageWriter, RatingsService],
-  exports: [ThreadsService],
+  exports: [ThreadsService, ThreadsRepository],
 })
 export class ThreadsModule {}

@@ -269,6 +269,28 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
+   * Closes the visitor's open threads as the system, inside the caller's transaction (a privacy
+   * erasure), each with a note that says why. The notes go to {@link announceClosed} once that
+   * transaction has committed.
+   */
+  async closeOpenOfVisitor(sql: Sql, visitorId: string, text: string): Promise<Message[]> {
+    const rows = (await sql.query(`SELECT id FROM threads WHERE visitor_id = $1 AND status <> 'closed' ORDER BY id FOR UPDATE`, [visitorId])) as { id: string }[];
+    const notes: Message[] = [];
+    for (const { id } of rows) {
+      const note = await this.systemMessage(sql, id, text);
+      if (!note || !(await this.repo.close(sql, id, { type: 'system', id: null }))) continue;
+      await this.recordChange(sql, id, 'closed', note);
+      notes.push(note);
+    }
+    return notes;
+  }
+
+  /** Tells agents, visitors and webhooks of threads closed by {@link closeOpenOfVisitor}, after the commit. */
+  async announceClosed(notes: readonly Message[]): Promise<void> {
+    await Promise.all(notes.map((note) => this.announce(note.threadId, note)));
+  }
+
+  /**
    * Puts a tag on a thread (on) or takes it off; doing what is already so changes nothing and
    * announces nothing. A change goes to the agents (`thread.updated`) and to webhooks
    * (`thread.updated` with change `tagged` or `untagged`), committed with it.

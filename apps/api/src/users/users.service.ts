@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { ErrorCode, type Visitor, type VisitorSessionRequest, type VisitorSessionResponse } from '@parley/contracts';
-import { Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { TokensService } from '../auth/tokens.service';
 import { AppError } from '../common/app-error';
 import { IdentitySecretsStore } from '../widget/identity-secrets.store';
@@ -62,9 +62,9 @@ export class UsersService {
     return toVisitor(visitor);
   }
 
-  /** Who a visitor token speaks for. Read on every request, so only what a principal needs. */
+  /** Who a visitor token speaks for (nobody once the visitor is erased). Read on every request, so only what a principal needs. */
   async findIdentity(id: string): Promise<Pick<Visitor, 'id' | 'name'> | null> {
-    return this.visitors.findOne({ where: { id }, select: { id: true, name: true } });
+    return this.visitors.findOne({ where: { id, erasedAt: IsNull() }, select: { id: true, name: true } });
   }
 
   /** The visitor was here just now (its socket connected or went away). */

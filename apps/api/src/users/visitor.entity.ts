@@ -44,4 +44,8 @@ export class VisitorEntity {
   /** Address of the visitor's latest socket; shown to agents only while `showVisitorIp` is on. */
   @Column({ name: 'last_ip', type: 'text', nullable: true })
   lastIp!: string | null;
+
+  /** Set when the visitor was erased (a privacy request): its tokens are refused from then on. */
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
+  erasedAt!: Date | null;
 }

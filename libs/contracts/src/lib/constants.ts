@@ -98,6 +98,8 @@ export const ErrorCode = {
   ThreadNotClosed: 'THREAD_NOT_CLOSED',
   /** The rating was given more than 24 h ago and can no longer be changed. */
   RatingLocked: 'RATING_LOCKED',
+  /** No visitor with that id, or one already erased (a privacy request answers 404 the second time). */
+  VisitorNotFound: 'VISITOR_NOT_FOUND',
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
@@ -107,7 +109,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
  * What an API key may do. Each route an API key may call names the one scope it needs in the
  * route table (`REST_ROUTES`).
  */
-export const API_KEY_SCOPES = ['threads:read', 'threads:write', 'messages:write', 'agents:read', 'webhooks:manage', 'reports:read', 'audit:read'] as const;
+export const API_KEY_SCOPES = ['threads:read', 'threads:write', 'messages:write', 'agents:read', 'webhooks:manage', 'reports:read', 'audit:read', 'privacy:manage'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /**
@@ -148,6 +150,8 @@ export const AUDIT_ACTIONS = [
   'webhook.disabled',
   'retention.updated',
   'retention.ran',
+  'privacy.exported',
+  'privacy.erased',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

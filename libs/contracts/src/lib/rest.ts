@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type ApiKeyScope, type AuditAction, ErrorCode, type REST_ROUTE_BASES } from './constants';
 import { CannedResponseSchema, CreateCannedResponseRequestSchema, ListCannedResponsesQuerySchema, UpdateCannedResponseRequestSchema } from './canned';
 import { RateThreadRequestSchema, ReportQuerySchema, ReportSchema } from './reports';
+import { ErasureSchema, FindVisitorsQuerySchema, PrivacyExportSchema, PrivacyVisitorSchema } from './privacy';
 import { LegacyCloseRequestSchema, LegacyCloseResponseSchema, LegacySaveMessageRequestSchema, LegacySaveMessageResponseSchema } from './legacy';
 import { AgentSchema, ApiKeySchema, CreatedIdentitySecretSchema, RetentionSettingsSchema, MessageSchema, PublicWidgetSettingsSchema, ThreadSchema, VisitorSchema, WebhookDeliverySchema, WebhookSchema, WidgetSettingsSchema, VisitorContextSchema, TagSchema } from './models';
 import {
@@ -87,7 +88,7 @@ export interface RestRoute {
  */
 export interface RouteAudit {
   action: AuditAction;
-  target: { type: 'agent' | 'api_key' | 'webhook' | 'identity_secret' | 'widget_settings' | 'settings'; from: 'path' | 'response' | 'caller' | 'none' };
+  target: { type: 'agent' | 'api_key' | 'webhook' | 'identity_secret' | 'widget_settings' | 'settings' | 'visitor'; from: 'path' | 'response' | 'caller' | 'none' };
 }
 
 const idParams = z.object({ id: z.uuid() });
@@ -147,6 +148,9 @@ export const REST_ROUTES = [
   { method: 'post', path: '/webhooks/{id}/deliveries/{deliveryId}/redeliver', summary: 'Send the event of a delivery again, as a new delivery', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: WebhookDeliveryParamsSchema, status: 202, response: WebhookDeliverySchema, errors: [ErrorCode.WebhookNotFound, ErrorCode.WebhookDeliveryNotFound] },
   { method: 'post', path: '/webhooks/{id}/test', summary: 'Send a `webhook.test` event to this endpoint now', tag: 'webhooks', callers: ['admin', 'apiKey'], scope: 'webhooks:manage', params: idParams, status: 202, response: WebhookDeliverySchema, errors: [ErrorCode.WebhookNotFound] },
   { method: 'get', path: '/audit-events', summary: 'The audit log of admin and security actions, newest first, filtered, cursor-paginated', tag: 'audit', callers: ['admin', 'apiKey'], scope: 'audit:read', query: ListAuditEventsQuerySchema, status: 200, response: AuditEventPageSchema },
+  { method: 'get', path: '/privacy/visitors', summary: 'Find the visitors who gave an email address (compared whole, case-insensitively; an unverified address may be shared by several)', tag: 'privacy', callers: ['admin', 'apiKey'], scope: 'privacy:manage', query: FindVisitorsQuerySchema, status: 200, response: z.array(PrivacyVisitorSchema) },
+  { method: 'get', path: '/privacy/visitors/{id}/export', summary: 'Everything stored about one visitor as JSON (streamed): the visitor, their conversations and messages, files as metadata', tag: 'privacy', callers: ['admin', 'apiKey'], scope: 'privacy:manage', params: idParams, status: 200, response: PrivacyExportSchema, errors: [ErrorCode.VisitorNotFound], audit: { action: 'privacy.exported', target: { type: 'visitor', from: 'path' } } },
+  { method: 'post', path: '/privacy/visitors/{id}/erase', summary: "Erase a visitor: name and email removed, their messages' text replaced by a marker (seqs kept), files deleted, tokens dead at once, open conversations closed with a note", tag: 'privacy', callers: ['admin', 'apiKey'], scope: 'privacy:manage', params: idParams, status: 200, response: ErasureSchema, errors: [ErrorCode.VisitorNotFound], audit: { action: 'privacy.erased', target: { type: 'visitor', from: 'path' } } },
   { method: 'get', path: '/settings/retention', summary: 'How long closed conversations are kept, and what the last nightly deletion did (admin)', tag: 'audit', callers: ['admin'], status: 200, response: RetentionSettingsSchema },
   { method: 'put', path: '/settings/retention', summary: 'Keep closed conversations for ever (null) or delete them, with their messages and files, this many days after they closed (at least 30; admin)', tag: 'audit', callers: ['admin'], body: UpdateRetentionSettingsRequestSchema, status: 200, response: RetentionSettingsSchema, audit: { action: 'retention.updated', target: { type: 'settings', from: 'none' } } },
   // Canned responses are the console's typing aid, for agents only: an integrator writes its own text.

@@ -20,7 +20,8 @@ type Relayed =
   | { kind: 'message'; message: Message }
   | { kind: 'thread'; thread: Thread }
   | { kind: 'typing'; typing: TypingEvent; fromConnection: string }
-  | { kind: 'agentGone'; agentId: string; sessionId?: string; exceptSessionId?: string; reason: string };
+  | { kind: 'agentGone'; agentId: string; sessionId?: string; exceptSessionId?: string; reason: string }
+  | { kind: 'visitorGone'; visitorId: string; reason: string };
 
 /** The socket.io server-side event that carries Relayed between nodes (never sent to a client). */
 const RELAY_EVENT = 'parley:legacy';
@@ -108,6 +109,11 @@ export class LegacyHub implements OnApplicationBootstrap, OnModuleDestroy {
           }
         }
         return;
+      case 'visitorGone':
+        for (const set of this.byThread.values()) {
+          for (const c of set) if (c.principal.kind === 'visitor' && c.principal.id === r.visitorId) c.ws.close(LegacyCloseCode.Unauthenticated, r.reason);
+        }
+        return;
       default: {
         const unreachable: never = r;
         this.log.warn(`unknown relayed event ${JSON.stringify(unreachable)}`);
@@ -138,6 +144,8 @@ function relayedOf(e: DomainEvent): Relayed | undefined {
       return { kind: 'agentGone', agentId: e.agentId, sessionId: e.sessionId, exceptSessionId: e.exceptSessionId, reason: 'This session has ended; sign in again' };
     case 'agent.updated':
       return e.agent.active ? undefined : { kind: 'agentGone', agentId: e.agent.id, reason: 'This agent was deactivated' };
+    case 'visitor.erased':
+      return { kind: 'visitorGone', visitorId: e.visitorId, reason: 'This visitor was erased' };
     default:
       return undefined;
   }

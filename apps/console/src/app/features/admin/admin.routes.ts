@@ -3,6 +3,7 @@ import { AgentsPage } from './agents/agents.page';
 import { AuditPage } from './audit/audit.page';
 import { ApiKeysPage } from './api-keys/api-keys.page';
 import { CannedRepliesPage } from '../canned/canned-replies.page';
+import { PrivacyPage } from './privacy/privacy.page';
 import { TagsPage } from './tags/tags.page';
 import { WebhooksPage } from './webhooks/webhooks.page';
 import { WidgetSettingsPage } from './widget-settings/widget-settings.page';
@@ -18,4 +19,5 @@ export const adminRoutes: Routes = [
   { path: 'reports', title: 'Reports', loadComponent: () => import('./reports/reports.page') },
   { path: 'widget', component: WidgetSettingsPage },
   { path: 'audit', component: AuditPage },
+  { path: 'privacy', title: 'Privacy requests', component: PrivacyPage },
 ];

@@ -27,6 +27,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'webhook.disabled': 'Webhook turned off by Parley',
   'retention.updated': 'Data retention changed',
   'retention.ran': 'Old conversations deleted',
+  'privacy.exported': "A visitor's data exported",
+  'privacy.erased': 'A visitor erased',
 };
 
 /** The details of an entry as one line of text: `role: admin · active: false`. */
