@@ -4,6 +4,7 @@ import {
   ERASED_VISITOR_NAME,
   ErasureSchema,
   ErrorCode,
+  LegacyCloseCode,
   MessageSchema,
   PrivacyExportSchema,
   PrivacyVisitorSchema,
@@ -19,6 +20,7 @@ import { z } from 'zod';
 import { adminToken, claimThread, createApiKey, listMessages, newAgent, newVisitor, postMessage, startThread, unique } from './support/actors';
 import { download, png, uploadOk } from './support/files';
 import { api, call, expectProblem, expectStatus, http } from './support/http';
+import { closeAllRaw, openRaw } from './support/raw';
 import { closeAllSockets, connect, connectRefused, waitFor, waitForDisconnect } from './support/sockets';
 
 /**
@@ -38,6 +40,7 @@ afterAll(async () => {
   for (const id of hooks) await call('delete /webhooks/{id}', { params: { id }, token: adminToken() });
   await receiver.close();
   await closeAllSockets();
+  await closeAllRaw();
 });
 
 async function session(name: string, email: string): Promise<{ token: string; id: string }> {
@@ -189,6 +192,8 @@ describe('erasure', () => {
     const visitorSocket = await connect(me.token);
     const agentSocket = await connect(agent.token);
     const gone = waitForDisconnect(visitorSocket);
+    const raw = await openRaw(open.id, me.token);
+    await raw.next('connection_established');
     const closedSeen = waitFor(agentSocket, ServerEvent.ThreadUpdated, (t: Thread) => t.id === open.id && t.status === 'closed');
     const beforeSeq = (await listMessages(agent.token, open.id)).items.map((m) => m.seq);
 
@@ -198,6 +203,7 @@ describe('erasure', () => {
 
     // The token is dead at once: its socket is closed, REST and a new socket are refused.
     await gone;
+    expect(await raw.closed).toEqual({ code: LegacyCloseCode.Unauthenticated, reason: 'This visitor was erased' });
     expectProblem(await call('get /visitors/me', { token: me.token }), ErrorCode.Unauthenticated);
     await connectRefused(me.token);
 
