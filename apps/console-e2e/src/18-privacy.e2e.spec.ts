@@ -26,7 +26,7 @@ describe('Privacy requests page', () => {
     await gone.send(`words to forget ${mark}`);
 
     const page = admin.page();
-    await page.getByRole('link', { name: 'Privacy' }).click();
+    await page.getByRole('link', { name: 'Privacy', exact: true }).click();
     await page.getByRole('heading', { name: 'Privacy requests', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Find' }).click();
     await page.getByText('Type the email address the visitor gave.').waitFor();

@@ -22,7 +22,7 @@ export interface StartServerOptions extends Pick<SpawnOptions, 'logFile' | 'appe
   requires?: Record<string, string>;
   /** In messages. Default: 'API server'. */
   name?: string;
-  /** Bounds on the readiness wait. Defaults: 60 s in all, polled every 250 ms, 2 s per request. */
+  /** Bounds on the readiness wait (a hang bound: a loaded machine boots slowly). Defaults: 180 s in all, polled every 250 ms, 2 s per request. */
   readyTimeoutMs?: number;
   readyIntervalMs?: number;
   requestTimeoutMs?: number;
@@ -82,7 +82,7 @@ export async function waitUntilReady(
         if (res.status === 200) return true;
         throw new Error(`${READY_PATH} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
       },
-      opts.readyTimeoutMs ?? 60_000,
+      opts.readyTimeoutMs ?? 180_000,
       opts.readyIntervalMs ?? 250,
     );
   } catch (err) {
