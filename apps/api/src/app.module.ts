@@ -17,6 +17,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { TagsModule } from './tags/tags.module';
+import { NotesModule } from './notes/notes.module';
 import { ReportsModule } from './reports/reports.module';
 import { ThreadsModule } from './threads/threads.module';
 import { UsersModule } from './users/users.module';
@@ -41,6 +42,7 @@ export class AppModule {
         AgentsModule,
         ThreadsModule,
         TagsModule,
+        NotesModule,
         FilesModule,
         IntegrationsModule,
         IdempotencyModule,
