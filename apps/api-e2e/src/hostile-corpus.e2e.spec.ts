@@ -1,4 +1,6 @@
 import {
+  NoteSendPayloadSchema,
+  NotesSyncPayloadSchema,
   API_PREFIX,
   type Caller,
   ClientEvent,
@@ -497,6 +499,8 @@ const EVENT_PAYLOADS = {
   [ClientEvent.MessagesSync]: MessagesSyncPayloadSchema,
   [ClientEvent.Typing]: TypingPayloadSchema,
   [ClientEvent.VisitorPage]: VisitorPagePayloadSchema,
+  [ClientEvent.NoteSend]: NoteSendPayloadSchema,
+  [ClientEvent.NotesSync]: NotesSyncPayloadSchema,
 } satisfies Record<ClientEventName, z.ZodType>;
 
 /** Events that change a thread: a refusal must leave the threads as they were. */

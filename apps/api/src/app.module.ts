@@ -17,6 +17,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { TagsModule } from './tags/tags.module';
+import { NotesModule } from './notes/notes.module';
 import { ReportsModule } from './reports/reports.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { ThreadsModule } from './threads/threads.module';
@@ -43,6 +44,7 @@ export class AppModule {
         ThreadsModule,
         TagsModule,
         PrivacyModule,
+        NotesModule,
         FilesModule,
         IntegrationsModule,
         IdempotencyModule,

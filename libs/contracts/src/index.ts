@@ -6,6 +6,7 @@ export * from './lib/requests';
 export * from './lib/text';
 export * from './lib/events';
 export * from './lib/canned';
+export * from './lib/notes';
 export * from './lib/reports';
 export * from './lib/privacy';
 export * from './lib/rest';

@@ -17,6 +17,7 @@ export const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
   'post /threads/{id}/messages': { clientMsgId: 'c1', body: 'hi' },
   'post /threads/{id}/assign': { agentId: SOME_ID },
   'post /threads/{id}/rating': { score: 5 },
+  'post /threads/{id}/notes': { clientNoteId: 'n1', body: 'a private note' },
   'post /api-keys': { name: 'k' },
   'post /close_chat_thread/{id}/': { support_agent_id: null },
   'post /save_message/': { message: 'hi' },

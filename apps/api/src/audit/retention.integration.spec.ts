@@ -37,6 +37,7 @@ describeBackends('data retention', (backend) => {
       await actors.http.post(`/api/v1/threads/${thread.id}/messages`).set('authorization', `Bearer ${v.token}`).send({ body, clientMsgId: randomUUID() }).expect(201);
     }
     await db.query(`INSERT INTO webhook_events (type, thread_id, data) VALUES ('thread.created', $1, '{}')`, [thread.id]);
+    await actors.http.post(`/api/v1/threads/${thread.id}/notes`).set(auth()).send({ body: 'a private note', clientNoteId: randomUUID() }).expect(201);
     if (closedDaysAgo !== null) {
       await actors.http.post(`/api/v1/threads/${thread.id}/close`).set('authorization', `Bearer ${v.token}`).send({}).expect(200);
       await db.query(`UPDATE threads SET closed_at = $2, created_at = $2 WHERE id = $1`, [thread.id, new Date(now.getTime() - closedDaysAgo * DAY).toISOString()]);
@@ -46,6 +47,7 @@ describeBackends('data retention', (backend) => {
 
   const exists = async (id: string) => ((await db.query(`SELECT count(*)::int AS n FROM threads WHERE id = $1`, [id])) as { n: number }[])[0].n === 1;
   const messagesOf = async (id: string) => ((await db.query(`SELECT count(*)::int AS n FROM messages WHERE thread_id = $1`, [id])) as { n: number }[])[0].n;
+  const notesOf = async (id: string) => ((await db.query(`SELECT count(*)::int AS n FROM notes WHERE thread_id = $1`, [id])) as { n: number }[])[0].n;
   const eventsOf = async (id: string) => ((await db.query(`SELECT count(*)::int AS n FROM webhook_events WHERE thread_id = $1`, [id])) as { n: number }[])[0].n;
 
   it('is off by default: nothing is deleted however old', async () => {
@@ -72,11 +74,13 @@ describeBackends('data retention', (backend) => {
       expect(await exists(id)).toBe(false);
       expect(await messagesOf(id)).toBe(0);
       expect(await eventsOf(id)).toBe(0);
+      expect(await notesOf(id)).toBe(0);
     }
     for (const id of kept) {
       expect(await exists(id)).toBe(true);
       expect(await messagesOf(id)).toBeGreaterThanOrEqual(2);
       expect(await eventsOf(id)).toBe(1);
+      expect(await notesOf(id)).toBe(1);
     }
     // The thread of the first test (400 days) went too.
     expect(run.threads).toBe(3);

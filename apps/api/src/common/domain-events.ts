@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Agent, Message, Thread, TypingEvent, VisitorContext, Webhook } from '@parley/contracts';
+import type { Agent, Mention, Message, Note, Thread, TypingEvent, VisitorContext, Webhook } from '@parley/contracts';
 
 /**
  * What happened, emitted by services only after the change is committed. Typing has nothing to
@@ -18,6 +18,10 @@ export type DomainEvent =
   | { type: 'typing.updated'; typing: TypingEvent; fromConnection: string }
   /** A visitor's context changed (a page, its socket came or went); agents are told. */
   | { type: 'visitor.context'; context: VisitorContext }
+  /** A private note was stored: agents only, never the visitor, the raw WebSocket or webhooks. */
+  | { type: 'note.created'; note: Note }
+  /** A note mentions an agent: that agent only. */
+  | { type: 'mention.created'; agentId: string; mention: Mention }
   /**
    * An agent's sessions ended: one (`sessionId`: sign-out), all but one (`exceptSessionId`: a
    * password change), or all (sign-out everywhere, deactivation, a role change, a password reset).

@@ -6,6 +6,7 @@ import { CannedResponses1766400000000 } from './migrations/1766400000000-CannedR
 import { TagsAndSearch1766500000000 } from './migrations/1766500000000-TagsAndSearch';
 import { RatingsAndReports1766600000000 } from './migrations/1766600000000-RatingsAndReports';
 import { PrivacyRequests1767500000000 } from './migrations/1767500000000-PrivacyRequests';
+import { PrivateNotes1767100000000 } from './migrations/1767100000000-PrivateNotes';
 
 /**
  * The scopes there were when the migration was written: an old key keeps what it could do then.
@@ -157,5 +158,31 @@ describeMigration(PrivacyRequests1767500000000, (q) => {
     await new PrivacyRequests1767500000000().down(q());
     const columns = (await q().query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'visitors'`)) as { column_name: string }[];
     expect(columns.map((c) => c.column_name)).not.toContain('erased_at');
+  });
+});
+
+describeMigration(PrivateNotes1767100000000, (q) => {
+
+  it('keeps note_seq and clientNoteId unique per thread, deletes notes and mentions with their thread, and down removes the tables', async () => {
+    await new PrivateNotes1767100000000().up(q());
+    const [agent] = (await q().query(`INSERT INTO agents (email, name, password_hash, role) VALUES ('n@x.test', 'N', 'x', 'agent') RETURNING id`)) as { id: string }[];
+    const [visitor] = (await q().query(`INSERT INTO visitors (name, email) VALUES ('V', 'v@x.test') RETURNING id`)) as { id: string }[];
+    const [thread] = (await q().query(`INSERT INTO threads (visitor_id) VALUES ($1) RETURNING id`, [visitor.id])) as { id: string }[];
+    const add = (seq: number, client: string | null) =>
+      q().query(`INSERT INTO notes (thread_id, note_seq, author_type, author_id, body, client_note_id) VALUES ($1, $2, 'agent', $3, 'x', $4) RETURNING id`, [thread.id, seq, agent.id, client]);
+    const [note] = (await add(1, 'a')) as { id: string }[];
+    await expect(add(1, 'b')).rejects.toThrow(/notes_thread_seq_uq/);
+    await expect(add(2, 'a')).rejects.toThrow(/notes_client_note_uq/);
+    await expect(q().query(`INSERT INTO notes (thread_id, note_seq, author_type, body) VALUES ($1, 3, 'visitor', 'x')`, [thread.id])).rejects.toThrow(/check/i);
+    await q().query(`INSERT INTO note_counters (thread_id, last_note_seq) VALUES ($1, 1)`, [thread.id]);
+    await q().query(`INSERT INTO mentions (note_id, agent_id, ord) VALUES ($1, $2, 0)`, [note.id, agent.id]);
+
+    await q().query(`DELETE FROM threads WHERE id = $1`, [thread.id]);
+    const [{ n }] = (await q().query(`SELECT (SELECT count(*) FROM notes) + (SELECT count(*) FROM mentions) + (SELECT count(*) FROM note_counters) AS n`)) as { n: string | number }[];
+    expect(Number(n)).toBe(0);
+
+    await new PrivateNotes1767100000000().down(q());
+    const tables = (await q().query(`SELECT table_name FROM information_schema.tables WHERE table_name IN ('notes', 'mentions', 'note_counters')`)) as unknown[];
+    expect(tables).toEqual([]);
   });
 });

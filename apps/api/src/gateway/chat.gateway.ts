@@ -19,6 +19,12 @@ import {
   MessagesSyncPayloadSchema,
   type MessagesSyncPayload,
   LIMITS,
+  type Note,
+  type NotePage,
+  NoteSendPayloadSchema,
+  type NoteSendPayload,
+  NotesSyncPayloadSchema,
+  type NotesSyncPayload,
   Rooms,
   SocketAuthSchema,
   type Thread,
@@ -35,6 +41,7 @@ import { AuthService } from '../auth/auth.service';
 import type { AgentPrincipal, VisitorPrincipal } from '../auth/principal';
 import { AppError } from '../common/app-error';
 import { parseWith, ZodPipe } from '../common/zod.pipe';
+import { NotesService } from '../notes/notes.service';
 import { ThreadsService } from '../threads/threads.service';
 import { UsersService } from '../users/users.service';
 import { VisitorContextService } from '../visitor-context/visitor-context.service';
@@ -71,6 +78,7 @@ export class ChatGateway
     private readonly users: UsersService,
     private readonly limits: SocketLimits,
     private readonly context: VisitorContextService,
+    private readonly notes: NotesService,
   ) {}
 
   afterInit(server: ParleyServer): void {
@@ -93,7 +101,9 @@ export class ChatGateway
               ? [Rooms.agents, Rooms.agent(principal.id), ...(principal.role === 'admin' ? [Rooms.admins] : [])]
               : [Rooms.visitor(principal.id)];
           const threadIds = await this.threads.openThreadIds(principal);
-          await socket.join([...rooms, ...threadIds.map(Rooms.thread)]);
+          // An agent's socket follows the private notes of the threads it follows; a visitor's never.
+          const notes = principal.kind === 'agent' ? threadIds.map(Rooms.threadNotes) : [];
+          await socket.join([...rooms, ...threadIds.map(Rooms.thread), ...notes]);
           next();
         })
         .catch(async (err: unknown) => {
@@ -161,8 +171,9 @@ export class ChatGateway
     @ConnectedSocket() socket: ParleySocket,
     @MessageBody(new ZodPipe(ThreadRefPayloadSchema)) p: ThreadRefPayload,
   ): Promise<{ thread: Thread }> {
-    const thread = await this.threads.get(socket.data.principal, p.threadId);
-    await socket.join(Rooms.thread(thread.id));
+    const principal = socket.data.principal;
+    const thread = await this.threads.get(principal, p.threadId);
+    await socket.join(principal.kind === 'agent' ? [Rooms.thread(thread.id), Rooms.threadNotes(thread.id)] : Rooms.thread(thread.id));
     return { thread };
   }
 
@@ -172,6 +183,7 @@ export class ChatGateway
     @MessageBody(new ZodPipe(ThreadRefPayloadSchema)) p: ThreadRefPayload,
   ): Promise<object> {
     await socket.leave(Rooms.thread(p.threadId));
+    await socket.leave(Rooms.threadNotes(p.threadId));
     return {};
   }
 
@@ -226,6 +238,23 @@ export class ChatGateway
     @MessageBody(new ZodPipe(MessagesSyncPayloadSchema)) p: MessagesSyncPayload,
   ): Promise<MessagePage> {
     return this.threads.messages(socket.data.principal, p.threadId, p.afterSeq, p.limit ?? LIMITS.pageSizeMax);
+  }
+
+  /** A private note: agents only (a visitor is told there is no such thread); acked after the commit. */
+  @SubscribeMessage(ClientEvent.NoteSend)
+  noteSend(
+    @ConnectedSocket() socket: ParleySocket,
+    @MessageBody(new ZodPipe(NoteSendPayloadSchema)) p: NoteSendPayload,
+  ): Promise<{ note: Note; duplicate: boolean }> {
+    return this.notes.post(socket.data.principal, p.threadId, p);
+  }
+
+  @SubscribeMessage(ClientEvent.NotesSync)
+  notesSync(
+    @ConnectedSocket() socket: ParleySocket,
+    @MessageBody(new ZodPipe(NotesSyncPayloadSchema)) p: NotesSyncPayload,
+  ): Promise<NotePage> {
+    return this.notes.list(socket.data.principal, p.threadId, p.afterNoteSeq, p.limit ?? LIMITS.pageSizeMax);
   }
 
   /** The visitor's widget says which page of the site the visitor is on; agents hear it as `visitor.context`. */

@@ -50,7 +50,7 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
         io.to(Rooms.agents).to(Rooms.visitor(e.thread.visitor.id)).emit(ServerEvent.ThreadCreated, e.thread);
         return;
       case 'thread.updated':
-        if (e.joinAgentId) io.in(Rooms.agent(e.joinAgentId)).socketsJoin(Rooms.thread(e.thread.id));
+        if (e.joinAgentId) io.in(Rooms.agent(e.joinAgentId)).socketsJoin([Rooms.thread(e.thread.id), Rooms.threadNotes(e.thread.id)]);
         // Every agent socket is in the agents' room; the visitor's sockets get the thread without its tags.
         io.to(Rooms.agents).emit(ServerEvent.ThreadUpdated, e.thread);
         io.to(Rooms.thread(e.thread.id)).to(Rooms.visitor(e.thread.visitor.id)).except(Rooms.agents).emit(ServerEvent.ThreadUpdated, forVisitor(e.thread));
@@ -65,6 +65,13 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
         return;
       case 'visitor.context':
         io.to(Rooms.agents).emit(ServerEvent.VisitorContext, e.context);
+        return;
+      case 'note.created':
+        // The notes room has agent sockets only: the thread's room (with the visitor's sockets) never hears a note.
+        io.to(Rooms.threadNotes(e.note.threadId)).emit(ServerEvent.NoteCreated, e.note);
+        return;
+      case 'mention.created':
+        io.to(Rooms.agent(e.agentId)).emit(ServerEvent.MentionCreated, e.mention);
         return;
       case 'sessions.ended':
         this.closeSessions(e.agentId, e.sessionId, e.exceptSessionId).catch((err: unknown) => this.log.warn(`closing the sockets of ended sessions: ${String(err)}`));

@@ -27,6 +27,14 @@ export function mayTag(p: Principal): boolean {
   return p.kind === 'agent' || p.kind === 'apiKey';
 }
 
+/**
+ * Read and write a thread's private notes: any agent (every agent may read every thread),
+ * integrators. Never a visitor, who is answered as if the thread did not exist.
+ */
+export function mayNote(p: Principal): boolean {
+  return p.kind === 'agent' || p.kind === 'apiKey';
+}
+
 /** A thread as this caller sees it: tags are the team's own words, never shown to visitors. */
 export function seenBy(principal: Principal, thread: Thread): Thread {
   return principal.kind === 'visitor' ? forVisitor(thread) : thread;

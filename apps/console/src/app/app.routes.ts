@@ -18,6 +18,7 @@ export const appRoutes: Routes = [
       // Less used, so loaded on demand.
       { path: 'closed', loadChildren: () => import('./features/history/history.routes').then((m) => m.historyRoutes) },
       { path: 'replies', data: { scope: 'personal' }, loadComponent: () => import('./features/canned/canned-replies.page').then((m) => m.CannedRepliesPage) },
+      { path: 'mentions', loadComponent: () => import('./features/mentions/mentions.page').then((m) => m.MentionsPage) },
       { path: 'account', loadComponent: () => import('./features/account/account.page').then((m) => m.AccountPage) },
       { path: 'admin', canActivate: [adminGuard], loadChildren: () => import('./features/admin/admin.routes').then((m) => m.adminRoutes) },
     ],

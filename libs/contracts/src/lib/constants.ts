@@ -18,6 +18,10 @@ export const ClientEvent = {
   Typing: 'typing.set',
   /** The visitor's widget says which page of the site the visitor is on (and the visitor's time zone). */
   VisitorPage: 'visitor.page',
+  /** Agents and their consoles: a private note in a thread (never sent to the visitor). */
+  NoteSend: 'note.send',
+  /** The thread's notes after a noteSeq (fills gaps after a reconnect). */
+  NotesSync: 'notes.sync',
 } as const;
 export type ClientEventName = (typeof ClientEvent)[keyof typeof ClientEvent];
 
@@ -31,6 +35,10 @@ export const ServerEvent = {
   WebhookDisabled: 'webhook.disabled',
   /** To agents: a visitor's context changed (a page, arrived, left). */
   VisitorContext: 'visitor.context',
+  /** To the agents following a thread (never its visitor): a private note was stored. */
+  NoteCreated: 'note.created',
+  /** To one agent: a note mentions it. */
+  MentionCreated: 'mention.created',
 } as const;
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];
 
@@ -94,6 +102,8 @@ export const ErrorCode = {
   TagNotFound: 'TAG_NOT_FOUND',
   /** Another tag already has that name (compared case-insensitively). */
   TagNameTaken: 'TAG_NAME_TAKEN',
+  /** No mention of the signed-in agent with that id (`POST /mentions/{id}/read`). */
+  MentionNotFound: 'MENTION_NOT_FOUND',
   /** A rating for a conversation that is still open: visitors rate once it is closed. */
   ThreadNotClosed: 'THREAD_NOT_CLOSED',
   /** The rating was given more than 24 h ago and can no longer be changed. */
@@ -115,7 +125,7 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 /**
  * What a webhook endpoint can subscribe to. `rating.created` is sent when a visitor rates a closed
  * conversation, and again when they change the rating within 24 h (`updated: true`). `note.created`
- * is accepted and never sent yet: Parley has no internal notes so far (docs/status.md).
+ * is accepted and never sent: private notes stay inside the console and the API (docs/notes.md).
  */
 export const WEBHOOK_EVENT_TYPES = ['thread.created', 'thread.updated', 'message.created', 'rating.created', 'note.created'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

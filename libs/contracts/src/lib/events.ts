@@ -12,6 +12,7 @@ import {
   SeqSchema,
 } from './requests';
 import { LIMITS } from './limits';
+import type { Mention, Note, NotePage, NoteSendPayload, NotesSyncPayload } from './notes';
 
 import type { ClientEvent, ServerEvent } from './constants';
 
@@ -78,6 +79,8 @@ export type ThreadAck = Ack<{ thread: Thread }>;
 export type MessageAck = Ack<{ message: Message; duplicate: boolean }>;
 export type SyncAck = Ack<MessagePage>;
 export type EmptyAck = Ack;
+export type NoteAck = Ack<{ note: Note; duplicate: boolean }>;
+export type NotesSyncAck = Ack<NotePage>;
 
 /** socket.io's client→server map: typed on the server and in every client. */
 export interface ClientToServerEvents {
@@ -90,6 +93,8 @@ export interface ClientToServerEvents {
   [ClientEvent.MessagesSync]: (payload: MessagesSyncPayload, ack: (res: SyncAck) => void) => void;
   [ClientEvent.Typing]: (payload: TypingPayload, ack: (res: EmptyAck) => void) => void;
   [ClientEvent.VisitorPage]: (payload: VisitorPagePayload, ack: (res: EmptyAck) => void) => void;
+  [ClientEvent.NoteSend]: (payload: NoteSendPayload, ack: (res: NoteAck) => void) => void;
+  [ClientEvent.NotesSync]: (payload: NotesSyncPayload, ack: (res: NotesSyncAck) => void) => void;
 }
 
 /** socket.io's server→client map. */
@@ -104,6 +109,10 @@ export interface ServerToClientEvents {
   [ServerEvent.WebhookDisabled]: (webhook: Webhook) => void;
   /** To all agents: a visitor's context changed (a new page, its socket came or went). */
   [ServerEvent.VisitorContext]: (context: VisitorContext) => void;
+  /** To the agents in the thread's notes room (never a visitor): a private note was stored. */
+  [ServerEvent.NoteCreated]: (note: Note) => void;
+  /** To the mentioned agent's own room: a note mentions it. */
+  [ServerEvent.MentionCreated]: (mention: Mention) => void;
 }
 
 /** Socket handshake: `io(url, { auth: { token } })` with an agent or visitor token. */
@@ -116,5 +125,7 @@ export const Rooms = {
   /** Admin agents only: what concerns the workspace's settings (a webhook turned off). */
   admins: 'admins',
   agent: (id: string) => `agent:${id}`,
+  /** A thread's private notes: joined by agent sockets only, never by a visitor's. */
+  threadNotes: (id: string) => `notes:${id}`,
   visitor: (id: string) => `visitor:${id}`,
 } as const;

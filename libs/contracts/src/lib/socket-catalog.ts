@@ -26,6 +26,7 @@ import {
   type LegacyWelcomeFrame,
 } from './legacy';
 import { ActorTypeSchema, AgentSchema, AttachmentSchema, AuthorTypeSchema, MessageSchema, ThreadSchema, ThreadStatusSchema, VisitorContextSchema, WebhookSchema } from './models';
+import { MentionSchema, NotePageSchema, NoteSchema, NoteSendPayloadSchema, NotesSyncPayloadSchema } from './notes';
 import { MessagePageSchema } from './requests';
 
 /**
@@ -77,6 +78,8 @@ export const SOCKET_CLIENT_EVENTS: Record<ClientEventName, SocketEventDoc & { ac
   [ClientEvent.MessagesSync]: { summary: 'Messages after a seq, in seq order (fills gaps after a reconnect)', payload: MessagesSyncPayloadSchema, ack: ackSchema(MessagePageSchema.shape) },
   [ClientEvent.Typing]: { summary: 'Say that the sender is typing, or stopped', payload: TypingPayloadSchema, ack: emptyAck },
   [ClientEvent.VisitorPage]: { summary: "A visitor's widget reports the page of the site the visitor is on (http(s) address, title) and the visitor's time zone; visitors only, under the socket's event limits", payload: VisitorPagePayloadSchema, ack: emptyAck },
+  [ClientEvent.NoteSend]: { summary: 'Agents: a private note in a thread any agent may read (never sent to its visitor); acked after commit with the stored note; a repeated clientNoteId returns the stored one with duplicate: true; `@Name` of an active agent mentions it', payload: NoteSendPayloadSchema, ack: ackSchema({ note: NoteSchema, duplicate: z.boolean() }) },
+  [ClientEvent.NotesSync]: { summary: "Agents: the thread's private notes after a noteSeq, in noteSeq order (fills gaps after a reconnect)", payload: NotesSyncPayloadSchema, ack: ackSchema(NotePageSchema.shape) },
 };
 
 /** Server → client socket.io events. */
@@ -88,6 +91,8 @@ export const SOCKET_SERVER_EVENTS: Record<ServerEventName, SocketEventDoc> = {
   [ServerEvent.AgentUpdated]: { summary: "An agent's presence, role or name changed: to all agents", payload: AgentSchema },
   [ServerEvent.WebhookDisabled]: { summary: 'The server turned a webhook endpoint off (it answered 410, or failed for days): to admins, with the reason', payload: WebhookSchema },
   [ServerEvent.VisitorContext]: { summary: "A visitor's context changed (a new page, its socket connected or the last one went away): to all agents", payload: VisitorContextSchema },
+  [ServerEvent.NoteCreated]: { summary: "A private note was stored: to the agents following the thread (its notes room, which visitor sockets never join)", payload: NoteSchema },
+  [ServerEvent.MentionCreated]: { summary: "A note mentions an agent: to that agent's sockets only", payload: MentionSchema },
 };
 
 const LegacyAuthorSchema = z.object({ type: AuthorTypeSchema, name: z.string().nullable() });

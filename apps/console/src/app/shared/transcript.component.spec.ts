@@ -1,4 +1,5 @@
 import { TestBed } from '@angular/core/testing';
+import type { Note } from '@parley/contracts';
 import type { OutgoingMessage } from '@parley/realtime-client';
 import { message, ME, thread } from '../../testing/fixtures';
 import { TranscriptComponent } from './transcript.component';
@@ -75,5 +76,34 @@ describe('TranscriptComponent', () => {
     expect(dirs('[data-testid=message] .author')).toEqual(['auto']);
     expect(el.querySelector('.bubble')?.textContent).toBe('שלום\n\u202ehello');
     expect(el.querySelector('.author')?.textContent).toBe('\u202eVera');
+  });
+
+  it('places private notes among the messages by time, marked as private, as text', () => {
+    const fixture = TestBed.createComponent(TranscriptComponent);
+    const m1 = message(t, 1, { body: 'hi', createdAt: '2026-01-01T10:00:00.000Z' });
+    const m2 = message(t, 2, { body: 'later', createdAt: '2026-01-01T10:05:00.000Z' });
+    const note: Note = {
+      id: '00000000-0000-4000-8000-0000000000aa',
+      threadId: t.id,
+      noteSeq: 1,
+      authorType: 'agent',
+      authorId: ME.id,
+      authorName: ME.name,
+      body: '<b>check the refund</b>',
+      clientNoteId: 'n1',
+      mentions: [],
+      createdAt: '2026-01-01T10:01:00.000Z',
+    };
+    fixture.componentRef.setInput('messages', [m1, m2]);
+    fixture.componentRef.setInput('notes', [note]);
+    fixture.componentRef.setInput('meId', ME.id);
+    fixture.detectChanges();
+    const el = fixture.nativeElement as HTMLElement;
+    const items = [...el.querySelectorAll('.messages > li')].map((li) => (li.getAttribute('data-testid') === 'note' ? 'note' : 'message'));
+    expect(items).toEqual(['message', 'note', 'message']);
+    const shown = el.querySelector('[data-testid="note"]') as HTMLElement;
+    expect(shown.textContent).toContain('Private note');
+    expect(shown.querySelector('b')).toBeNull();
+    expect(shown.querySelector('.bubble')?.textContent).toContain('<b>check the refund</b>');
   });
 });

@@ -8,7 +8,7 @@ import {
   output,
   viewChild,
 } from '@angular/core';
-import type { Message } from '@parley/contracts';
+import type { Message, Note } from '@parley/contracts';
 import type { OutgoingMessage } from '@parley/realtime-client';
 import { formatDateTime, formatTime } from '../core/time/clock';
 import { AttachmentsComponent } from './files/attachments.component';
@@ -31,11 +31,21 @@ const STICK_PX = 120;
     <div class="scroller" #scroller role="log" aria-live="polite" aria-relevant="additions" [attr.aria-label]="label()" tabindex="0" (scroll)="onScroll()">
       @if (loading()) {
         <p class="empty">Loading the conversation…</p>
-      } @else if (messages().length === 0 && outgoing().length === 0) {
+      } @else if (messages().length === 0 && notes().length === 0 && outgoing().length === 0) {
         <p class="empty">No messages yet.</p>
       }
       <ol class="messages">
-        @for (m of messages(); track m.seq) {
+        @for (e of entries(); track e.key) {
+          @if (e.note; as n) {
+            <li class="note" [attr.data-note-seq]="n.noteSeq" data-testid="note">
+              <div class="meta">
+                <span class="note-label"><app-icon name="shield" [size]="12" /> Private note</span>
+                <span class="author" dir="auto">{{ noteAuthor(n) }}</span>
+                <time [attr.datetime]="n.createdAt" [title]="dateTime(n.createdAt)">{{ time(n.createdAt) }}</time>
+              </div>
+              <div class="bubble" dir="auto"><span class="sr-only">Private note: </span>{{ n.body }}</div>
+            </li>
+          } @else if (e.message; as m) {
           @switch (m.authorType) {
             @case ('system') {
               <li class="system" [attr.data-seq]="m.seq"><span>{{ m.body }}</span> <time [attr.datetime]="m.createdAt">{{ time(m.createdAt) }}</time></li>
@@ -58,6 +68,7 @@ const STICK_PX = 120;
                 }
               </li>
             }
+          }
           }
         }
         @for (o of outgoing(); track o.clientMsgId) {
@@ -92,6 +103,8 @@ const STICK_PX = 120;
 })
 export class TranscriptComponent {
   readonly messages = input.required<readonly Message[]>();
+  /** The thread's private notes: shown among the messages by time, marked as notes only agents see. */
+  readonly notes = input<readonly Note[]>([]);
   readonly outgoing = input<readonly OutgoingMessage[]>([]);
   readonly meId = input<string | null>(null);
   readonly visitorName = input('Visitor');
@@ -106,7 +119,21 @@ export class TranscriptComponent {
   readonly discard = output<string>();
 
   private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
-  private readonly count = computed(() => this.messages().length + this.outgoing().length);
+  private readonly count = computed(() => this.messages().length + this.notes().length + this.outgoing().length);
+  /** Messages in seq order with the notes placed by time (a note goes after messages of the same instant). */
+  protected readonly entries = computed(() => {
+    const out: { key: string; message?: Message; note?: Note }[] = [];
+    const notes = [...this.notes()];
+    for (const m of this.messages()) {
+      while (notes.length > 0 && notes[0].createdAt < m.createdAt) {
+        const n = notes.shift() as Note;
+        out.push({ key: `n${n.id}`, note: n });
+      }
+      out.push({ key: `m${m.seq}`, message: m });
+    }
+    for (const n of notes) out.push({ key: `n${n.id}`, note: n });
+    return out;
+  });
   protected readonly label = computed(() => `Conversation with ${this.visitorName()}`);
   private lastCount = 0;
   /** Whether the agent is at the end of the transcript (then it follows new messages). */
@@ -140,6 +167,12 @@ export class TranscriptComponent {
   protected onScroll(): void {
     const el = this.scroller().nativeElement;
     this.stick = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
+  }
+
+  protected noteAuthor(n: Note): string {
+    if (n.authorType === 'agent' && n.authorId === this.meId()) return 'You';
+    if (n.authorType === 'bot') return `${n.authorName ?? 'Integration'} · integration`;
+    return n.authorName ?? 'Agent';
   }
 
   protected authorLabel(m: Message): string {

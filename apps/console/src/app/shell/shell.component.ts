@@ -11,6 +11,7 @@ import { RealtimeService } from '../core/realtime/realtime.service';
 import { SessionStore } from '../core/session/session.store';
 import { ToastStore } from '../core/ui/toast.store';
 import { InboxStore } from '../core/inbox/inbox.store';
+import { MentionsStore } from '../core/mentions/mentions.store';
 import { AvatarComponent } from '../shared/avatar.component';
 import { IconComponent } from '../shared/icon.component';
 import { ConnectionBannerComponent } from './connection-banner.component';
@@ -26,7 +27,7 @@ import { ToastsComponent } from './toasts.component';
 @Component({
   selector: 'app-shell',
   imports: [AvatarComponent, ConnectionBannerComponent, IconComponent, RouterLink, RouterLinkActive, RouterOutlet, SettingsMenuComponent, ShortcutsHelpComponent, ToastsComponent],
-  providers: [RealtimeService, InboxStore, CannedStore, ShortcutsService],
+  providers: [RealtimeService, InboxStore, CannedStore, ShortcutsService, MentionsStore],
   templateUrl: './shell.component.html',
   styleUrl: './shell.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -35,6 +36,7 @@ export class ShellComponent {
   protected readonly session = inject(SessionStore);
   protected readonly realtime = inject(RealtimeService);
   protected readonly inbox = inject(InboxStore);
+  protected readonly mentions = inject(MentionsStore);
   protected readonly attention = inject(AttentionService);
   private readonly api = inject(ApiClient);
   private readonly toasts = inject(ToastStore);

@@ -1,7 +1,7 @@
 import { DOCUMENT } from '@angular/common';
 import { DestroyRef, inject, Injectable, signal } from '@angular/core';
 
-/** The console's keyboard actions. `toggleNoteMode` is the hook for private notes: nothing handles it until notes exist. */
+/** The console's keyboard actions. `toggleNoteMode` switches the thread view's composer between reply and private note. */
 export type ShortcutAction =
   | 'nextConversation'
   | 'previousConversation'

@@ -217,4 +217,32 @@ describe('ComposerComponent', () => {
       expect(options()).toHaveLength(2);
     });
   });
+
+  it('in note mode: says the note is private, sends no typing, attaches no files, and the Note button asks for the mode', () => {
+    const { fixture, el, type, key, sent } = setup();
+    const modes: boolean[] = [];
+    let typed = 0;
+    fixture.componentInstance.noteModeChange.subscribe((m) => modes.push(m));
+    fixture.componentInstance.typing.subscribe(() => typed++);
+    (el.querySelector('[data-testid="note-toggle"]') as HTMLButtonElement).click();
+    expect(modes).toEqual([true]);
+    fixture.componentRef.setInput('noteMode', true);
+    fixture.detectChanges();
+    expect(el.querySelector('[data-testid="note-banner"]')?.textContent).toContain('only agents see it');
+    expect(el.querySelector('label')?.textContent).toContain('Private note');
+    expect(el.querySelector('[data-testid="note-toggle"]')?.getAttribute('aria-pressed')).toBe('true');
+    expect((el.querySelector('.attach') as HTMLButtonElement).disabled).toBe(true);
+    type('@Ann have a look');
+    key({});
+    expect(sent).toEqual(['@Ann have a look']);
+    expect(typed).toBe(0);
+  });
+
+  it('note only: no toggle to switch back to replying', () => {
+    const { fixture, el } = setup();
+    fixture.componentRef.setInput('noteMode', true);
+    fixture.componentRef.setInput('noteOnly', true);
+    fixture.detectChanges();
+    expect(el.querySelector('[data-testid="note-toggle"]')).toBeNull();
+  });
 });

@@ -45,9 +45,14 @@ function filesOf(data: DataTransfer | null): File[] {
   selector: 'app-composer',
   imports: [IconComponent],
   template: `
-    <form class="composer" (submit)="$event.preventDefault(); submit()" [class.over]="over()" [class.dropping]="dropping()"
+    <form class="composer" (submit)="$event.preventDefault(); submit()" [class.over]="over()" [class.dropping]="dropping()" [class.note-mode]="noteMode()"
       (dragover)="onDragOver($event)" (dragleave)="dropping.set(false)" (drop)="onDrop($event)">
-      <label class="sr-only" [for]="inputId()">Reply to <span dir="auto">{{ visitorName() }}</span></label>
+      @if (noteMode()) {
+        <label class="sr-only" [for]="inputId()">Private note, only agents see it</label>
+        <p class="note-banner" data-testid="note-banner"><app-icon name="shield" [size]="14" /> Private note: only agents see it. Type <kbd>&#64;</kbd> and a name to mention an agent.</p>
+      } @else {
+        <label class="sr-only" [for]="inputId()">Reply to <span dir="auto">{{ visitorName() }}</span></label>
+      }
       <!-- A textarea cannot take role=combobox (ARIA in HTML), so it is a textbox that controls the listbox of saved replies. -->
       <textarea #box [id]="inputId()" rows="3" [value]="draft()" [placeholder]="placeholder()"
 (input)="onInput(box.value)" (keydown)="onKeydown($event)" (paste)="onPaste($event)" (click)="followCaret()" (keyup)="onKeyup($event)"
@@ -107,16 +112,20 @@ function filesOf(data: DataTransfer | null): File[] {
         }
       </div>
       <div class="bar">
-        <span class="hint" [id]="inputId() + '-hint'"><kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line · <kbd>/</kbd> for saved replies</span>
+        <span class="hint" [id]="inputId() + '-hint'"><kbd>Enter</kbd> to {{ noteMode() ? 'save the note' : 'send' }} · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line · <kbd>/</kbd> for saved replies</span>
+        @if (!noteOnly()) {
+          <button type="button" class="btn btn-ghost note-toggle" data-testid="note-toggle" [attr.aria-pressed]="noteMode()" (click)="toggleNoteMode()"
+            title="Switch between reply and private note (N)"><app-icon name="shield" [size]="16" /> Note</button>
+        }
         <span class="count" [id]="inputId() + '-count'" [class.warn]="near()" [class.error]="over()" aria-live="polite">
           {{ length() }} / {{ max }}@if (over()) { — {{ length() - max }} too many }
         </span>
         <input #picker type="file" multiple hidden data-testid="file-input" (change)="onPick(picker)" />
-        <button type="button" class="btn btn-ghost attach" (click)="picker.click()" [disabled]="!uploader() || items().length >= 5" aria-label="Attach files" title="Attach files (or paste, or drop them here)">
+        <button type="button" class="btn btn-ghost attach" (click)="picker.click()" [disabled]="!uploader() || noteMode() || items().length >= 5" aria-label="Attach files" title="Attach files (or paste, or drop them here)">
           <app-icon name="plus" [size]="16" /> Attach
         </button>
         <button type="submit" class="btn btn-primary" [disabled]="!canSend()">
-          <app-icon name="send" [size]="16" /> Send
+          <app-icon name="send" [size]="16" /> {{ noteMode() ? 'Add note' : 'Send' }}
         </button>
       </div>
       <span class="sr-only" role="status" data-testid="picker-status">{{ pickerStatus() }}</span>
@@ -137,6 +146,11 @@ export class ComposerComponent {
   /** The saved replies `/` offers, and what their variables stand for here. */
   readonly canned = input<readonly CannedResponse[]>([]);
   readonly cannedContext = input<CannedContext>({ visitor: { name: '', email: '' }, agent: { name: '' } });
+  /** Writing a private note rather than a reply: no files, no typing shown to the visitor. */
+  readonly noteMode = input(false);
+  /** Only notes can be written here (the agent is not the one replying): no toggle. */
+  readonly noteOnly = input(false);
+  readonly noteModeChange = output<boolean>();
   readonly draftChange = output<string>();
   readonly send = output<ComposedMessage>();
   readonly typing = output<void>();
@@ -144,7 +158,7 @@ export class ComposerComponent {
   protected readonly max = LIMITS.messageBodyMax;
   private readonly text = signal('');
   private readonly box = viewChild.required<ElementRef<HTMLTextAreaElement>>('box');
-  protected readonly placeholder = computed(() => `Reply to ${isolated(this.visitorName())}…`);
+  protected readonly placeholder = computed(() => (this.noteMode() ? 'Write a private note for agents…' : `Reply to ${isolated(this.visitorName())}…`));
   protected readonly length = computed(() => this.text().length);
   protected readonly over = computed(() => this.length() > this.max);
   protected readonly near = computed(() => !this.over() && this.length() > this.max * 0.9);
@@ -167,6 +181,7 @@ export class ComposerComponent {
     const files = this.items();
     const busy = files.some((f) => f.state !== 'done');
     const hasText = this.text().trim().length >= LIMITS.messageBodyMin;
+    if (this.noteMode()) return !this.over() && hasText;
     return !busy && !this.over() && (hasText || files.length > 0);
   });
   protected readonly size = humanSize;
@@ -235,7 +250,8 @@ export class ComposerComponent {
   protected onInput(value: string): void {
     this.text.set(value);
     this.draftChange.emit(value);
-    if (value) this.typing.emit();
+    // A note is not for the visitor: it does not hear that the agent is typing one.
+    if (value && !this.noteMode()) this.typing.emit();
     this.followCaret();
   }
 
@@ -309,6 +325,13 @@ export class ComposerComponent {
     box.setSelectionRange(caret, caret);
   }
 
+  /** Reply or private note (the Note button, the N shortcut); the focus goes to the box. */
+  toggleNoteMode(): void {
+    if (this.noteOnly()) return;
+    this.noteModeChange.emit(!this.noteMode());
+    this.focus();
+  }
+
   /** Puts the focus in the box, the caret at the end (the "reply" shortcut). */
   focus(): void {
     const box = this.box().nativeElement;
@@ -365,7 +388,7 @@ export class ComposerComponent {
   protected submit(): void {
     if (!this.canSend()) return;
     const body = this.text().trim();
-    this.send.emit({ body, attachments: this.tray.ready.map(asAttachment) });
+    this.send.emit({ body, attachments: this.noteMode() ? [] : this.tray.ready.map(asAttachment) });
     this.tray.clear();
     this.text.set('');
     this.box().nativeElement.value = '';

@@ -60,6 +60,8 @@ export class ThreadPage {
   /** Uploads go to the thread shown. */
   protected readonly uploader = computed(() => this.files.uploaderFor(this.threadId()));
   protected readonly confirmingClose = signal(false);
+  /** Writing a private note on a thread this agent does not reply in. */
+  protected readonly noting = signal(false);
   private readonly injector = inject(Injector);
   private readonly askCloseButton = viewChild<ElementRef<HTMLButtonElement>>('askClose');
   private readonly titleHeading = viewChild<ElementRef<HTMLElement>>('title');
@@ -88,6 +90,8 @@ export class ThreadPage {
       const id = this.threadId();
       untracked(() => {
         this.confirmingClose.set(false);
+        this.noting.set(false);
+        this.store.setNoteMode(false);
         this.draft.set(this.drafts.get(id));
         void this.store.open(id);
       });
@@ -110,6 +114,13 @@ export class ThreadPage {
       }),
       shortcuts.register('focusComposer', () => this.composer()?.focus()),
       shortcuts.register('openCannedPicker', () => this.composer()?.openPicker()),
+      shortcuts.register('toggleNoteMode', () => {
+        if (this.store.canWrite()) this.composer()?.toggleNoteMode();
+        else if (this.store.thread()) {
+          this.noting.set(true);
+          afterNextRender({ write: () => this.composer()?.focus() }, { injector: this.injector });
+        }
+      }),
     ];
     inject(DestroyRef).onDestroy(() => offs.forEach((off) => off()));
   }
@@ -133,8 +144,22 @@ export class ThreadPage {
   }
 
   protected onSend(message: ComposedMessage): void {
+    if (this.store.noteMode() || !this.store.canWrite()) {
+      void this.sendNote(message.body);
+      return;
+    }
     this.store.send(message.body, message.attachments);
     this.onDraft('');
+  }
+
+  /** The note's text stays in the box until the server has stored it; a refusal is said and the text kept. */
+  private async sendNote(body: string): Promise<void> {
+    this.onDraft('');
+    const failure = await this.store.sendNote(body);
+    if (failure) {
+      this.onDraft(body);
+      this.toasts.show(`The note was not saved: ${failure}`, 'error');
+    }
   }
 
   protected async claim(): Promise<void> {

@@ -1,5 +1,5 @@
-import { computed, DestroyRef, inject, Injectable, signal } from '@angular/core';
-import { type Attachment, ClientEvent, ServerEvent, type Thread, type TypingEvent, type VisitorContext } from '@parley/contracts';
+import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } from '@angular/core';
+import { type Attachment, ClientEvent, type Note, ServerEvent, type Thread, type TypingEvent, type VisitorContext } from '@parley/contracts';
 import type { FeedSnapshot } from '@parley/realtime-client';
 import { ApiClient } from '../../core/api/api-client';
 import { describeError } from '../../core/api/api-error';
@@ -34,6 +34,8 @@ export class ThreadStore {
   private readonly noticeText = signal<string | null>(null);
   private readonly previous = signal<readonly Thread[]>([]);
   private readonly contextState = signal<VisitorContext | null>(null);
+  private readonly notesState = signal<readonly Note[]>([]);
+  private readonly noteModeState = signal(false);
   private unwatch: (() => void) | null = null;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -62,6 +64,10 @@ export class ThreadStore {
   /** The connection is down: messages on their way wait for it. */
   readonly connectionDown = computed(() => this.realtime.down());
   readonly canWrite = computed(() => this.threadState()?.status === 'active' && this.isMine());
+  /** The thread's private notes, in noteSeq order: every agent sees them, the visitor never. */
+  readonly notes = this.notesState.asReadonly();
+  /** The composer writes a private note instead of a reply (the N shortcut, the Note button). */
+  readonly noteMode = this.noteModeState.asReadonly();
 
   constructor() {
     const offs = [
@@ -71,6 +77,13 @@ export class ThreadStore {
       this.realtime.on(ServerEvent.VisitorContext, (c) => {
         if (c.visitorId === this.threadState()?.visitor.id) this.contextState.set(c);
       }),
+      this.realtime.on(ServerEvent.NoteCreated, (n) => {
+        if (n.threadId !== this.id()) return;
+        const last = this.notesState().at(-1)?.noteSeq ?? 0;
+        // A gap (a note missed while the room was being joined): fetch what is missing.
+        if (n.noteSeq > last + 1) void this.loadNotes(n.threadId);
+        else this.addNotes([n]);
+      }),
       this.realtime.on(ServerEvent.Typing, (e) => {
         if (e.threadId !== this.id() || e.authorType !== 'visitor') return;
         clearTimeout(this.typingTimer);
@@ -78,6 +91,14 @@ export class ThreadStore {
         if (e.isTyping) this.typingTimer = setTimeout(() => this.typingState.set(null), TYPING_TTL_MS);
       }),
     ];
+    // After every (re)connection: the notes written while the socket was away.
+    effect(() => {
+      this.realtime.connectionCount();
+      untracked(() => {
+        const id = this.id();
+        if (id) void this.loadNotes(id);
+      });
+    });
     inject(DestroyRef).onDestroy(() => {
       for (const off of offs) off();
       this.leave();
@@ -98,6 +119,7 @@ export class ThreadStore {
     this.loadError.set(null);
     this.previous.set([]);
     this.contextState.set(null);
+    this.notesState.set([]);
     this.inbox.setViewing(threadId);
     this.unwatch = this.realtime.watch(threadId, (s) => this.feed.set(s));
     try {
@@ -106,6 +128,7 @@ export class ThreadStore {
       this.setThread(thread);
       void this.loadHistory(thread);
       void this.loadContext(thread.id);
+      void this.loadNotes(thread.id);
     } catch (err) {
       if (this.id() === threadId) this.loadError.set(describeError(err));
     }
@@ -118,6 +141,28 @@ export class ThreadStore {
     if (!id || (!text && attachments.length === 0) || !this.canWrite()) return;
     this.realtime.send(id, text, attachments);
     this.stopTyping();
+  }
+
+  setNoteMode(on: boolean): void {
+    this.noteModeState.set(on);
+  }
+
+  /**
+   * Writes a private note (any agent, on any thread); resolves with null once the server stored
+   * it, or with the reason it did not. The clientNoteId makes a resend after a lost ack harmless.
+   */
+  async sendNote(body: string): Promise<string | null> {
+    const threadId = this.id();
+    const text = body.trim();
+    if (!threadId || !text) return null;
+    const clientNoteId = globalThis.crypto.randomUUID();
+    try {
+      const { note } = await this.realtime.request(ClientEvent.NoteSend, { threadId, clientNoteId, body: text });
+      if (note.threadId === this.id()) this.addNotes([note]);
+      return null;
+    } catch (err) {
+      return describeError(err);
+    }
   }
 
   retry(clientMsgId: string): void {
@@ -199,6 +244,28 @@ export class ThreadStore {
     } catch {
       // The panel simply shows no earlier conversations.
     }
+  }
+
+  /** Every note after the last one held (all of them on opening), page by page. */
+  private async loadNotes(threadId: string): Promise<void> {
+    try {
+      for (;;) {
+        const afterNoteSeq = this.notesState().at(-1)?.noteSeq ?? 0;
+        const page = await this.api.call('get /threads/{id}/notes', { params: { id: threadId }, query: { afterNoteSeq } });
+        if (this.id() !== threadId) return;
+        this.addNotes(page.items);
+        if (!page.hasMore || page.items.length === 0) return;
+      }
+    } catch {
+      // The transcript shows the messages; the notes come with the next connection.
+    }
+  }
+
+  private addNotes(notes: readonly Note[]): void {
+    if (notes.length === 0) return;
+    const byId = new Map(this.notesState().map((n) => [n.id, n]));
+    for (const n of notes) byId.set(n.id, n);
+    this.notesState.set([...byId.values()].sort((a, b) => a.noteSeq - b.noteSeq));
   }
 
   private async loadContext(threadId: string): Promise<void> {
