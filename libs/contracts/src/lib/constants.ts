@@ -174,6 +174,16 @@ export const REPORT_MAX_DAYS = 366;
 /** Longest comment a visitor may leave with a rating. */
 export const RATING_COMMENT_MAX = 1000;
 
+/**
+ * The languages the widget speaks (BCP 47 language tags): its own texts come in each, and the
+ * admin may word the title, greeting and closed message per language. English is the first and
+ * the fallback. Arabic is written right to left.
+ */
+export const WIDGET_LOCALES = ['en', 'de', 'fr', 'es', 'pt', 'hi', 'ar'] as const;
+export type WidgetLocale = (typeof WIDGET_LOCALES)[number];
+/** Languages written right to left, among {@link WIDGET_LOCALES}. */
+export const RTL_LOCALES: readonly WidgetLocale[] = ['ar'];
+
 /** Days between two `YYYY-MM-DD` days, both included. */
 export function reportDays(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
