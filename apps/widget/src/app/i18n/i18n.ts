@@ -65,17 +65,25 @@ export class I18n {
     };
   });
 
+  /** The latest catalog fetch (what `settled` waits for). */
+  private fetching: Promise<void> = Promise.resolve();
+
   constructor() {
     effect(() => {
       const locale = this.locale();
       if (this.catalog().locale === locale) return;
-      loadCatalog(locale)
+      this.fetching = loadCatalog(locale)
         // A catalog that cannot be fetched (the network went): English rather than nothing.
         .catch(() => en)
         .then((messages) => {
           if (this.locale() === locale) this.catalog.set({ locale, messages });
         });
     });
+  }
+
+  /** Resolves once the catalog asked for so far is in (after change detection ran the effect). */
+  settled(): Promise<void> {
+    return this.fetching;
   }
 
   /** The site's default language, from the settings; null when they could not be read. */
