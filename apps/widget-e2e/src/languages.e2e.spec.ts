@@ -79,7 +79,7 @@ describe('the widget in several languages', () => {
     await w.frame.locator('.dialog .danger', { hasText: 'Chat beenden' }).click(WAIT);
     await w.frame.locator('h1', { hasText: `Willkommen zurück, ${me.name}!` }).waitFor(WAIT);
     await w.frame.locator('legend', { hasText: 'Wie war diese Unterhaltung?' }).waitFor(WAIT);
-    expect(await w.frame.locator('.star .sr-only').first().textContent()).toBe('1 Stern von 5, Sehr schlecht');
+    expect(await w.frame.locator('.star span.sr-only').first().textContent()).toBe('1 Stern von 5, Sehr schlecht');
     await check(w, 'in German, the conversation ended');
     expect(w.problems).toEqual([]);
   });
