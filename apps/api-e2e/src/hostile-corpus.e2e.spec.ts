@@ -446,8 +446,8 @@ beforeAll(async () => {
 
 /** A case that happens to be valid may change the widget settings (even require identified visitors): put them back. */
 async function restoreWidgetSettings(): Promise<void> {
-  const { title, greetingLines, color, allowedOrigins, identityRequired, showVisitorIp } = widgetBefore as Record<string, unknown>;
-  expectStatus(await api('put', '/widget/settings', { token: adminToken(), body: { title, greetingLines, color, allowedOrigins, identityRequired, showVisitorIp } }), 200);
+  const { title, greetingLines, color, allowedOrigins, identityRequired, showVisitorIp, defaultLocale, translations } = widgetBefore as Record<string, unknown>;
+  expectStatus(await api('put', '/widget/settings', { token: adminToken(), body: { title, greetingLines, color, allowedOrigins, identityRequired, showVisitorIp, defaultLocale, translations } }), 200);
 }
 
 afterAll(async () => {

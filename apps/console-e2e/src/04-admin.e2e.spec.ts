@@ -78,7 +78,7 @@ describe('admin pages', () => {
     const { page } = admin;
     await page.getByRole('link', { name: 'Widget' }).click();
     await page.getByRole('heading', { name: 'Widget', level: 1 }).waitFor();
-    await page.getByLabel('Title').fill('Ask Parley');
+    await page.getByLabel('Title', { exact: true }).fill('Ask Parley');
     await page.getByLabel('Greeting line 1').fill('Hi! We usually answer within minutes.');
     await page.getByLabel('Greeting line 2').fill('');
     await page.getByLabel('Greeting line 3').fill('');

@@ -10,6 +10,8 @@ export interface ParleySettings {
   position?: 'left' | 'right';
   /** The signed-in user, as an identity token (a JWT) the site's backend signed: the chat then knows who this is. */
   identity?: string;
+  /** The page's language (a BCP 47 tag such as `de` or `ar-EG`): the widget speaks it when it can. Default: the browser's language, else the site's. */
+  locale?: string;
 }
 
 export interface LoaderConfig {
@@ -18,6 +20,7 @@ export interface LoaderConfig {
   sound: boolean;
   position: 'left' | 'right';
   identity?: string;
+  locale?: string;
 }
 
 function flag(value: string | undefined): boolean | undefined {
@@ -45,5 +48,6 @@ export function readConfig(script: HTMLScriptElement | null, settings: ParleySet
     sound: settings?.sound ?? flag(data['sound']) ?? false,
     position: position === 'left' ? 'left' : 'right',
     identity: typeof settings?.identity === 'string' ? settings.identity : undefined,
+    locale: settings?.locale,
   };
 }

@@ -97,7 +97,21 @@ describe('ParleyWidget', () => {
   it("hands the signed-in user's identity token to the iframe in its address's fragment only", async () => {
     await started({ identity: 'h.p.s' });
     must(parts().button, 'button').click();
-    expect(parts().iframe?.src).toBe(`${PARLEY}/widget/?host=${encodeURIComponent(window.location.origin)}#identity=h.p.s`);
+    expect(parts().iframe?.src).toBe(`${PARLEY}/widget/?host=${encodeURIComponent(window.location.origin)}&lang=en#identity=h.p.s`);
+  });
+
+  it("shows the title and greeting the admin wrote for the page's language, and tells the iframe that language", async () => {
+    const widget = new ParleyWidget({ parley: PARLEY, sound: false, position: 'right', locale: 'ar-EG' }, window);
+    const translations = { ar: { title: 'تحدث معنا', greetingLines: ['مرحبا!'] }, de: { title: 'Fragen Sie uns' } };
+    expect(await widget.start(okFetch({ ...SETTINGS, defaultLocale: 'de', translations }))).toBe(true);
+    widget.open();
+    const p = parts();
+    expect(p.title?.textContent).toBe('تحدث معنا');
+    // The admin's words take their direction from their own text.
+    expect(p.title?.getAttribute('dir')).toBe('auto');
+    expect(must(p.root, 'shadow root').querySelector('.i div')?.getAttribute('dir')).toBe('auto');
+    expect([...must(p.root, 'shadow root').querySelectorAll('.i div > span > span:first-child')].map((g) => g.textContent)).toEqual(['مرحبا!']);
+    expect(p.iframe?.src).toBe(`${PARLEY}/widget/?host=${encodeURIComponent(window.location.origin)}&lang=ar`);
   });
 
   it('opens a popup with the title as text, the typed intro and the iframe for this site', async () => {
@@ -110,7 +124,7 @@ describe('ParleyWidget', () => {
     expect(p.button?.hidden).toBe(true);
     expect(p.title?.textContent).toBe('Ask <b>EVA</b>');
     expect(p.title?.children).toHaveLength(0);
-    expect(p.iframe?.src).toBe(`${PARLEY}/widget/?host=${encodeURIComponent(window.location.origin)}`);
+    expect(p.iframe?.src).toBe(`${PARLEY}/widget/?host=${encodeURIComponent(window.location.origin)}&lang=en`);
     expect(opened).toHaveBeenCalledTimes(1);
     // The whole text is laid out (invisibly) from the start, so the iframe below never moves.
     const ghosts = [...must(p.root, 'shadow root').querySelectorAll('.i div > span > span:first-child')].map((g) => g.textContent);
@@ -275,12 +289,21 @@ describe('ParleyWidget', () => {
 
 describe('settings the loader shows', () => {
   it('keeps only safe values', () => {
-    expect(toLook({ title: 'x'.repeat(100), greetingLines: ['a', 'b', 'c', 'd'], color: 'red;background:url(x)' })).toEqual({
+    expect(toLook({ title: 'x'.repeat(100), greetingLines: ['a', 'b', 'c', 'd'], color: 'red;background:url(x)' }, [])).toEqual({
+      lang: 'en',
       title: 'x'.repeat(60),
       greetingLines: ['a', 'b', 'c'],
       color: '#1a73e8',
     });
-    expect(toLook({})).toEqual({ title: 'Chat with us', greetingLines: [], color: '#1a73e8' });
+    expect(toLook({}, [])).toEqual({ lang: 'en', title: 'Chat with us', greetingLines: [], color: '#1a73e8' });
+  });
+
+  it("takes the page's language, else the browser's, else the site's, and the admin's texts for it where there are some", () => {
+    const s = { title: 'Chat with us', greetingLines: ['Hello'], color: '#0b7a75', defaultLocale: 'fr' as const, translations: { de: { greetingLines: ['Hallo'] }, fr: { title: 'Écrivez-nous' } } };
+    expect(toLook(s, ['de-AT', 'en'])).toMatchObject({ lang: 'de', title: 'Chat with us', greetingLines: ['Hallo'] });
+    expect(toLook(s, [undefined, 'ja-JP', 'es'])).toMatchObject({ lang: 'es', title: 'Chat with us', greetingLines: ['Hello'] });
+    expect(toLook(s, ['ja', 'zh'])).toMatchObject({ lang: 'fr', title: 'Écrivez-nous', greetingLines: ['Hello'] });
+    expect(toLook({ ...s, translations: { de: { greetingLines: 'not a list' } } } as never, ['de'])).toMatchObject({ lang: 'de', greetingLines: [] });
   });
 
   it('writes white on dark colours and dark on light ones', () => {

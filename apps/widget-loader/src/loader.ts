@@ -72,7 +72,7 @@ export class ParleyWidget {
     try {
       const res = await fetcher(this.config.parley + routeUrl('get /widget/settings'), { credentials: 'omit' });
       if (!res.ok) return this.unavailable();
-      this.look = toLook((await res.json()) as Partial<RouteResponse<'get /widget/settings'>>);
+      this.look = toLook((await res.json()) as Partial<RouteResponse<'get /widget/settings'>>, [this.config.locale, ...(this.win.navigator.languages ?? [])]);
     } catch {
       return this.unavailable();
     }
@@ -193,8 +193,9 @@ export class ParleyWidget {
     popup.hidden = true;
     popup.setAttribute('role', 'dialog');
     popup.setAttribute('aria-label', look.title);
+    // The admin's title and greeting take their direction from their own text (an Arabic greeting reads right to left).
     popup.innerHTML =
-      '<div class="h"><span></span><button class="x" type="button" aria-label="Close chat" title="Close">&#10006;</button></div><div class="i"><div></div></div>';
+      '<div class="h"><span dir="auto"></span><button class="x" type="button" aria-label="Close chat">&#10006;</button></div><div class="i"><div dir="auto"></div></div>';
     el(popup, 'span').textContent = look.title;
     this.intro = el(popup, '.i');
     const bubble = el(this.intro, 'div');
@@ -211,7 +212,7 @@ export class ParleyWidget {
     popup.addEventListener('keydown', (e) => e.key === 'Escape' && this.hide(true));
     const iframe = doc.createElement('iframe');
     iframe.title = look.title;
-    iframe.src = widgetUrl(this.config.parley, this.win.location.origin, this.config.identity);
+    iframe.src = widgetUrl(this.config.parley, this.win.location.origin, this.config.identity, look.lang);
     popup.appendChild(iframe);
     this.iframe = iframe;
     this.popup = popup;

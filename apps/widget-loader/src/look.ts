@@ -1,14 +1,24 @@
 import type { WidgetSettings } from '@parley/contracts';
+import { chooseLocale, type WidgetLocale } from '@parley/contracts/constants';
 
-export type Look = Pick<WidgetSettings, 'title' | 'greetingLines' | 'color'>;
+/** What the loader draws, in the visitor's language `lang`. */
+export type Look = Pick<WidgetSettings, 'title' | 'greetingLines' | 'color'> & { lang: WidgetLocale };
 
 const COLOR = /^#[0-9a-f]{6}$/i;
 
-/** Keeps only what the loader can show safely, whatever the server sent. */
-export function toLook(s: Partial<WidgetSettings>): Look {
-  const lines = Array.isArray(s.greetingLines) ? s.greetingLines.filter((l) => typeof l === 'string').slice(0, 3) : [];
+/**
+ * Keeps only what the loader can show safely, whatever the server sent; the title and greeting in
+ * the visitor's language (`wanted`: the page's, then the browser's) when the admin wrote them for it.
+ */
+export function toLook(s: Partial<WidgetSettings>, wanted: readonly (string | undefined)[]): Look {
+  const lang = chooseLocale(wanted, s.defaultLocale);
+  const own = s.translations?.[lang];
+  const title = own?.title ?? s.title;
+  const greeting = own?.greetingLines ?? s.greetingLines;
+  const lines = Array.isArray(greeting) ? greeting.filter((l) => typeof l === 'string').slice(0, 3) : [];
   return {
-    title: typeof s.title === 'string' && s.title.trim() ? s.title.slice(0, 60) : 'Chat with us',
+    lang,
+    title: typeof title === 'string' && title.trim() ? title.slice(0, 60) : 'Chat with us',
     greetingLines: lines.map((l) => l.slice(0, 200)),
     color: typeof s.color === 'string' && COLOR.test(s.color) ? s.color : '#1a73e8',
   };

@@ -7,6 +7,7 @@ import { TagsAndSearch1766500000000 } from './migrations/1766500000000-TagsAndSe
 import { RatingsAndReports1766600000000 } from './migrations/1766600000000-RatingsAndReports';
 import { PrivacyRequests1767500000000 } from './migrations/1767500000000-PrivacyRequests';
 import { PrivateNotes1767100000000 } from './migrations/1767100000000-PrivateNotes';
+import { WidgetLanguages1767400000000 } from './migrations/1767400000000-WidgetLanguages';
 
 /**
  * The scopes there were when the migration was written: an old key keeps what it could do then.
@@ -184,5 +185,22 @@ describeMigration(PrivateNotes1767100000000, (q) => {
     await new PrivateNotes1767100000000().down(q());
     const tables = (await q().query(`SELECT table_name FROM information_schema.tables WHERE table_name IN ('notes', 'mentions', 'note_counters')`)) as unknown[];
     expect(tables).toEqual([]);
+  });
+});
+
+describeMigration(WidgetLanguages1767400000000, (q) => {
+  it('gives the existing settings English and no translations, refuses an unknown language, and down removes the columns', async () => {
+    await new WidgetLanguages1767400000000().up(q());
+
+    const rows = (await q().query(`SELECT default_locale, translations FROM widget_settings`)) as { default_locale: string; translations: unknown }[];
+    expect(rows).toEqual([{ default_locale: 'en', translations: {} }]);
+    await q().query(`UPDATE widget_settings SET default_locale = 'ar', translations = '{"ar":{"title":"تحدث معنا"}}'`);
+    await expect(q().query(`UPDATE widget_settings SET default_locale = 'xx'`)).rejects.toThrow(/widget_settings_default_locale_known/);
+    await expect(q().query(`UPDATE widget_settings SET translations = '[]'`)).rejects.toThrow(/widget_settings_translations_object/);
+
+    await new WidgetLanguages1767400000000().down(q());
+    const columns = (await q().query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'widget_settings'`)) as { column_name: string }[];
+    expect(columns.map((c) => c.column_name)).not.toEqual(expect.arrayContaining(['default_locale']));
+    expect(columns.map((c) => c.column_name)).not.toContain('translations');
   });
 });

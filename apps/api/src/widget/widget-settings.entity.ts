@@ -1,3 +1,4 @@
+import type { WidgetLocale, WidgetTranslation } from '@parley/contracts';
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /** The one row of widget settings (id is always 1; the table's CHECK keeps it so). */
@@ -14,6 +15,14 @@ export class WidgetSettingsEntity {
 
   @Column({ type: 'text' })
   color!: string;
+
+  /** The site's language (one of WIDGET_LOCALES; the table's CHECK keeps it so). */
+  @Column({ name: 'default_locale', type: 'text', default: 'en' })
+  defaultLocale!: WidgetLocale;
+
+  /** The admin's title, greeting and closed message per language. */
+  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  translations!: Partial<Record<WidgetLocale, WidgetTranslation>>;
 
   /** Customer sites allowed to embed the widget, besides ALLOWED_ORIGINS. */
   @Column({ name: 'allowed_origins', type: 'jsonb' })

@@ -51,7 +51,8 @@ describeBackends('widget settings', (backend) => {
     expect(s.greetingLines).toHaveLength(2);
     expect(s.color).toMatch(/^#[0-9a-f]{6}$/i);
     // The public answer is what the widget draws; which sites may embed it is not for every page to read.
-    expect(Object.keys(s).sort()).toEqual(['color', 'greetingLines', 'identityRequired', 'title', 'updatedAt']);
+    expect(Object.keys(s).sort()).toEqual(['color', 'defaultLocale', 'greetingLines', 'identityRequired', 'title', 'translations', 'updatedAt']);
+    expect(s).toMatchObject({ defaultLocale: 'en', translations: {} });
     expect(Date.parse(s.updatedAt)).not.toBeNaN();
     const full = (await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body as WidgetSettings;
     // Admins also see which sites may embed it, its secrets, where it was seen, and whether agents see visitors' addresses.
@@ -68,6 +69,18 @@ describeBackends('widget settings', (backend) => {
     expect((await actors.http.get('/api/v1/widget/settings/admin').set(auth(admin.token)).expect(200)).body).toEqual(s);
     const { allowedOrigins: _sites, identitySecrets: _secrets, seenOn: _seen, showVisitorIp: _ip, ...shown } = s;
     expect((await actors.http.get('/api/v1/widget/settings').expect(200)).body).toEqual(shown);
+  });
+
+  it('keeps the default language and the texts per language, left as they are by a change that does not name them', async () => {
+    const translations = { de: { title: 'Fragen Sie uns', greetingLines: ['Hallo!'] }, ar: { closedMessage: 'نحن غير متاحين الآن' }, fr: {} };
+    const s = (await actors.http.put('/api/v1/widget/settings').set(auth(admin.token)).send({ ...valid, defaultLocale: 'de', translations }).expect(200)).body as WidgetSettings;
+    expect(s).toMatchObject({ defaultLocale: 'de', translations: { de: translations.de, ar: translations.ar } });
+    expect(s.translations).not.toHaveProperty('fr');
+    const again = (await actors.http.put('/api/v1/widget/settings').set(auth(admin.token)).send(valid).expect(200)).body as WidgetSettings;
+    expect(again).toMatchObject({ defaultLocale: 'de', translations: { de: translations.de, ar: translations.ar } });
+    expect((await actors.http.get('/api/v1/widget/settings').expect(200)).body).toMatchObject({ defaultLocale: 'de', translations: s.translations });
+    const cleared = (await actors.http.put('/api/v1/widget/settings').set(auth(admin.token)).send({ ...valid, defaultLocale: 'en', translations: {} }).expect(200)).body as WidgetSettings;
+    expect(cleared).toMatchObject({ defaultLocale: 'en', translations: {} });
   });
 
   it('records the allowed site whose page last loaded the widget, for admins to see, and no other', async () => {
@@ -91,6 +104,12 @@ describeBackends('widget settings', (backend) => {
       [{ ...valid, allowedOrigins: ['https://shop.example.com/path'] }, 'allowedOrigins.0'],
       [{ ...valid, allowedOrigins: ['javascript:alert(1)'] }, 'allowedOrigins.0'],
       [{ ...valid, support_agent_id: null }, '(root)'],
+      [{ ...valid, defaultLocale: 'xx' }, 'defaultLocale'],
+      [{ ...valid, translations: { klingon: { title: 'Qapla' } } }, 'translations'],
+      [{ ...valid, translations: { de: { title: 'x'.repeat(61) } } }, 'translations.de.title'],
+      [{ ...valid, translations: { de: { greetingLines: ['a', 'b', 'c', 'd'] } } }, 'translations.de.greetingLines'],
+      [{ ...valid, translations: { ar: { closedMessage: 'x'.repeat(201) } } }, 'translations.ar.closedMessage'],
+      [{ ...valid, translations: { de: { subtitle: 'Hallo' } } }, 'translations.de'],
     ];
     for (const [body, path] of cases) {
       const res = await actors.http.put('/api/v1/widget/settings').set(auth(admin.token)).send(body).expect(400);

@@ -16,6 +16,8 @@ function toSettings(e: WidgetSettingsEntity, identitySecrets: IdentitySecret[]):
   return {
     title: e.title,
     greetingLines: [...e.greetingLines],
+    defaultLocale: e.defaultLocale,
+    translations: structuredClone(e.translations),
     color: e.color,
     allowedOrigins: [...e.allowedOrigins],
     identityRequired: e.identityRequired,
@@ -89,7 +91,9 @@ export class WidgetService implements OnApplicationBootstrap, OnModuleDestroy {
 
   async update(body: UpdateWidgetSettingsRequest): Promise<WidgetSettings> {
     const allowedOrigins = [...new Set(body.allowedOrigins)];
-    await this.repo.update({ id: SINGLETON_ID }, { ...body, allowedOrigins, updatedAt: new Date() });
+    // A language with none of its own texts is no entry at all.
+    const translations = body.translations && Object.fromEntries(Object.entries(body.translations).filter(([, t]) => Object.keys(t).length > 0));
+    await this.repo.update({ id: SINGLETON_ID }, { ...body, allowedOrigins, translations, updatedAt: new Date() });
     return this.load();
   }
 

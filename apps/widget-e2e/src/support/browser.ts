@@ -10,10 +10,10 @@ export async function launch(): Promise<Browser> {
   return launchChromium({ executablePath: await waitForChromium() });
 }
 
-/** A visitor's browser profile: storage starts empty, and dies with the context. `phone`: a 390x844 touch screen. */
-export function visitorContext(browser: Browser, { phone = false }: { phone?: boolean } = {}): Promise<BrowserContext> {
+/** A visitor's browser profile: storage starts empty, and dies with the context. `phone`: a 390x844 touch screen; `locale`: the browser's language. */
+export function visitorContext(browser: Browser, { phone = false, locale = 'en-GB' }: { phone?: boolean; locale?: string } = {}): Promise<BrowserContext> {
   const screen = phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 } : { viewport: { width: 1100, height: 760 } };
-  return browser.newContext({ ...screen, locale: 'en-GB', timezoneId: 'UTC', reducedMotion: 'no-preference' });
+  return browser.newContext({ ...screen, locale, timezoneId: 'UTC', reducedMotion: 'no-preference' });
 }
 
 /** The widget on a page, as a visitor sees it: the loader's shadow DOM, then the iframe's document. */

@@ -31,7 +31,10 @@ export function startHostSite(opts: { port: number; hostname: string; api: strin
         const extra = evil ? `<iframe id="evil" title="ad" src="${new URL('/blank', evil).href}" width="300" height="60"></iframe>` : '';
         // ?identity=<jwt>: the page of a signed-in user, as the site renders it (its backend signed the token).
         const identity = url.searchParams.get('identity');
-        const settings = identity ? `<script>window.ParleySettings = { identity: ${JSON.stringify(identity).replace(/</g, '\\u003c')} };</script>` : '';
+        // ?locale=<tag>: a page in that language (`ParleySettings.locale`).
+        const locale = url.searchParams.get('locale');
+        const given = { ...(identity ? { identity } : {}), ...(locale ? { locale } : {}) };
+        const settings = identity || locale ? `<script>window.ParleySettings = ${JSON.stringify(given).replace(/</g, '\\u003c')};</script>` : '';
         return send('text/html; charset=utf-8', demo.replace('</main>', `${extra}</main>`).replace(`<script src="${opts.api}/widget.js"`, `${settings}<script src="${opts.api}/widget.js"`));
       }
       case '/demo.css':

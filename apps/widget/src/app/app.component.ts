@@ -1,4 +1,4 @@
-import { afterRenderEffect, ChangeDetectionStrategy, Component, computed, DOCUMENT, inject, untracked, viewChild } from '@angular/core';
+import { afterRenderEffect, ChangeDetectionStrategy, Component, computed, DOCUMENT, effect, inject, untracked, viewChild } from '@angular/core';
 import { ChatStatusComponent } from './components/chat-status.component';
 import { ComposerComponent } from './components/composer.component';
 import { ConfirmEndComponent } from './components/confirm-end.component';
@@ -8,10 +8,9 @@ import { StartAgainComponent } from './components/start-again.component';
 import { TranscriptComponent } from './components/transcript.component';
 import { ConversationStore } from './conversation.store';
 import { HostStore } from './host.store';
+import { I18n } from './i18n/i18n';
 import { SessionStore } from './session.store';
 import { WidgetFiles } from './widget-files';
-
-const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
 /** The widget app's one container: it reads the stores and hands plain values to the components. */
 @Component({
@@ -19,17 +18,23 @@ const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short',
   changeDetection: ChangeDetectionStrategy.OnPush,
   providers: [SessionStore, ConversationStore, HostStore],
   imports: [ChatStatusComponent, ComposerComponent, ConfirmEndComponent, DetailsFormComponent, RatingComponent, StartAgainComponent, TranscriptComponent],
-  host: { '[style.--accent]': 'session.color()', '[attr.data-view]': 'session.view()', '(document:keydown.escape)': 'host.hide()' },
+  host: {
+    '[style.--accent]': 'session.color()',
+    '[attr.data-view]': 'view()',
+    '[attr.lang]': 'i18n.locale()',
+    '[attr.dir]': 'i18n.dir()',
+    '(document:keydown.escape)': 'host.hide()',
+  },
   template: `
-    @switch (session.view()) {
+    @switch (view()) {
       @case ('loading') {
-        <p class="loading" role="status">Loading…</p>
+        <p class="loading" role="status">{{ t().loading }}</p>
       }
       @case ('blocked') {
-        <p class="blocked" role="alert">This chat cannot be shown on this page.</p>
+        <p class="blocked" role="alert">{{ t().blocked }}</p>
       }
       @case ('identity') {
-        <p class="blocked" role="alert">This chat is for the site's signed-in customers. Please sign in, then reload the page.</p>
+        <p class="blocked" role="alert">{{ t().identityRequired }}</p>
       }
       @case ('details') {
         <pw-details-form
@@ -44,8 +49,8 @@ const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short',
       @case ('again') {
         @if (session.reading(); as r) {
           <div class="reading">
-            <button type="button" class="link back" (click)="session.stopReading()">← All conversations</button>
-            <p class="reading-title">Conversation of {{ day(r.thread.createdAt) }}</p>
+            <button type="button" class="link back" (click)="session.stopReading()">{{ t().allConversations }}</button>
+            <p class="reading-title">{{ t().conversationOf(day(r.thread.createdAt)) }}</p>
           </div>
           <pw-transcript [messages]="r.messages" [shown]="host.visible()" [greeting]="session.greeting()" [from]="session.title()" />
         } @else {
@@ -70,13 +75,13 @@ const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short',
           }
           @if (session.earlier().length) {
             <section class="earlier" aria-labelledby="pw-earlier-title">
-              <h2 id="pw-earlier-title">Your earlier conversations</h2>
+              <h2 id="pw-earlier-title">{{ t().earlierTitle }}</h2>
               <ul>
-                @for (t of session.earlier(); track t.id) {
+                @for (th of session.earlier(); track th.id) {
                   <li>
-                    <button type="button" class="earlier-item" [disabled]="session.busy()" (click)="session.readEarlier(t)">
-                      <span class="when">{{ day(t.createdAt) }}</span>
-                      <span class="what" dir="auto">{{ t.lastMessage?.body ?? t.preview ?? 'No messages' }}</span>
+                    <button type="button" class="earlier-item" [disabled]="session.busy()" (click)="session.readEarlier(th)">
+                      <span class="when">{{ day(th.createdAt) }}</span>
+                      <span class="what" dir="auto">{{ th.lastMessage?.body ?? th.preview ?? t().noMessages }}</span>
                     </button>
                   </li>
                 }
@@ -109,7 +114,7 @@ const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short',
           @if (conversation.closedNotice(); as notice) {
             <div class="closed" role="status">
               <p>{{ notice }}</p>
-              <button type="button" class="primary" [disabled]="session.busy()" (click)="session.startNew()">Start a new conversation</button>
+              <button type="button" class="primary" [disabled]="session.busy()" (click)="session.startNew()">{{ t().startNew }}</button>
               <pw-rating
                 [rating]="thread.rating"
                 [busy]="conversation.rating().busy"
@@ -135,6 +140,10 @@ export class AppComponent {
   protected readonly session = inject(SessionStore);
   protected readonly conversation = inject(ConversationStore);
   protected readonly host = inject(HostStore);
+  protected readonly i18n = inject(I18n);
+  protected readonly t = this.i18n.t;
+  /** Until the visitor's language is settled and its texts are loaded, the app says it is loading (no flash of English). */
+  protected readonly view = computed(() => (this.i18n.ready() ? this.session.view() : 'loading'));
   private readonly doc = inject(DOCUMENT);
   private readonly files = inject(WidgetFiles);
   /** The thread files go to while it is open: an id, so a claim or any other change of the thread keeps the composer's files. */
@@ -146,10 +155,15 @@ export class AppComponent {
   private readonly details = viewChild(DetailsFormComponent);
   private readonly composer = viewChild(ComposerComponent);
   private readonly again = viewChild(StartAgainComponent);
-  protected readonly day = (iso: string) => DAY.format(new Date(iso));
+  protected readonly day = (iso: string) => this.i18n.day(iso);
 
   constructor() {
     void this.session.init();
+    // The whole page (scrollbars, form controls) in the visitor's language and direction.
+    effect(() => {
+      this.doc.documentElement.lang = this.i18n.locale();
+      this.doc.documentElement.dir = this.i18n.dir();
+    });
     // The keyboard goes where the visitor goes next: the form, the message box, "Start a new
     // conversation"; each time the popup opens and each time the screen changes. Only when this
     // frame has the focus already (the loader gives it on a click): never taken from the host page.

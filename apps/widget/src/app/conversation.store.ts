@@ -7,6 +7,7 @@ import { VisitorStorage } from './visitor-storage';
 import { VisitorTyping } from './visitor-typing';
 import { ApiError } from '@parley/rest-client';
 import { WidgetApi } from './widget-api';
+import { I18n } from './i18n/i18n';
 import { closedText, formatWait } from './widget-text';
 
 const AGENT_TYPING_MAX_MS = 8000;
@@ -26,6 +27,7 @@ export class ConversationStore {
   private readonly storage = inject(VisitorStorage);
   private readonly createClient = inject(REALTIME_FACTORY);
   private readonly win = inject(WIDGET_WINDOW);
+  private readonly i18n = inject(I18n);
 
   private readonly _thread = signal<Thread | null>(null);
   private readonly _feed = signal<FeedSnapshot | null>(null);
@@ -63,7 +65,7 @@ export class ConversationStore {
     const t = this._thread();
     return t?.status === 'queued' ? formatWait(this._now() - Date.parse(t.createdAt)) : null;
   });
-  readonly closedNotice = computed(() => closedText(this._thread()));
+  readonly closedNotice = computed(() => closedText(this._thread(), this.i18n.t()));
   /** The rating form's state: a request under way, or why the last one failed. */
   readonly rating = this._rating.asReadonly();
 
@@ -198,7 +200,9 @@ export class ConversationStore {
     } catch (err) {
       if (isExpired(err)) this.expired();
       const locked = err instanceof ApiError && err.code === ErrorCode.RatingLocked;
-      this._rating.set({ busy: false, error: locked ? 'A rating can only be changed for 24 hours.' : err instanceof Error ? err.message : 'The rating could not be sent.' });
+      const t = this.i18n.t();
+      const network = err instanceof ApiError && err.code === 'NETWORK';
+      this._rating.set({ busy: false, error: locked ? t.ratingLocked : network ? t.unreachable : t.ratingFailed });
     }
   }
 

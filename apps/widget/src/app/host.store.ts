@@ -3,6 +3,7 @@ import { LIMITS } from '@parley/contracts';
 import { FrameMessage, HostMessage, type HostToFrame, PREVIEW_MAX } from '@parley/widget-protocol';
 import { ConversationStore, fromSupport } from './conversation.store';
 import { HostBridge } from './host-bridge';
+import { I18n } from './i18n/i18n';
 import { SessionStore } from './session.store';
 import { VisitorStorage } from './visitor-storage';
 
@@ -18,6 +19,7 @@ export class HostStore {
   private readonly storage = inject(VisitorStorage);
   private readonly session = inject(SessionStore);
   private readonly conversation = inject(ConversationStore);
+  private readonly i18n = inject(I18n);
 
   private readonly _visible = signal(!this.bridge.framed);
   /** Any change of whether the conversation is open settles the question. */
@@ -45,7 +47,7 @@ export class HostStore {
     destroyRef.onDestroy(
       this.conversation.onSupportMessage((m) => {
         if (this._visible()) return;
-        this.bridge.post({ type: FrameMessage.AgentMessage, author: m.authorName ?? 'Support', preview: m.body.slice(0, PREVIEW_MAX) });
+        this.bridge.post({ type: FrameMessage.AgentMessage, author: m.authorName ?? this.i18n.t().support, preview: m.body.slice(0, PREVIEW_MAX) });
       }),
     );
 

@@ -1,10 +1,11 @@
 import { computed, DestroyRef, effect, Injectable, inject, signal, untracked } from '@angular/core';
-import type { Message, Thread } from '@parley/contracts';
+import { localText, type Message, type PublicWidgetSettings, type Thread } from '@parley/contracts';
 import { FrameMessage } from '@parley/widget-protocol';
 import { ConversationStore, isExpired } from './conversation.store';
 import { HostBridge } from './host-bridge';
 import { VisitorStorage, type VisitorDetails } from './visitor-storage';
 import { WidgetApi } from './widget-api';
+import { I18n } from './i18n/i18n';
 import { problemText } from './widget-text';
 
 /**
@@ -24,6 +25,7 @@ export class SessionStore {
   private readonly storage = inject(VisitorStorage);
   private readonly bridge = inject(HostBridge);
   private readonly conversation = inject(ConversationStore);
+  private readonly i18n = inject(I18n);
 
   private readonly _view = signal<View>('loading');
   private readonly _known = signal<VisitorDetails | null>(null);
@@ -32,8 +34,7 @@ export class SessionStore {
   private readonly _notice = signal<string | null>(null);
   private readonly _color = signal<string | null>(null);
   private readonly _identified = signal(false);
-  private readonly _title = signal<string | null>(null);
-  private readonly _greeting = signal<readonly string[]>([]);
+  private readonly _settings = signal<PublicWidgetSettings | null>(null);
   private readonly _earlier = signal<readonly Thread[]>([]);
   private readonly _reading = signal<{ thread: Thread; messages: readonly Message[] } | null>(null);
 
@@ -50,8 +51,15 @@ export class SessionStore {
   /** The host page's identity token was accepted: the widget knows who this is. */
   readonly identified = this._identified.asReadonly();
   /** The widget's title and greeting (the admin's words): the greeting opens every conversation. */
-  readonly title = this._title.asReadonly();
-  readonly greeting = this._greeting.asReadonly();
+  readonly title = computed(() => {
+    const s = this._settings();
+    return s ? localText(s, this.i18n.locale(), 'title') : null;
+  });
+  /** In the visitor's language when the admin wrote one for it, else the site's default greeting. */
+  readonly greeting = computed<readonly string[]>(() => {
+    const s = this._settings();
+    return s ? localText(s, this.i18n.locale(), 'greetingLines') : [];
+  });
   /** The visitor's earlier (closed) conversations, and the one being read again. */
   readonly earlier = this._earlier.asReadonly();
   readonly reading = this._reading.asReadonly();
@@ -85,7 +93,7 @@ export class SessionStore {
       this._reading.set({ thread, messages: await this.api.messages(session.token, thread.id) });
     } catch (err) {
       if (isExpired(err)) return this.expired();
-      this._error.set(problemText(err));
+      this._error.set(problemText(err, this.i18n.t()));
     } finally {
       this._busy.set(false);
     }
@@ -98,6 +106,7 @@ export class SessionStore {
   /** Picks up where the visitor left off: an open conversation, a closed one, or the form. */
   async init(): Promise<void> {
     if (!this.bridge.trusted) {
+      this.i18n.useSiteDefault(null);
       this._view.set('blocked');
       return;
     }
@@ -105,11 +114,14 @@ export class SessionStore {
     const settings = this.api.settings().then(
       (s) => {
         this._color.set(s.color);
-        this._title.set(s.title);
-        this._greeting.set(s.greetingLines);
+        this._settings.set(s);
+        this.i18n.useSiteDefault(s.defaultLocale);
         return s;
       },
-      () => null,
+      () => {
+        this.i18n.useSiteDefault(null);
+        return null;
+      },
     );
     this._known.set(this.storage.details());
     if (this.bridge.identity) return this.identify(this.bridge.identity, settings);
@@ -142,7 +154,7 @@ export class SessionStore {
       const token = await this.newSession(details);
       this.adopt(await this.api.startThread(token));
     } catch (err) {
-      this._error.set(problemText(err));
+      this._error.set(problemText(err, this.i18n.t()));
     } finally {
       this._busy.set(false);
     }
@@ -164,7 +176,7 @@ export class SessionStore {
       });
       this.adopt(thread);
     } catch (err) {
-      this._error.set(problemText(err));
+      this._error.set(problemText(err, this.i18n.t()));
     } finally {
       this._busy.set(false);
     }
@@ -191,7 +203,7 @@ export class SessionStore {
         this.expired();
         return true;
       }
-      this._error.set('The chat could not be ended. Please try again.');
+      this._error.set(this.i18n.t().cannotEnd);
       return false;
     } finally {
       this._busy.set(false);
@@ -247,7 +259,7 @@ export class SessionStore {
     this.storage.clearSession();
     this.conversation.clear();
     this._known.set(this.storage.details());
-    this._notice.set('Your chat session has expired. Please start again.');
+    this._notice.set(this.i18n.t().sessionExpired);
     this._view.set('details');
   }
 }

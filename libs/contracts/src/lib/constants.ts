@@ -188,6 +188,46 @@ export const REPORT_MAX_DAYS = 366;
 /** Longest comment a visitor may leave with a rating. */
 export const RATING_COMMENT_MAX = 1000;
 
+/**
+ * The languages the widget speaks (BCP 47 language tags): its own texts come in each, and the
+ * admin may word the title, greeting and closed message per language. English is the first and
+ * the fallback. Arabic is written right to left.
+ */
+export const WIDGET_LOCALES = ['en', 'de', 'fr', 'es', 'pt', 'hi', 'ar'] as const;
+export type WidgetLocale = (typeof WIDGET_LOCALES)[number];
+/** Languages written right to left, among {@link WIDGET_LOCALES}. */
+export const RTL_LOCALES: readonly WidgetLocale[] = ['ar'];
+
+/** What the admin may word per language (each falls back to the site's default text). */
+export type TranslatedText = 'title' | 'greetingLines' | 'closedMessage';
+
+/**
+ * The widget's language: the first of the languages asked for (the host page's
+ * `ParleySettings.locale`, then the browser's `navigator.languages`) that the widget speaks,
+ * matched by its primary subtag (`de-CH` is German); else the site's default language.
+ */
+export function chooseLocale(wanted: Iterable<string | null | undefined>, fallback?: string | null): WidgetLocale {
+  // Kept short: the loader carries this function in its few kilobytes.
+  return [...wanted, fallback].map((tag) => String(tag).toLowerCase().split('-')[0]).find((l): l is WidgetLocale => (WIDGET_LOCALES as readonly string[]).includes(l)) ?? 'en';
+}
+
+/** `rtl` for a language written right to left. */
+export const localeDir = (locale: string): 'rtl' | 'ltr' => (RTL_LOCALES.some((l) => l === locale) ? 'rtl' : 'ltr');
+
+/**
+ * The admin's text for a visitor in `locale`: the text set for that language, else the site's
+ * default text (in the site's default language).
+ */
+export function localText<S extends { translations?: Partial<Record<WidgetLocale, Partial<Record<TranslatedText, unknown>>>> }, K extends TranslatedText & keyof S>(
+  settings: S,
+  locale: WidgetLocale,
+  key: K,
+): S[K] {
+  const own = settings.translations?.[locale]?.[key];
+  return (own ?? settings[key]) as S[K];
+}
+
+
 /** Days between two `YYYY-MM-DD` days, both included. */
 export function reportDays(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_KEY_SCOPES, AUDIT_ACTIONS, WEBHOOK_EVENT_TYPES } from './constants';
+import { API_KEY_SCOPES, AUDIT_ACTIONS, WEBHOOK_EVENT_TYPES, WIDGET_LOCALES } from './constants';
 
 const Timestamp = z.iso.datetime({ offset: true });
 const NullableTimestamp = Timestamp.nullable();
@@ -174,6 +174,16 @@ export const CreatedIdentitySecretSchema = IdentitySecretSchema.extend({
 });
 export type CreatedIdentitySecret = z.infer<typeof CreatedIdentitySecretSchema>;
 
+export const WidgetLocaleSchema = z.enum(WIDGET_LOCALES);
+
+/** The admin's words for one language; what is absent is taken from the site's default texts. */
+export const WidgetTranslationSchema = z.object({
+  title: z.string().optional(),
+  greetingLines: z.array(z.string()).optional(),
+  closedMessage: z.string().optional(),
+});
+export type WidgetTranslation = z.infer<typeof WidgetTranslationSchema>;
+
 export const WidgetSettingsSchema = z.object({
   /** Header title of the popup, e.g. "Ask EVA". */
   title: z.string(),
@@ -181,6 +191,10 @@ export const WidgetSettingsSchema = z.object({
   greetingLines: z.array(z.string()),
   /** Accent colour, `#rrggbb`. */
   color: z.string(),
+  /** The site's language: the widget speaks it when neither the host page nor the browser asks for one it knows. */
+  defaultLocale: WidgetLocaleSchema,
+  /** The title, greeting and closed message per language (a visitor in that language sees them instead of the defaults). */
+  translations: z.partialRecord(WidgetLocaleSchema, WidgetTranslationSchema),
   /** Origins of the customer sites allowed to embed the widget (besides ALLOWED_ORIGINS). */
   allowedOrigins: z.array(z.string()),
   /** Only visitors the site identified (a signed identity token) may chat: anonymous sessions are refused. */

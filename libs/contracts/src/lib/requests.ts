@@ -3,6 +3,7 @@ import { LIMITS } from './limits';
 import { OriginSchema, userText } from './text';
 import {
   AgentRoleSchema,
+  WidgetLocaleSchema,
   AuditActionSchema,
   AuditEventSchema,
   AgentSchema,
@@ -222,6 +223,13 @@ export type UpdateAgentRequest = z.infer<typeof UpdateAgentRequestSchema>;
 export const UpdatePresenceRequestSchema = z.strictObject({ status: z.enum(['online', 'away']) });
 export type UpdatePresenceRequest = z.infer<typeof UpdatePresenceRequestSchema>;
 
+/** One language's texts: each one optional (absent: the default text is shown). */
+export const WidgetTranslationRequestSchema = z.strictObject({
+  title: userText({ max: 60 }).optional(),
+  greetingLines: z.array(userText({ max: 200 })).max(3).optional(),
+  closedMessage: userText({ max: 200 }).optional(),
+});
+
 const HexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #1a73e8');
 export const UpdateWidgetSettingsRequestSchema = z.strictObject({
   title: userText({ max: 60 }),
@@ -232,6 +240,10 @@ export const UpdateWidgetSettingsRequestSchema = z.strictObject({
   identityRequired: z.boolean().optional(),
   /** Show agents the visitor's last IP address; left as it is when absent. */
   showVisitorIp: z.boolean().optional(),
+  /** The site's language; left as it is when absent. */
+  defaultLocale: WidgetLocaleSchema.optional(),
+  /** The texts per language (replaces all of them); left as they are when absent. */
+  translations: z.partialRecord(WidgetLocaleSchema, WidgetTranslationRequestSchema).optional(),
 });
 export type UpdateWidgetSettingsRequest = z.infer<typeof UpdateWidgetSettingsRequestSchema>;
 

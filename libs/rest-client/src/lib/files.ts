@@ -121,6 +121,12 @@ export function uploadErrorText(err: unknown, name: string): string {
   }
 }
 
+/** What the tray says: why a file was not sent, and that files past the limit were left out. */
+export interface TrayTexts {
+  failed(err: unknown, name: string): string;
+  leftOut(max: number, left: number): string;
+}
+
 /** How many files one message carries at most (`LIMITS.attachmentsPerMessageMax`; a spec keeps them equal). */
 export const MAX_ATTACHMENTS = 5;
 
@@ -154,6 +160,8 @@ export class UploadTray {
   constructor(
     private readonly uploader: Uploader,
     private readonly onChange: (items: readonly TrayItem[], notice: string | null) => void = () => undefined,
+    /** The tray's words (the widget passes them in the visitor's language). */
+    private readonly texts: TrayTexts = { failed: uploadErrorText, leftOut: (max, left) => `A message carries up to ${max} files: ${left} left out.` },
   ) {}
 
   get items(): readonly TrayItem[] {
@@ -175,7 +183,7 @@ export class UploadTray {
   add(files: Iterable<Blob>): void {
     const taken: Blob[] = [...files];
     const room = MAX_ATTACHMENTS - this.list.length;
-    this.noticeText = taken.length > room ? `A message carries up to ${MAX_ATTACHMENTS} files: ${taken.length - Math.max(room, 0)} left out.` : null;
+    this.noticeText = taken.length > room ? this.texts.leftOut(MAX_ATTACHMENTS, taken.length - Math.max(room, 0)) : null;
     for (const file of taken.slice(0, Math.max(room, 0))) {
       const key = this.nextKey++;
       const given = (file as Partial<File>).name;
@@ -220,7 +228,7 @@ export class UploadTray {
       (upload) => this.patch(key, { state: 'done', progress: 1, upload }),
       (err: unknown) => {
         if (abort.signal.aborted) return;
-        this.patch(key, { state: 'failed', error: uploadErrorText(err, name) });
+        this.patch(key, { state: 'failed', error: this.texts.failed(err, name) });
       },
     );
   }

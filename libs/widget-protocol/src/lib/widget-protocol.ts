@@ -15,6 +15,9 @@ export const WIDGET_PATH = '/widget/';
 /** Query parameter through which the loader tells the iframe the host page's origin. */
 export const HOST_PARAM = 'host';
 
+/** Query parameter through which the loader tells the iframe the visitor's language (the page's `ParleySettings.locale`, else the browser's, else the site's). */
+export const LOCALE_PARAM = 'lang';
+
 /** Loader → iframe. */
 export const HostMessage = {
   /** The popup was shown or hidden (the iframe counts unread messages while hidden). */
@@ -116,9 +119,10 @@ export function readFrameMessage(data: unknown): FrameToHost | null {
  */
 export const IDENTITY_PARAM = 'identity';
 
-/** The iframe's address for a host page: Parley's widget path, told the host's origin (and its signed user, if any). */
-export function widgetUrl(parleyOrigin: string, hostOrigin: string, identity?: string): string {
-  return `${parleyOrigin}${WIDGET_PATH}?${HOST_PARAM}=${encodeURIComponent(hostOrigin)}${identity ? `#${IDENTITY_PARAM}=${encodeURIComponent(identity)}` : ''}`;
+/** The iframe's address for a host page: Parley's widget path, told the host's origin, the visitor's language (and its signed user, if any). */
+export function widgetUrl(parleyOrigin: string, hostOrigin: string, identity?: string, locale = 'en'): string {
+  // The locale is a known language code (the loader chose it), nothing to escape.
+  return `${parleyOrigin}${WIDGET_PATH}?${HOST_PARAM}=${encodeURIComponent(hostOrigin)}&${LOCALE_PARAM}=${locale}${identity ? `#${IDENTITY_PARAM}=${encodeURIComponent(identity)}` : ''}`;
 }
 
 /** `value` when it is exactly an http(s) origin (scheme, host, optional port), otherwise null. */

@@ -14,6 +14,7 @@ import {
 import type { Attachment } from '@parley/contracts';
 import { humanSize } from '@parley/rest-client';
 import { WidgetFiles } from '../widget-files';
+import { I18n } from '../i18n/i18n';
 
 const isImage = (a: Attachment) => a.contentType.startsWith('image/');
 
@@ -31,15 +32,15 @@ const isImage = (a: Attachment) => a.contentType.startsWith('image/');
       @for (a of attachments(); track a.id) {
         <li>
           @if (image(a)) {
-            <button type="button" class="thumb" [attr.aria-label]="'Open image ' + a.name" (click)="open(a, $event)">
+            <button type="button" class="thumb" [attr.aria-label]="t().openImage(a.name)" (click)="open(a, $event)">
               @if (urls()[a.id]; as url) {
                 <img [src]="url" [alt]="a.name" />
               } @else {
-                <span class="wait">{{ failed()[a.id] ? 'Image not available' : 'Loading…' }}</span>
+                <span class="wait">{{ failed()[a.id] ? t().imageUnavailable : t().loading }}</span>
               }
             </button>
           } @else {
-            <button type="button" class="chip" (click)="download(a)" [attr.aria-label]="'Download ' + a.name + ', ' + size(a.size)">
+            <button type="button" class="chip" (click)="download(a)" [attr.aria-label]="t().download(a.name, size(a.size))">
               <span class="name" dir="auto">{{ a.name }}</span> <span class="size">{{ size(a.size) }}</span>
             </button>
           }
@@ -49,12 +50,13 @@ const isImage = (a: Attachment) => a.contentType.startsWith('image/');
     @if (shown(); as a) {
       <div class="lightbox" role="dialog" aria-modal="true" [attr.aria-label]="a.name">
         <img [src]="urls()[a.id]" [alt]="a.name" />
-        <button #closeButton type="button" class="lb-close" aria-label="Close image" (click)="close()">✕</button>
+        <button #closeButton type="button" class="lb-close" [attr.aria-label]="t().closeImage" (click)="close()">✕</button>
       </div>
     }
   `,
 })
 export class AttachmentsComponent {
+  protected readonly t = inject(I18n).t;
   readonly attachments = input.required<readonly Attachment[]>();
 
   private readonly files = inject(WidgetFiles);

@@ -1,6 +1,7 @@
-import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, input, output } from '@angular/core';
 import type { ThreadStatus } from '@parley/contracts';
 import type { ConnectionState } from '@parley/realtime-client';
+import { I18n } from '../i18n/i18n';
 
 /** Above the transcript: who the visitor talks to, or how long it has waited; and the connection when it is lost (the browser offline, or the socket gone). */
 @Component({
@@ -8,30 +9,31 @@ import type { ConnectionState } from '@parley/realtime-client';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (!online()) {
-      <p class="banner offline" role="status">You're offline. Messages you write now are sent once you're back online.</p>
+      <p class="banner offline" role="status">{{ t().offline }}</p>
     } @else if (connection() === 'reconnecting') {
-      <p class="banner offline" role="status">Connection lost. Reconnecting… Messages you write now are sent once it is back.</p>
+      <p class="banner offline" role="status">{{ t().reconnecting }}</p>
     }
     @switch (status()) {
       @case ('queued') {
         <div class="status waiting" role="status">
           <span class="pulse" aria-hidden="true"></span>
-          <span>Waiting for an agent</span>
-          <time class="wait" aria-label="time waiting">{{ waiting() }}</time>
-          <button type="button" class="link end" (click)="end.emit()">End chat</button>
+          <span>{{ t().waitingForAgent }}</span>
+          <time class="wait" [attr.aria-label]="t().timeWaiting">{{ waiting() }}</time>
+          <button type="button" class="link end" (click)="end.emit()">{{ t().endChat }}</button>
         </div>
       }
       @case ('active') {
         <div class="status agent">
           <span class="avatar" aria-hidden="true">{{ (agentName() ?? '?').charAt(0) }}</span>
-          <span>You're chatting with <strong class="agent-name" dir="auto">{{ agentName() }}</strong></span>
-          <button type="button" class="link end" (click)="end.emit()">End chat</button>
+          <span>{{ t().chattingWith }} <strong class="agent-name" dir="auto">{{ agentName() }}</strong></span>
+          <button type="button" class="link end" (click)="end.emit()">{{ t().endChat }}</button>
         </div>
       }
     }
   `,
 })
 export class ChatStatusComponent {
+  protected readonly t = inject(I18n).t;
   readonly status = input.required<ThreadStatus>();
   readonly agentName = input<string | null>(null);
   readonly waiting = input<string | null>(null);

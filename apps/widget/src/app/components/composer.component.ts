@@ -2,6 +2,8 @@ import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, type 
 import { type Attachment, LIMITS } from '@parley/contracts';
 import { humanSize, type TrayItem, type Uploader, UploadTray } from '@parley/rest-client';
 import { asAttachment } from '../widget-files';
+import { I18n } from '../i18n/i18n';
+import { fileProblem } from '../widget-text';
 
 /** What the visitor sends: the text (maybe empty) and the files uploaded for it. */
 export interface ComposedMessage {
@@ -28,7 +30,7 @@ function filesOf(data: DataTransfer | null): File[] {
   template: `
     <div class="slow-region" role="status">
       @if (slowDown()) {
-        <p class="slow">You're sending messages quickly — we'll send the rest in a moment.</p>
+        <p class="slow">{{ t().slowDown }}</p>
       }
     </div>
     @if (items().length > 0 || notice()) {
@@ -39,13 +41,13 @@ function filesOf(data: DataTransfer | null): File[] {
               <span class="name" dir="auto">{{ f.name }}</span>
               <span class="size">{{ size(f.size) }}</span>
               @if (f.state === 'uploading') {
-                <progress max="100" [value]="percent(f)" [attr.aria-label]="'Uploading ' + f.name"></progress>
+                <progress max="100" [value]="percent(f)" [attr.aria-label]="t().uploading(f.name)"></progress>
               } @else if (f.state === 'done') {
-                <span class="ready">Ready</span>
+                <span class="ready">{{ t().ready }}</span>
               } @else {
-                <button type="button" class="link retry" (click)="tray.retry(f.key)">Retry</button>
+                <button type="button" class="link retry" (click)="tray.retry(f.key)">{{ t().retry }}</button>
               }
-              <button type="button" class="remove" (click)="tray.remove(f.key)" [attr.aria-label]="'Remove ' + f.name">✕</button>
+              <button type="button" class="remove" (click)="tray.remove(f.key)" [attr.aria-label]="t().remove(f.name)">✕</button>
             </li>
           }
         </ul>
@@ -64,14 +66,14 @@ function filesOf(data: DataTransfer | null): File[] {
     <form class="composer" [class.dropping]="dropping()" (submit)="submit($event)" (dragover)="dragOver($event)" (dragleave)="dropping.set(false)" (drop)="drop($event)">
       <input #picker type="file" multiple hidden (change)="picked(picker)" />
       @if (uploader()) {
-        <button type="button" class="attach" aria-label="Attach files" title="Attach files" [disabled]="disabled() || items().length >= 5" (click)="picker.click()">📎</button>
+        <button type="button" class="attach" [attr.aria-label]="t().attachFiles" [title]="t().attachFiles" [disabled]="disabled() || items().length >= 5" (click)="picker.click()">📎</button>
       }
-      <label class="sr-only" for="pw-message">Your message</label>
+      <label class="sr-only" for="pw-message">{{ t().yourMessage }}</label>
       <textarea
         #box
         id="pw-message"
         rows="2"
-        placeholder="Write a message…"
+        [placeholder]="t().writeMessage"
         [attr.maxlength]="max"
         [value]="text()"
         [disabled]="disabled()"
@@ -79,11 +81,12 @@ function filesOf(data: DataTransfer | null): File[] {
         (keydown.enter)="enter($event)"
         (paste)="paste($event)"
       ></textarea>
-      <button class="send" type="submit" [disabled]="!canSend()" aria-label="Send">➤</button>
+      <button class="send" type="submit" [disabled]="!canSend()" [attr.aria-label]="t().send">➤</button>
     </form>
   `,
 })
 export class ComposerComponent {
+  protected readonly t = inject(I18n).t;
   readonly disabled = input(false);
   readonly slowDown = input(false);
   /** Uploads a file to the thread; null: no files here. */
@@ -106,6 +109,7 @@ export class ComposerComponent {
       this.items.set(items);
       this.notice.set(notice);
     },
+    { failed: (err, name) => fileProblem(err, name, this.t()), leftOut: (max, left) => this.t().tooManyFiles(max, left) },
   );
   /** Text or files; never while a file is uploading or failed (it would go missing). */
   protected readonly canSend = computed(() => {

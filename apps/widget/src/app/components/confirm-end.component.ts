@@ -1,4 +1,5 @@
-import { afterNextRender, ChangeDetectionStrategy, Component, type ElementRef, output, viewChild } from '@angular/core';
+import { afterNextRender, ChangeDetectionStrategy, Component, inject, type ElementRef, output, viewChild } from '@angular/core';
+import { I18n } from '../i18n/i18n';
 
 /** "End this conversation?": asked before "End chat" ends the thread. "Keep chatting", the safe answer, has the focus. */
 @Component({
@@ -7,16 +8,17 @@ import { afterNextRender, ChangeDetectionStrategy, Component, type ElementRef, o
   host: { class: 'overlay', '(keydown.escape)': 'escape($event)' },
   template: `
     <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="pw-end-title" aria-describedby="pw-end-text">
-      <h2 id="pw-end-title">End this conversation?</h2>
-      <p id="pw-end-text">The agent will see that you left. You can start a new conversation afterwards.</p>
+      <h2 id="pw-end-title">{{ t().endTitle }}</h2>
+      <p id="pw-end-text">{{ t().endText }}</p>
       <div class="actions">
-        <button #keepButton type="button" class="secondary" (click)="keep.emit()">Keep chatting</button>
-        <button type="button" class="danger" (click)="end.emit()">End chat</button>
+        <button #keepButton type="button" class="secondary" (click)="keep.emit()">{{ t().keepChatting }}</button>
+        <button type="button" class="danger" (click)="end.emit()">{{ t().endChat }}</button>
       </div>
     </div>
   `,
 })
 export class ConfirmEndComponent {
+  protected readonly t = inject(I18n).t;
   readonly end = output<void>();
   readonly keep = output<void>();
   private readonly keepButton = viewChild.required<ElementRef<HTMLButtonElement>>('keepButton');

@@ -1,20 +1,22 @@
-import { ChangeDetectionStrategy, Component, computed, type ElementRef, input, linkedSignal, output, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, computed, type ElementRef, input, linkedSignal, output, signal, viewChild } from '@angular/core';
 import { LIMITS } from '@parley/contracts';
 import type { VisitorDetails } from '../visitor-storage';
+import { I18n } from '../i18n/i18n';
+import { en, type Messages } from '../i18n/en';
 
 /** The same rule as the server's (zod's email check), short enough to keep zod out of the bundle. */
 const EMAIL = /^(?!\.)(?!.*\.\.)([\w'+\-.]*)[\w+-]@([a-z0-9][a-z0-9-]*\.)+[a-z]{2,}$/i;
 
-export function nameProblem(value: string): string | null {
+export function nameProblem(value: string, t: Messages = en): string | null {
   const v = value.trim();
-  if (!v) return 'Please enter your name.';
-  return v.length > LIMITS.nameMax ? `At most ${LIMITS.nameMax} characters, please.` : null;
+  if (!v) return t.enterName;
+  return v.length > LIMITS.nameMax ? t.nameTooLong(LIMITS.nameMax) : null;
 }
 
-export function emailProblem(value: string): string | null {
+export function emailProblem(value: string, t: Messages = en): string | null {
   const v = value.trim();
-  if (!v) return 'Please enter your email address.';
-  return v.length > LIMITS.emailMax || !EMAIL.test(v) ? 'Please enter a valid email address, like name@example.com.' : null;
+  if (!v) return t.enterEmail;
+  return v.length > LIMITS.emailMax || !EMAIL.test(v) ? t.invalidEmail : null;
 }
 
 /** The pre-chat form: name and email, checked as the visitor types once a first try was made. */
@@ -23,14 +25,14 @@ export function emailProblem(value: string): string | null {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <form class="details" (submit)="submit($event)" novalidate aria-labelledby="pw-details-title">
-      <h1 id="pw-details-title">Start a conversation</h1>
+      <h1 id="pw-details-title">{{ t().startConversation }}</h1>
       @if (notice()) {
         <p class="notice" role="status">{{ notice() }}</p>
       }
       @if (!greeted()) {
-        <p class="hint">Tell us who you are and we'll connect you with someone from our team.</p>
+        <p class="hint">{{ t().detailsHint }}</p>
       }
-      <label for="pw-name">Name</label>
+      <label for="pw-name">{{ t().name }}</label>
       <input
         #nameInput
         id="pw-name"
@@ -45,7 +47,7 @@ export function emailProblem(value: string): string | null {
       @if (shownNameProblem(); as p) {
         <p class="problem" id="pw-name-problem">{{ p }}</p>
       }
-      <label for="pw-email">Email</label>
+      <label for="pw-email">{{ t().email }}</label>
       <input
         #emailInput
         id="pw-email"
@@ -65,11 +67,12 @@ export function emailProblem(value: string): string | null {
       @if (error()) {
         <p class="problem" role="alert">{{ error() }}</p>
       }
-      <button class="primary" type="submit" [disabled]="busy()">{{ busy() ? 'Starting…' : 'Start chat' }}</button>
+      <button class="primary" type="submit" [disabled]="busy()">{{ busy() ? t().starting : t().startChat }}</button>
     </form>
   `,
 })
 export class DetailsFormComponent {
+  protected readonly t = inject(I18n).t;
   readonly initial = input<VisitorDetails | null>(null);
   readonly busy = input(false);
   readonly error = input<string | null>(null);
@@ -82,8 +85,8 @@ export class DetailsFormComponent {
   protected readonly name = linkedSignal(() => this.initial()?.name ?? '');
   protected readonly email = linkedSignal(() => this.initial()?.email ?? '');
   private readonly tried = signal(false);
-  protected readonly shownNameProblem = computed(() => (this.tried() ? nameProblem(this.name()) : null));
-  protected readonly shownEmailProblem = computed(() => (this.tried() ? emailProblem(this.email()) : null));
+  protected readonly shownNameProblem = computed(() => (this.tried() ? nameProblem(this.name(), this.t()) : null));
+  protected readonly shownEmailProblem = computed(() => (this.tried() ? emailProblem(this.email(), this.t()) : null));
   private readonly nameInput = viewChild.required<ElementRef<HTMLInputElement>>('nameInput');
   private readonly emailInput = viewChild.required<ElementRef<HTMLInputElement>>('emailInput');
 

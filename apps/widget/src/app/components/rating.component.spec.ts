@@ -29,11 +29,11 @@ describe('RatingComponent', () => {
     const c = render();
     expect(must(c.el.querySelector('legend')).textContent).toContain('How was this conversation?');
     expect([...c.el.querySelectorAll('label.star')].map((l) => l.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
-      '★1 out of 5, Very bad',
-      '★2 out of 5, Bad',
-      '★3 out of 5, OK',
-      '★4 out of 5, Good',
-      '★5 out of 5, Great',
+      '★1 star out of 5, Very bad',
+      '★2 stars out of 5, Bad',
+      '★3 stars out of 5, OK',
+      '★4 stars out of 5, Good',
+      '★5 stars out of 5, Great',
     ]);
     expect(c.button().disabled).toBe(true);
   });

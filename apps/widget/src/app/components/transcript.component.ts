@@ -18,6 +18,7 @@ import type { Message } from '@parley/contracts';
 import type { OutgoingMessage } from '@parley/realtime-client';
 import { type TextPart, textParts } from '../links';
 import { AttachmentsComponent } from './attachments.component';
+import { I18n } from '../i18n/i18n';
 
 /** A message's text and links, worked out once per text. */
 @Pipe({ name: 'textParts' })
@@ -26,8 +27,6 @@ export class TextPartsPipe implements PipeTransform {
     return textParts(text);
   }
 }
-
-const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /**
  * The conversation: stored messages in seq order, then the visitor's messages still on their way.
@@ -46,19 +45,19 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [TextPartsPipe, AttachmentsComponent],
   // Focusable, so a keyboard can scroll it when nothing inside it takes the focus (a transcript of text only).
-  host: { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': 'Messages', '(scroll)': 'scrolled()' },
+  host: { class: 'scroll', tabindex: '0', role: 'region', '[attr.aria-label]': 't().messagesRegion', '(scroll)': 'scrolled()' },
   template: `
-    <ol class="log" #log aria-live="polite" aria-label="Conversation">
+    <ol class="log" #log aria-live="polite" [attr.aria-label]="t().conversationLog">
       @if (greeting().length) {
         <li class="greeting">
-          <span class="who" dir="auto">{{ from() ?? 'Support' }}</span>
+          <span class="who" dir="auto">{{ from() ?? t().support }}</span>
           @for (line of greeting(); track $index) {
             <p class="line" dir="auto">{{ line }}</p>
           }
         </li>
       }
       @if (waiting() && !messages().length && !outgoing().length) {
-        <li class="next">An agent will answer here. You can write your question now.</li>
+        <li class="next">{{ t().agentWillAnswer }}</li>
       }
       @for (row of rows(); track row.m.seq) {
         @let m = row.m;
@@ -67,7 +66,7 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
         } @else {
           <li class="msg" [class.me]="m.authorType === 'visitor'" [class.cont]="row.cont" [attr.data-seq]="m.seq">
             @if (m.authorType !== 'visitor' && !row.cont) {
-              <span class="who" dir="auto">{{ m.authorName ?? 'Support' }}</span>
+              <span class="who" dir="auto">{{ m.authorName ?? t().support }}</span>
             }
             @if (m.body) {
               <p class="body" dir="auto">@for (p of m.body | textParts; track $index) {@if (p.href) {<a [href]="p.href" target="_blank" rel="noopener noreferrer nofollow">{{ p.text }}</a>}@else{<ng-container>{{ p.text }}</ng-container>}}</p>
@@ -88,24 +87,25 @@ const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
             <p class="body file-out" dir="auto">{{ a.name }}</p>
           }
           @if (o.state === 'failed') {
-            <span class="state">Not sent. <button type="button" class="link" (click)="retry.emit(o.clientMsgId)">Try again</button></span>
+            <span class="state">{{ t().notSent }} <button type="button" class="link" (click)="retry.emit(o.clientMsgId)">{{ t().tryAgain }}</button></span>
           } @else if (cut()) {
-            <span class="state">Waiting for the connection…</span>
+            <span class="state">{{ t().waitingForConnection }}</span>
           } @else {
-            <span class="state">Sending…</span>
+            <span class="state">{{ t().sending }}</span>
           }
         </li>
       }
     </ol>
     @if (typing()) {
-      <p class="typing" role="status"><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span><span class="name" dir="auto">{{ typing() }}</span> is typing…</p>
+      <p class="typing" role="status"><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span><span class="name" dir="auto">{{ typing() }}</span> {{ t().isTyping }}</p>
     }
     @if (unseen()) {
-      <button type="button" class="jump" (click)="toEnd()">New messages ↓</button>
+      <button type="button" class="jump" (click)="toEnd()">{{ t().newMessages }}</button>
     }
   `,
 })
 export class TranscriptComponent {
+  protected readonly t = inject(I18n).t;
   readonly messages = input.required<readonly Message[]>();
   readonly outgoing = input<readonly OutgoingMessage[]>([]);
   /** The admin's greeting, at the top of every conversation, from `from` (the widget's title). */
@@ -121,6 +121,7 @@ export class TranscriptComponent {
   /** Whether the popup shows: each time it opens, the pane starts at the end. */
   readonly shown = input(true);
   readonly retry = output<string>();
+  private readonly i18n = inject(I18n);
 
   /** Each message, and whether it carries on a run of its author's (no name again, closer together). */
   protected readonly rows = computed(() =>
@@ -179,6 +180,6 @@ export class TranscriptComponent {
   }
 
   protected time(iso: string): string {
-    return TIME.format(new Date(iso));
+    return this.i18n.time(iso);
   }
 }

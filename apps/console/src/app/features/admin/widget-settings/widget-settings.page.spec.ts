@@ -11,6 +11,8 @@ describe('WidgetSettingsPage', () => {
     allowedOrigins: ['https://shop.example.com'],
     identityRequired: false,
     showVisitorIp: false,
+    defaultLocale: 'en',
+    translations: {},
     identitySecrets: [] as { id: string; hint: string; createdAt: string }[],
     updatedAt: '2026-01-01T10:00:00.000Z',
   };
@@ -117,5 +119,34 @@ describe('WidgetSettingsPage', () => {
     await save();
     expect(bed.backend.callsTo('PUT /widget/settings')).toHaveLength(0);
     expect(el.textContent).toContain('Line 2 (shop.example.com/path)');
+  });
+
+  it('saves the default language and the texts per language (empty ones dropped), keeping the rest, and names a field too long', async () => {
+    const { el, bed, set, fixture } = await render();
+    const langForm = el.querySelector('form.languages-card') as HTMLFormElement;
+    const submit = async () => {
+      langForm.dispatchEvent(new Event('submit'));
+      await settle();
+      fixture.detectChanges();
+    };
+    const select = el.querySelector('#default-locale') as HTMLSelectElement;
+    select.value = 'de';
+    select.dispatchEvent(new Event('change'));
+    set('#lang-title-de', 'Fragen Sie uns');
+    set('#lang-greeting-ar', 'أهلًا بك!\n\n  كيف يمكننا مساعدتك؟ ');
+    expect(el.querySelector('#lang-greeting-ar')?.getAttribute('dir')).toBe('rtl');
+    await submit();
+    expect(bed.backend.callsTo('PUT /widget/settings')[0].body).toEqual({
+      title: 'Ask us',
+      greetingLines: ['Hi!', 'How can we help?'],
+      color: '#3056d3',
+      allowedOrigins: ['https://shop.example.com'],
+      defaultLocale: 'de',
+      translations: { de: { title: 'Fragen Sie uns' }, ar: { greetingLines: ['أهلًا بك!', 'كيف يمكننا مساعدتك؟'] } },
+    });
+    set('#lang-closed-fr', 'x'.repeat(201));
+    await submit();
+    expect(bed.backend.callsTo('PUT /widget/settings')).toHaveLength(1);
+    expect(el.querySelector('#lang-closed-fr')?.getAttribute('aria-invalid')).toBe('true');
   });
 });

@@ -6,6 +6,7 @@ import { formatDateTime } from '../../../core/time/clock';
 import { IconComponent } from '../../../shared/icon.component';
 import { ToastStore } from '../../../core/ui/toast.store';
 import { type FieldErrors, schemaErrors, serverErrors } from '../../../shared/form-errors';
+import { WidgetLanguagesComponent } from './widget-languages.component';
 import { WidgetSettingsStore } from './widget-settings.store';
 
 /** The contract allows up to three greeting lines. */
@@ -13,7 +14,7 @@ const GREETING_LINES = 3;
 
 @Component({
   selector: 'app-widget-settings-page',
-  imports: [IconComponent],
+  imports: [IconComponent, WidgetLanguagesComponent],
   providers: [WidgetSettingsStore],
   templateUrl: './widget-settings.page.html',
   styleUrl: './widget-settings.page.css',
