@@ -9,4 +9,5 @@ export * from './lib/canned';
 export * from './lib/reports';
 export * from './lib/rest';
 export * from './lib/legacy';
+export * from './lib/availability';
 export * from './lib/socket-catalog';

@@ -31,6 +31,8 @@ export const ServerEvent = {
   WebhookDisabled: 'webhook.disabled',
   /** To agents: a visitor's context changed (a page, arrived, left). */
   VisitorContext: 'visitor.context',
+  /** To widget sockets: the site opened or closed (opening hours, agents online). */
+  AvailabilityUpdated: 'availability.updated',
 } as const;
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];
 
@@ -148,6 +150,7 @@ export const AUDIT_ACTIONS = [
   'webhook.disabled',
   'retention.updated',
   'retention.ran',
+  'availability.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

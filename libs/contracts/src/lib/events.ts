@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Ack } from './errors';
 import type { Agent, Message, Thread, VisitorContext, Webhook } from './models';
+import type { Availability } from './availability';
 import {
   AttachmentIdsSchema,
   BODY_OR_ATTACHMENTS,
@@ -104,6 +105,8 @@ export interface ServerToClientEvents {
   [ServerEvent.WebhookDisabled]: (webhook: Webhook) => void;
   /** To all agents: a visitor's context changed (a new page, its socket came or went). */
   [ServerEvent.VisitorContext]: (context: VisitorContext) => void;
+  /** To widget (visitor) sockets: the site opened or closed. */
+  [ServerEvent.AvailabilityUpdated]: (availability: Availability) => void;
 }
 
 /** Socket handshake: `io(url, { auth: { token } })` with an agent or visitor token. */
@@ -117,4 +120,6 @@ export const Rooms = {
   admins: 'admins',
   agent: (id: string) => `agent:${id}`,
   visitor: (id: string) => `visitor:${id}`,
+  /** Every visitor socket (joined per node): the site's availability. */
+  visitors: 'visitors',
 } as const;

@@ -27,6 +27,7 @@ import {
 } from './legacy';
 import { ActorTypeSchema, AgentSchema, AttachmentSchema, AuthorTypeSchema, MessageSchema, ThreadSchema, ThreadStatusSchema, VisitorContextSchema, WebhookSchema } from './models';
 import { MessagePageSchema } from './requests';
+import { AvailabilitySchema } from './availability';
 
 /**
  * The socket protocols as data, for documentation (the AsyncAPI document is generated from this):
@@ -88,6 +89,7 @@ export const SOCKET_SERVER_EVENTS: Record<ServerEventName, SocketEventDoc> = {
   [ServerEvent.AgentUpdated]: { summary: "An agent's presence, role or name changed: to all agents", payload: AgentSchema },
   [ServerEvent.WebhookDisabled]: { summary: 'The server turned a webhook endpoint off (it answered 410, or failed for days): to admins, with the reason', payload: WebhookSchema },
   [ServerEvent.VisitorContext]: { summary: "A visitor's context changed (a new page, its socket connected or the last one went away): to all agents", payload: VisitorContextSchema },
+  [ServerEvent.AvailabilityUpdated]: { summary: 'The site opened or closed (opening hours, an agent online or none): to every widget socket, debounced, only when `open` changes', payload: AvailabilitySchema },
 };
 
 const LegacyAuthorSchema = z.object({ type: AuthorTypeSchema, name: z.string().nullable() });
