@@ -91,7 +91,7 @@ export class ChatGateway
           const rooms =
             principal.kind === 'agent'
               ? [Rooms.agents, Rooms.agent(principal.id), ...(principal.role === 'admin' ? [Rooms.admins] : [])]
-              : [Rooms.visitor(principal.id)];
+              : [Rooms.visitor(principal.id), Rooms.visitors];
           const threadIds = await this.threads.openThreadIds(principal);
           await socket.join([...rooms, ...threadIds.map(Rooms.thread)]);
           next();

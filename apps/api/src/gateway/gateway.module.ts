@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
+import { AvailabilityModule } from '../availability/availability.module';
 import { ThreadsModule } from '../threads/threads.module';
 import { UsersModule } from '../users/users.module';
 import { VisitorContextModule } from '../visitor-context/visitor-context.module';
@@ -13,7 +14,7 @@ import { SocketDrain } from './socket.drain';
 import { SocketLimits } from './socket.limits';
 
 @Module({
-  imports: [ThreadsModule, AgentsModule, UsersModule, VisitorContextModule],
+  imports: [ThreadsModule, AgentsModule, UsersModule, VisitorContextModule, AvailabilityModule],
   controllers: [LegacyController],
   providers: [ChatGateway, Notifier, RedisBus, SocketDrain, SocketLimits, LegacyGateway, LegacyHub],
   // Health reports the bus; the graceful shutdown drains the sockets.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TimeZoneSchema } from './reports';
 import { userText } from './text';
 
 /** Days of the week, Monday first, as the opening ranges name them. */
@@ -35,18 +36,6 @@ export const CalendarDateSchema = z
     const t = new Date(`${d}T00:00:00Z`);
     return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
   }, 'not a day of the calendar');
-
-/** Whether the runtime knows this IANA time zone. */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const TimeZoneSchema = z.string().min(1).max(64).refine(isTimeZone, 'an IANA time zone such as Europe/Berlin');
 
 /** One weekly opening range: on `day`, from `start` to `end` in the site's time zone (end after start; no range past midnight). */
 export const OpeningRangeSchema = z.strictObject({
