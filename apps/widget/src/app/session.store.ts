@@ -55,6 +55,14 @@ export class SessionStore {
   /** The visitor's earlier (closed) conversations, and the one being read again. */
   readonly earlier = this._earlier.asReadonly();
   readonly reading = this._reading.asReadonly();
+  /**
+   * The site is closed: the form takes the first message with the details (`form`), or there is no
+   * form at all (`hide`: the loader shows no button, unless a conversation is going on, which goes on).
+   */
+  readonly closed = computed(() => {
+    const a = this.conversation.availability();
+    return a && !a.open ? { whenClosed: a.whenClosed, message: a.closedMessage, replyBy: a.nextOpenAt } : null;
+  });
 
   constructor() {
     inject(DestroyRef).onDestroy(this.conversation.onExpired(() => this.expired()));
@@ -111,7 +119,13 @@ export class SessionStore {
       },
       () => null,
     );
+    // Best effort: without it the widget takes chats as before.
+    const availability = this.api.availability().then(
+      (a) => this.conversation.setAvailability(a),
+      () => undefined,
+    );
     this._known.set(this.storage.details());
+    if (!this.storage.session()) await availability;
     if (this.bridge.identity) return this.identify(this.bridge.identity, settings);
     const session = this.storage.session();
     const threadId = this.storage.threadId();
@@ -132,15 +146,18 @@ export class SessionStore {
     }
   }
 
-  /** The pre-chat form: a new visitor session, then its thread. */
-  async submitDetails(details: VisitorDetails): Promise<void> {
+  /** The pre-chat form: a new visitor session, then its thread (and, while closed, its first message). */
+  async submitDetails(details: VisitorDetails & { message?: string }): Promise<void> {
     if (this._busy()) return;
     this._busy.set(true);
     this._error.set(null);
     this._notice.set(null);
     try {
-      const token = await this.newSession(details);
+      const { message, ...who } = details;
+      const token = await this.newSession(who);
       this.adopt(await this.api.startThread(token));
+      // Through the realtime client's outbox: sent once connected, stored once (its clientMsgId).
+      if (message) this.conversation.send(message);
     } catch (err) {
       this._error.set(problemText(err));
     } finally {

@@ -11,6 +11,21 @@ export function nameProblem(value: string): string | null {
   return v.length > LIMITS.nameMax ? `At most ${LIMITS.nameMax} characters, please.` : null;
 }
 
+export function messageProblem(value: string): string | null {
+  const v = value.trim();
+  if (!v) return 'Please write your message.';
+  return v.length > LIMITS.messageBodyMax ? `At most ${LIMITS.messageBodyMax} characters, please.` : null;
+}
+
+/** "Monday 09:00", in the visitor's language and time zone. */
+const REPLY_BY = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+
+/** The site is closed and takes a message: its closed message and when it opens next (null: unknown). */
+export interface ClosedForm {
+  message: string;
+  replyBy: string | null;
+}
+
 export function emailProblem(value: string): string | null {
   const v = value.trim();
   if (!v) return 'Please enter your email address.';
@@ -23,11 +38,14 @@ export function emailProblem(value: string): string | null {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <form class="details" (submit)="submit($event)" novalidate aria-labelledby="pw-details-title">
-      <h1 id="pw-details-title">Start a conversation</h1>
+      <h1 id="pw-details-title">{{ closed() ? 'Leave us a message' : 'Start a conversation' }}</h1>
       @if (notice()) {
         <p class="notice" role="status">{{ notice() }}</p>
       }
-      @if (!greeted()) {
+      @if (closed(); as c) {
+        <p class="closed-message" dir="auto">{{ c.message }}</p>
+        <p class="reply-by">{{ c.replyBy ? 'We will reply by ' + replyBy(c.replyBy) + '.' : 'We will reply as soon as we are back.' }}</p>
+      } @else if (!greeted()) {
         <p class="hint">Tell us who you are and we'll connect you with someone from our team.</p>
       }
       <label for="pw-name">Name</label>
@@ -62,10 +80,28 @@ export function emailProblem(value: string): string | null {
       @if (shownEmailProblem(); as p) {
         <p class="problem" id="pw-email-problem">{{ p }}</p>
       }
+      @if (closed()) {
+        <label for="pw-message">Message</label>
+        <textarea
+          #messageInput
+          id="pw-message"
+          name="message"
+          rows="4"
+          dir="auto"
+          [attr.maxlength]="limits.messageBodyMax"
+          [value]="message()"
+          (input)="message.set(valueOf($event))"
+          [attr.aria-invalid]="shownMessageProblem() ? true : null"
+          [attr.aria-describedby]="shownMessageProblem() ? 'pw-message-problem' : null"
+        ></textarea>
+        @if (shownMessageProblem(); as p) {
+          <p class="problem" id="pw-message-problem">{{ p }}</p>
+        }
+      }
       @if (error()) {
         <p class="problem" role="alert">{{ error() }}</p>
       }
-      <button class="primary" type="submit" [disabled]="busy()">{{ busy() ? 'Starting…' : 'Start chat' }}</button>
+      <button class="primary" type="submit" [disabled]="busy()">{{ busy() ? (closed() ? 'Sending…' : 'Starting…') : closed() ? 'Send message' : 'Start chat' }}</button>
     </form>
   `,
 })
@@ -76,7 +112,9 @@ export class DetailsFormComponent {
   readonly notice = input<string | null>(null);
   /** The greeting above the form already invites the visitor in: the form does not say it again. */
   readonly greeted = input(false);
-  readonly submitted = output<VisitorDetails>();
+  /** The site is closed and takes a message: the form asks for it too. */
+  readonly closed = input<ClosedForm | null>(null);
+  readonly submitted = output<VisitorDetails & { message?: string }>();
 
   protected readonly limits = LIMITS;
   protected readonly name = linkedSignal(() => this.initial()?.name ?? '');
@@ -84,6 +122,10 @@ export class DetailsFormComponent {
   private readonly tried = signal(false);
   protected readonly shownNameProblem = computed(() => (this.tried() ? nameProblem(this.name()) : null));
   protected readonly shownEmailProblem = computed(() => (this.tried() ? emailProblem(this.email()) : null));
+  protected readonly message = signal('');
+  protected readonly shownMessageProblem = computed(() => (this.tried() && this.closed() ? messageProblem(this.message()) : null));
+  private readonly messageInput = viewChild<ElementRef<HTMLTextAreaElement>>('messageInput');
+  protected readonly replyBy = (iso: string) => REPLY_BY.format(new Date(iso));
   private readonly nameInput = viewChild.required<ElementRef<HTMLInputElement>>('nameInput');
   private readonly emailInput = viewChild.required<ElementRef<HTMLInputElement>>('emailInput');
 
@@ -101,6 +143,9 @@ export class DetailsFormComponent {
     this.tried.set(true);
     if (nameProblem(this.name())) return this.nameInput().nativeElement.focus();
     if (emailProblem(this.email())) return this.emailInput().nativeElement.focus();
-    this.submitted.emit({ name: this.name().trim(), email: this.email().trim().toLowerCase() });
+    const details = { name: this.name().trim(), email: this.email().trim().toLowerCase() };
+    if (!this.closed()) return this.submitted.emit(details);
+    if (messageProblem(this.message())) return this.messageInput()?.nativeElement.focus();
+    this.submitted.emit({ ...details, message: this.message().trim() });
   }
 }
