@@ -119,13 +119,12 @@ export class SessionStore {
       },
       () => null,
     );
-    // Best effort: without it the widget takes chats as before.
-    const availability = this.api.availability().then(
+    // Best effort: without it the widget takes chats as before. The form follows it when it comes.
+    void this.api.availability().then(
       (a) => this.conversation.setAvailability(a),
       () => undefined,
     );
     this._known.set(this.storage.details());
-    if (!this.storage.session()) await availability;
     if (this.bridge.identity) return this.identify(this.bridge.identity, settings);
     const session = this.storage.session();
     const threadId = this.storage.threadId();
