@@ -3,6 +3,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { httpLogging } from './common/logging';
 import { AgentsModule } from './agents/agents.module';
+import { AvailabilityModule } from './availability/availability.module';
 import { AuthModule } from './auth/auth.module';
 import { CannedModule } from './canned/canned.module';
 import { CommonModule } from './common/common.module';
@@ -52,6 +53,7 @@ export class AppModule {
         CannedModule,
         ReportsModule,
         WidgetModule,
+        AvailabilityModule,
         GatewayModule,
         HealthModule,
         MetricsModule,

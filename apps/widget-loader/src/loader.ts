@@ -77,6 +77,11 @@ export class ParleyWidget {
       return this.unavailable();
     }
     this.draw(this.look);
+    // Closed with `hide`: no button, unless a conversation is going on (it is never cut off).
+    fetcher(this.config.parley + routeUrl('get /widget/availability'), { credentials: 'omit' })
+      .then((r) => r.json())
+      .then((a: RouteResponse<'get /widget/availability'>) => (this.button.hidden ||= !a.open && a.whenClosed === 'hide' && !this.active))
+      .catch(() => 0);
     this.win.addEventListener('message', this.onMessage);
     watchPages(this.win, (url, title) => this.post((this.page = { type: HostMessage.Page, url, title })));
     const saved = this.loadState();

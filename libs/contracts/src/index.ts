@@ -11,4 +11,5 @@ export * from './lib/reports';
 export * from './lib/privacy';
 export * from './lib/rest';
 export * from './lib/legacy';
+export * from './lib/availability';
 export * from './lib/socket-catalog';

@@ -14,6 +14,7 @@ export const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
   'patch /agents/me': { status: 'away' },
   'patch /agents/{id}': { name: 'X' },
   'put /widget/settings': { title: 'Ask us', greetingLines: [], color: '#3056d3', allowedOrigins: [] },
+  'put /widget/availability/settings': { enabled: false, timeZone: 'UTC', weekly: [], closedDates: [], whenClosed: 'form', closedMessage: 'Back soon' },
   'post /threads/{id}/messages': { clientMsgId: 'c1', body: 'hi' },
   'post /threads/{id}/assign': { agentId: SOME_ID },
   'post /threads/{id}/rating': { score: 5 },

@@ -143,6 +143,23 @@ export class AgentsService {
   }
 
   /**
+   * The presence sweep's view: the active agents shown present (online or away), and of `connectedHere`
+   * those shown offline, with their status.
+   */
+  async presenceRows(connectedHere: readonly string[]): Promise<{ id: string; status: AgentStatus }[]> {
+    return (await this.dataSource.query(
+      `SELECT id, status FROM agents WHERE deactivated_at IS NULL AND (status <> 'offline' OR id = ANY($1::uuid[]))`,
+      [connectedHere],
+    )) as { id: string; status: AgentStatus }[];
+  }
+
+  /** Whether any active agent is online now (away does not count). */
+  async anyOnline(): Promise<boolean> {
+    const [row] = (await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM agents WHERE status = 'online' AND deactivated_at IS NULL) AS any`)) as { any: boolean }[];
+    return row?.any === true;
+  }
+
+  /**
    * Who an agent token speaks for, or null once its session has ended, expired, or the agent is
    * deactivated. Read on every request and socket handshake: one indexed lookup, only what a
    * principal needs.

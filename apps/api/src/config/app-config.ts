@@ -75,6 +75,10 @@ export class AppConfig {
   readonly auditRetentionMs: number;
   /** How often each node checks whether the nightly retention run is due (RETENTION_CHECK_INTERVAL). */
   readonly retentionCheckIntervalMs: number;
+  /** How long an agent's presence lease lasts without renewal (PRESENCE_TTL). */
+  readonly presenceTtlMs: number;
+  /** How often each node rechecks the site's availability (AVAILABILITY_CHECK_INTERVAL). */
+  readonly availabilityCheckIntervalMs: number;
 
   private constructor(source: NodeJS.ProcessEnv) {
     const parsed = EnvSchema.safeParse(source);
@@ -139,6 +143,8 @@ export class AppConfig {
     };
     this.auditRetentionMs = e.AUDIT_RETENTION;
     this.retentionCheckIntervalMs = e.RETENTION_CHECK_INTERVAL;
+    this.presenceTtlMs = e.PRESENCE_TTL;
+    this.availabilityCheckIntervalMs = e.AVAILABILITY_CHECK_INTERVAL;
   }
 
   static fromEnv(source: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -188,6 +188,14 @@ export const EnvSchema = z.object({
   AUDIT_RETENTION: duration.prefault('365d').refine((ms) => ms >= 30 * 24 * 3600 * 1000, 'must be at least 30d'),
   /** How often each node checks whether the nightly retention run is due (it runs once a day, on one node). */
   RETENTION_CHECK_INTERVAL: duration.prefault('1h'),
+  /**
+   * How long an agent stays online after its node last vouched for it (with REDIS_URL: a TTL'd key
+   * per agent, renewed by each node for the agents connected to it); a node that dies takes its
+   * agents offline within this.
+   */
+  PRESENCE_TTL: duration.prefault('15s').refine((ms) => ms >= 1000, 'must be at least 1s'),
+  /** How often each node rechecks whether the site is open (agents online elsewhere, settings changed elsewhere). */
+  AVAILABILITY_CHECK_INTERVAL: duration.prefault('5s'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;

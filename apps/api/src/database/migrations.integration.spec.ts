@@ -8,6 +8,7 @@ import { RatingsAndReports1766600000000 } from './migrations/1766600000000-Ratin
 import { PrivacyRequests1767500000000 } from './migrations/1767500000000-PrivacyRequests';
 import { PrivateNotes1767100000000 } from './migrations/1767100000000-PrivateNotes';
 import { WidgetLanguages1767400000000 } from './migrations/1767400000000-WidgetLanguages';
+import { Availability1767300000000 } from './migrations/1767300000000-Availability';
 
 /**
  * The scopes there were when the migration was written: an old key keeps what it could do then.
@@ -202,5 +203,26 @@ describeMigration(WidgetLanguages1767400000000, (q) => {
     const columns = (await q().query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'widget_settings'`)) as { column_name: string }[];
     expect(columns.map((c) => c.column_name)).not.toEqual(expect.arrayContaining(['default_locale']));
     expect(columns.map((c) => c.column_name)).not.toContain('translations');
+  });
+});
+
+describeMigration(Availability1767300000000, (q) => {
+  it('adds the one row of opening hours (off) and marks existing threads as not created while closed; down removes both', async () => {
+    const [visitor] = (await q().query(`INSERT INTO visitors (name, email) VALUES ('V', 'v@x.test') RETURNING id`)) as { id: string }[];
+    await q().query(`INSERT INTO threads (visitor_id, status) VALUES ($1, 'queued')`, [visitor.id]);
+    await new Availability1767300000000().up(q());
+
+    const settings = (await q().query(`SELECT enabled, time_zone, weekly, closed_dates, when_closed FROM availability_settings`)) as unknown[];
+    expect(settings).toEqual([{ enabled: false, time_zone: 'UTC', weekly: [], closed_dates: [], when_closed: 'form' }]);
+    const threads = (await q().query(`SELECT created_while_closed FROM threads`)) as unknown[];
+    expect(threads).toEqual([{ created_while_closed: false }]);
+    await expect(q().query(`INSERT INTO availability_settings (id) VALUES (false)`)).rejects.toThrow();
+    await expect(q().query(`UPDATE availability_settings SET when_closed = 'vanish'`)).rejects.toThrow();
+
+    await new Availability1767300000000().down(q());
+    const gone = (await q().query(`SELECT to_regclass('public.availability_settings') IS NULL AS gone`)) as { gone: boolean }[];
+    expect(gone).toEqual([{ gone: true }]);
+    const columns = (await q().query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'threads'`)) as { column_name: string }[];
+    expect(columns.map((c) => c.column_name)).not.toContain('created_while_closed');
   });
 });

@@ -99,7 +99,7 @@ export class ChatGateway
           const rooms =
             principal.kind === 'agent'
               ? [Rooms.agents, Rooms.agent(principal.id), ...(principal.role === 'admin' ? [Rooms.admins] : [])]
-              : [Rooms.visitor(principal.id)];
+              : [Rooms.visitor(principal.id), Rooms.visitors];
           const threadIds = await this.threads.openThreadIds(principal);
           // An agent's socket follows the private notes of the threads it follows; a visitor's never.
           const notes = principal.kind === 'agent' ? threadIds.map(Rooms.threadNotes) : [];

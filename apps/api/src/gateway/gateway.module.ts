@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
 import { NotesModule } from '../notes/notes.module';
+import { AvailabilityModule } from '../availability/availability.module';
 import { ThreadsModule } from '../threads/threads.module';
 import { UsersModule } from '../users/users.module';
 import { VisitorContextModule } from '../visitor-context/visitor-context.module';
@@ -14,7 +15,7 @@ import { SocketDrain } from './socket.drain';
 import { SocketLimits } from './socket.limits';
 
 @Module({
-  imports: [ThreadsModule, AgentsModule, UsersModule, VisitorContextModule, NotesModule],
+  imports: [ThreadsModule, AgentsModule, UsersModule, VisitorContextModule, NotesModule, AvailabilityModule],
   controllers: [LegacyController],
   providers: [ChatGateway, Notifier, RedisBus, SocketDrain, SocketLimits, LegacyGateway, LegacyHub],
   // Health reports the bus; the graceful shutdown drains the sockets.

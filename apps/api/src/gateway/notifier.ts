@@ -4,6 +4,7 @@ import { type DomainEvent, DomainEvents, sessionEnded } from '../common/domain-e
 import { fanoutSeconds, since } from '../metrics/instruments';
 import { forVisitor } from '../threads/thread.policy';
 import { ChatGateway } from './chat.gateway';
+import { AvailabilityService } from '../availability/availability.service';
 
 /**
  * The one place that decides who hears a domain event. Rooms span nodes through the adapter, so
@@ -13,18 +14,23 @@ import { ChatGateway } from './chat.gateway';
 export class Notifier implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger('Notifier');
   private unsubscribe?: () => void;
+  private unsubscribeAvailability?: () => void;
 
   constructor(
     private readonly events: DomainEvents,
     private readonly gateway: ChatGateway,
+    private readonly availability?: AvailabilityService,
   ) {}
 
   onModuleInit(): void {
     this.unsubscribe = this.events.subscribe((e) => this.deliver(e));
+    // Every node sees the change itself (its own recheck), so each tells only its own widget sockets: once each.
+    this.unsubscribeAvailability = this.availability?.onChange((a) => this.gateway.server?.local.to(Rooms.visitors).emit(ServerEvent.AvailabilityUpdated, a));
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    this.unsubscribeAvailability?.();
   }
 
   /** The sockets of ended sessions, on any node, are closed; their clients cannot reconnect with that token. */

@@ -36,6 +36,7 @@ interface ThreadRow {
   rated_agent_name: string | null;
   rated_at: Date | null;
   rating_updated_at: Date | null;
+  created_while_closed: boolean;
   /** Only in a searched list: the first matching message. */
   sm_seq?: number | null;
   sm_body?: string | null;
@@ -117,7 +118,8 @@ const THREAD_SELECT = `
          lm.seq AS lm_seq, lm.author_type AS lm_author_type, lm.author_id AS lm_author_id, lm.body AS lm_body, lm.created_at AS lm_created_at,
          COALESCE((SELECT json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color) ORDER BY lower(g.name), g.id)
                      FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.thread_id = t.id), '[]'::json) AS tags,
-         t.rating, t.rating_comment, t.rated_agent_id, ra.name AS rated_agent_name, t.rated_at, t.rating_updated_at
+         t.rating, t.rating_comment, t.rated_agent_id, ra.name AS rated_agent_name, t.rated_at, t.rating_updated_at,
+         t.created_while_closed
     FROM threads t
     JOIN visitors v ON v.id = t.visitor_id
     LEFT JOIN agents a ON a.id = t.assigned_agent_id
@@ -252,6 +254,7 @@ export function toThread(r: ThreadRow): Thread {
             updatedAt: iso(r.rating_updated_at),
           }
         : null,
+    createdWhileClosed: r.created_while_closed ?? false,
   };
 }
 
@@ -308,12 +311,12 @@ export class ThreadsRepository {
   }
 
   /** Inserts a queued thread unless the visitor has an open one; the partial unique index decides. */
-  async insertOpen(visitorId: string, sql: Sql = this.dataSource): Promise<string | null> {
+  async insertOpen(visitorId: string, sql: Sql = this.dataSource, createdWhileClosed = false): Promise<string | null> {
     const [row] = rowsOf<{ id: string }>(
       await sql.query(
-        `INSERT INTO threads (visitor_id) VALUES ($1)
+        `INSERT INTO threads (visitor_id, created_while_closed) VALUES ($1, $2)
          ON CONFLICT (visitor_id) WHERE status <> 'closed' DO NOTHING RETURNING id`,
-        [visitorId],
+        [visitorId, createdWhileClosed],
       ),
     );
     return row?.id ?? null;

@@ -17,6 +17,7 @@ import { AgentsService } from '../agents/agents.service';
 import { type OutboxEvent, type ThreadChange, WebhookOutbox } from '../webhooks/webhook-outbox';
 import { MessageWriter } from './message.writer';
 import { queueWaitSeconds } from '../metrics/instruments';
+import { AvailabilityService } from '../availability/availability.service';
 import { forVisitor, mayAssign, mayClose, mayTag, seenBy } from './thread.policy';
 import { searchOf, type Sql, type ThreadAccess, ThreadsRepository } from './threads.repository';
 
@@ -64,6 +65,7 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
     private readonly events: DomainEvents,
     private readonly writer: MessageWriter,
     private readonly outbox: WebhookOutbox,
+    private readonly availability: AvailabilityService,
   ) {}
 
   /** A deactivated agent's conversations go back to the queue, where another agent can take them. */
@@ -96,8 +98,10 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
 
   /** The visitor's open thread, created if there is none. */
   async start(visitor: VisitorPrincipal): Promise<{ thread: Thread; created: boolean }> {
+    // Stored with the thread, so the queue can say it arrived while the site was closed.
+    const whileClosed = !(await this.availability.current()).open;
     const created = await this.repo.transaction(async (sql) => {
-      const id = await this.repo.insertOpen(visitor.id, sql);
+      const id = await this.repo.insertOpen(visitor.id, sql, whileClosed);
       if (!id) return null;
       const thread = await this.repo.findById(id, sql);
       if (!thread) throw notFound();

@@ -31,6 +31,7 @@ export function thread(over: Partial<Thread> = {}): Thread {
     lastMessage: null,
     tags: [],
     rating: null,
+    createdWhileClosed: false,
     ...over,
   };
 }

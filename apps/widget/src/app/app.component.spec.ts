@@ -17,6 +17,7 @@ describe('AppComponent', () => {
     const thread = aThread();
     const api = {
       settings: jest.fn().mockRejectedValue(new Error('offline')),
+      availability: jest.fn().mockResolvedValue({ open: true, reason: 'unrestricted', nextOpenAt: null, whenClosed: 'form', closedMessage: '' }),
       createSession: jest.fn().mockResolvedValue(session),
       startThread: jest.fn().mockResolvedValue(thread),
       getThread: jest.fn().mockResolvedValue(thread),

@@ -37,14 +37,22 @@ import { WidgetFiles } from './widget-files';
         <p class="blocked" role="alert">{{ t().identityRequired }}</p>
       }
       @case ('details') {
-        <pw-details-form
-          [initial]="session.known()"
-          [busy]="session.busy()"
-          [error]="session.error()"
-          [notice]="session.notice()"
-          [greeted]="session.greeting().length > 0"
-          (submitted)="session.submitDetails($event)"
-        />
+        @if (session.closed()?.whenClosed === 'hide') {
+          <div class="details">
+            <h1>We are closed</h1>
+            <p class="closed-message" role="status" dir="auto">{{ session.closed()?.message }}</p>
+          </div>
+        } @else {
+          <pw-details-form
+            [initial]="session.known()"
+            [busy]="session.busy()"
+            [error]="session.error()"
+            [notice]="session.notice()"
+            [greeted]="session.greeting().length > 0"
+            [closed]="session.closed()"
+            (submitted)="session.submitDetails($event)"
+          />
+        }
       }
       @case ('again') {
         @if (session.reading(); as r) {

@@ -1,5 +1,5 @@
 import { computed, DestroyRef, effect, Injectable, inject, signal } from '@angular/core';
-import { type Attachment, ClientEvent, LIMITS, type Message, ServerEvent, type Thread, ErrorCode } from '@parley/contracts';
+import { type Attachment, type Availability, ClientEvent, LIMITS, type Message, ServerEvent, type Thread, ErrorCode } from '@parley/contracts';
 import type { ConnectionState, FeedSnapshot } from '@parley/realtime-client';
 import { WIDGET_WINDOW } from './host-bridge';
 import { type Realtime, REALTIME_FACTORY } from './realtime';
@@ -37,6 +37,9 @@ export class ConversationStore {
   private readonly _now = signal(Date.now());
   private readonly _online = signal(this.win.navigator?.onLine !== false);
   private readonly _rating = signal<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  private readonly _availability = signal<Availability | null>(null);
+  /** Whether the site is open (read at load, then followed over the socket's `availability.updated`); null until known. */
+  readonly availability = this._availability.asReadonly();
 
   readonly thread = this._thread.asReadonly();
   readonly agentTyping = this._agentTyping.asReadonly();
@@ -146,6 +149,10 @@ export class ConversationStore {
     this._feed.set(null);
   }
 
+  setAvailability(a: Availability | null): void {
+    this._availability.set(a);
+  }
+
   /** A new visitor session: the socket must authenticate again with the new token. */
   reconnect(): void {
     this.client?.reconnect();
@@ -252,6 +259,7 @@ export class ConversationStore {
     });
     client.onSlowDown((s) => this._slowDown.set(s));
     client.on(ServerEvent.ThreadUpdated, (t) => this.setThread(t));
+    client.on(ServerEvent.AvailabilityUpdated, (a) => this._availability.set(a));
     client.on(ServerEvent.MessageCreated, (m) => {
       if (m.threadId !== this._thread()?.id || !fromSupport(m)) return;
       this._agentTyping.set(null);

@@ -63,6 +63,17 @@ export class SessionStore {
   /** The visitor's earlier (closed) conversations, and the one being read again. */
   readonly earlier = this._earlier.asReadonly();
   readonly reading = this._reading.asReadonly();
+  /**
+   * The site is closed: the form takes the first message with the details (`form`), or there is no
+   * form at all (`hide`: the loader shows no button, unless a conversation is going on, which goes on).
+   */
+  readonly closed = computed(() => {
+    const a = this.conversation.availability();
+    if (!a || a.open) return null;
+    // The admin's closed message in the visitor's language when there is one, else the site's own.
+    const translated = this._settings()?.translations?.[this.i18n.locale()]?.closedMessage;
+    return { whenClosed: a.whenClosed, message: translated || a.closedMessage, replyBy: a.nextOpenAt };
+  });
 
   constructor() {
     inject(DestroyRef).onDestroy(this.conversation.onExpired(() => this.expired()));
@@ -123,6 +134,11 @@ export class SessionStore {
         return null;
       },
     );
+    // Best effort: without it the widget takes chats as before. The form follows it when it comes.
+    void this.api.availability().then(
+      (a) => this.conversation.setAvailability(a),
+      () => undefined,
+    );
     this._known.set(this.storage.details());
     if (this.bridge.identity) return this.identify(this.bridge.identity, settings);
     const session = this.storage.session();
@@ -144,15 +160,18 @@ export class SessionStore {
     }
   }
 
-  /** The pre-chat form: a new visitor session, then its thread. */
-  async submitDetails(details: VisitorDetails): Promise<void> {
+  /** The pre-chat form: a new visitor session, then its thread (and, while closed, its first message). */
+  async submitDetails(details: VisitorDetails & { message?: string }): Promise<void> {
     if (this._busy()) return;
     this._busy.set(true);
     this._error.set(null);
     this._notice.set(null);
     try {
-      const token = await this.newSession(details);
+      const { message, ...who } = details;
+      const token = await this.newSession(who);
       this.adopt(await this.api.startThread(token));
+      // Through the realtime client's outbox: sent once connected, stored once (its clientMsgId).
+      if (message) this.conversation.send(message);
     } catch (err) {
       this._error.set(problemText(err, this.i18n.t()));
     } finally {

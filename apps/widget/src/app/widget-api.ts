@@ -17,6 +17,11 @@ export class WidgetApi {
     return this.call('get /widget/settings');
   }
 
+  /** Whether the site is open now, and what the widget does while it is closed. */
+  availability(): Promise<RouteResponse<'get /widget/availability'>> {
+    return this.call('get /widget/availability');
+  }
+
   createSession(body: VisitorSessionRequest): Promise<RouteResponse<'post /visitors/session'>> {
     return this.call('post /visitors/session', { body });
   }

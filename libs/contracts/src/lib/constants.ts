@@ -39,6 +39,8 @@ export const ServerEvent = {
   NoteCreated: 'note.created',
   /** To one agent: a note mentions it. */
   MentionCreated: 'mention.created',
+  /** To widget sockets: the site opened or closed (opening hours, agents online). */
+  AvailabilityUpdated: 'availability.updated',
 } as const;
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];
 
@@ -162,6 +164,7 @@ export const AUDIT_ACTIONS = [
   'retention.ran',
   'privacy.exported',
   'privacy.erased',
+  'availability.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

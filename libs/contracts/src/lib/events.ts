@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Ack } from './errors';
 import type { Agent, Message, Thread, VisitorContext, Webhook } from './models';
+import type { Availability } from './availability';
 import {
   AttachmentIdsSchema,
   BODY_OR_ATTACHMENTS,
@@ -113,6 +114,8 @@ export interface ServerToClientEvents {
   [ServerEvent.NoteCreated]: (note: Note) => void;
   /** To the mentioned agent's own room: a note mentions it. */
   [ServerEvent.MentionCreated]: (mention: Mention) => void;
+  /** To widget (visitor) sockets: the site opened or closed. */
+  [ServerEvent.AvailabilityUpdated]: (availability: Availability) => void;
 }
 
 /** Socket handshake: `io(url, { auth: { token } })` with an agent or visitor token. */
@@ -128,4 +131,6 @@ export const Rooms = {
   /** A thread's private notes: joined by agent sockets only, never by a visitor's. */
   threadNotes: (id: string) => `notes:${id}`,
   visitor: (id: string) => `visitor:${id}`,
+  /** Every visitor socket (joined per node): the site's availability. */
+  visitors: 'visitors',
 } as const;

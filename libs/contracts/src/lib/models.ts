@@ -104,6 +104,8 @@ export const ThreadSchema = z.object({
   match: z.object({ seq: z.number().int().positive(), excerpt: z.string(), terms: z.array(z.string()) }).nullable().optional(),
   /** The visitor's rating, once the conversation is closed and rated. */
   rating: ThreadRatingSchema.nullable(),
+  /** The visitor started it while the site was closed (outside opening hours, or no agent online). */
+  createdWhileClosed: z.boolean(),
 });
 export type Thread = z.infer<typeof ThreadSchema>;
 

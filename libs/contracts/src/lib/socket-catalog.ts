@@ -28,6 +28,7 @@ import {
 import { ActorTypeSchema, AgentSchema, AttachmentSchema, AuthorTypeSchema, MessageSchema, ThreadSchema, ThreadStatusSchema, VisitorContextSchema, WebhookSchema } from './models';
 import { MentionSchema, NotePageSchema, NoteSchema, NoteSendPayloadSchema, NotesSyncPayloadSchema } from './notes';
 import { MessagePageSchema } from './requests';
+import { AvailabilitySchema } from './availability';
 
 /**
  * The socket protocols as data, for documentation (the AsyncAPI document is generated from this):
@@ -93,6 +94,7 @@ export const SOCKET_SERVER_EVENTS: Record<ServerEventName, SocketEventDoc> = {
   [ServerEvent.VisitorContext]: { summary: "A visitor's context changed (a new page, its socket connected or the last one went away): to all agents", payload: VisitorContextSchema },
   [ServerEvent.NoteCreated]: { summary: "A private note was stored: to the agents following the thread (its notes room, which visitor sockets never join)", payload: NoteSchema },
   [ServerEvent.MentionCreated]: { summary: "A note mentions an agent: to that agent's sockets only", payload: MentionSchema },
+  [ServerEvent.AvailabilityUpdated]: { summary: 'The site opened or closed (opening hours, an agent online or none): to every widget socket, debounced, only when `open` changes', payload: AvailabilitySchema },
 };
 
 const LegacyAuthorSchema = z.object({ type: AuthorTypeSchema, name: z.string().nullable() });

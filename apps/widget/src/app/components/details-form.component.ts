@@ -13,6 +13,18 @@ export function nameProblem(value: string, t: Messages = en): string | null {
   return v.length > LIMITS.nameMax ? t.nameTooLong(LIMITS.nameMax) : null;
 }
 
+export function messageProblem(value: string, t: Messages = en): string | null {
+  const v = value.trim();
+  if (!v) return t.writeYourMessage;
+  return v.length > LIMITS.messageBodyMax ? t.nameTooLong(LIMITS.messageBodyMax) : null;
+}
+
+/** The site is closed and takes a message: its closed message and when it opens next (null: unknown). */
+export interface ClosedForm {
+  message: string;
+  replyBy: string | null;
+}
+
 export function emailProblem(value: string, t: Messages = en): string | null {
   const v = value.trim();
   if (!v) return t.enterEmail;
@@ -25,11 +37,14 @@ export function emailProblem(value: string, t: Messages = en): string | null {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <form class="details" (submit)="submit($event)" novalidate aria-labelledby="pw-details-title">
-      <h1 id="pw-details-title">{{ t().startConversation }}</h1>
+      <h1 id="pw-details-title">{{ closed() ? t().leaveMessage : t().startConversation }}</h1>
       @if (notice()) {
         <p class="notice" role="status">{{ notice() }}</p>
       }
-      @if (!greeted()) {
+      @if (closed(); as c) {
+        <p class="closed-message" dir="auto">{{ c.message }}</p>
+        <p class="reply-by">{{ c.replyBy ? t().replyBy(replyBy(c.replyBy)) : t().replySoon }}</p>
+      } @else if (!greeted()) {
         <p class="hint">{{ t().detailsHint }}</p>
       }
       <label for="pw-name">{{ t().name }}</label>
@@ -64,22 +79,43 @@ export function emailProblem(value: string, t: Messages = en): string | null {
       @if (shownEmailProblem(); as p) {
         <p class="problem" id="pw-email-problem">{{ p }}</p>
       }
+      @if (closed()) {
+        <label for="pw-message">{{ t().message }}</label>
+        <textarea
+          #messageInput
+          id="pw-message"
+          name="message"
+          rows="4"
+          dir="auto"
+          [attr.maxlength]="limits.messageBodyMax"
+          [value]="message()"
+          (input)="message.set(valueOf($event))"
+          [attr.aria-invalid]="shownMessageProblem() ? true : null"
+          [attr.aria-describedby]="shownMessageProblem() ? 'pw-message-problem' : null"
+        ></textarea>
+        @if (shownMessageProblem(); as p) {
+          <p class="problem" id="pw-message-problem">{{ p }}</p>
+        }
+      }
       @if (error()) {
         <p class="problem" role="alert">{{ error() }}</p>
       }
-      <button class="primary" type="submit" [disabled]="busy()">{{ busy() ? t().starting : t().startChat }}</button>
+      <button class="primary" type="submit" [disabled]="busy()">{{ busy() ? (closed() ? t().sending : t().starting) : closed() ? t().sendMessage : t().startChat }}</button>
     </form>
   `,
 })
 export class DetailsFormComponent {
-  protected readonly t = inject(I18n).t;
+  private readonly i18n = inject(I18n);
+  protected readonly t = this.i18n.t;
   readonly initial = input<VisitorDetails | null>(null);
   readonly busy = input(false);
   readonly error = input<string | null>(null);
   readonly notice = input<string | null>(null);
   /** The greeting above the form already invites the visitor in: the form does not say it again. */
   readonly greeted = input(false);
-  readonly submitted = output<VisitorDetails>();
+  /** The site is closed and takes a message: the form asks for it too. */
+  readonly closed = input<ClosedForm | null>(null);
+  readonly submitted = output<VisitorDetails & { message?: string }>();
 
   protected readonly limits = LIMITS;
   protected readonly name = linkedSignal(() => this.initial()?.name ?? '');
@@ -87,6 +123,12 @@ export class DetailsFormComponent {
   private readonly tried = signal(false);
   protected readonly shownNameProblem = computed(() => (this.tried() ? nameProblem(this.name(), this.t()) : null));
   protected readonly shownEmailProblem = computed(() => (this.tried() ? emailProblem(this.email(), this.t()) : null));
+  protected readonly message = signal('');
+  protected readonly shownMessageProblem = computed(() => (this.tried() && this.closed() ? messageProblem(this.message(), this.t()) : null));
+  private readonly messageInput = viewChild<ElementRef<HTMLTextAreaElement>>('messageInput');
+  /** "Monday 1 December, 09:00", in the visitor's language and the browser's time zone. */
+  protected readonly replyBy = (iso: string) =>
+    new Intl.DateTimeFormat(this.i18n.locale(), { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
   private readonly nameInput = viewChild.required<ElementRef<HTMLInputElement>>('nameInput');
   private readonly emailInput = viewChild.required<ElementRef<HTMLInputElement>>('emailInput');
 
@@ -104,6 +146,9 @@ export class DetailsFormComponent {
     this.tried.set(true);
     if (nameProblem(this.name())) return this.nameInput().nativeElement.focus();
     if (emailProblem(this.email())) return this.emailInput().nativeElement.focus();
-    this.submitted.emit({ name: this.name().trim(), email: this.email().trim().toLowerCase() });
+    const details = { name: this.name().trim(), email: this.email().trim().toLowerCase() };
+    if (!this.closed()) return this.submitted.emit(details);
+    if (messageProblem(this.message())) return this.messageInput()?.nativeElement.focus();
+    this.submitted.emit({ ...details, message: this.message().trim() });
   }
 }

@@ -71,6 +71,12 @@ export const en = {
   invalidEmail: 'Please enter a valid email address, like name@example.com.',
   starting: 'Starting…',
   startChat: 'Start chat',
+  leaveMessage: 'Leave us a message',
+  replyBy: (when: string) => `We will reply by ${when}.`,
+  replySoon: 'We will reply as soon as we are back.',
+  message: 'Message',
+  writeYourMessage: 'Please write your message.',
+  sendMessage: 'Send message',
   // Rating
   ratingWords: ['', 'Very bad', 'Bad', 'OK', 'Good', 'Great'] as readonly string[],
   ratedThanks: (score: number) => `Thank you! You rated this conversation ${score} out of 5.`,

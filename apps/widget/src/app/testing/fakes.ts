@@ -30,6 +30,7 @@ export function aThread(over: Partial<Thread> = {}): Thread {
     lastMessage: null,
     tags: [],
     rating: null,
+    createdWhileClosed: false,
     ...over,
   };
 }

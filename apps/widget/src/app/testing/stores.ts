@@ -16,6 +16,7 @@ export function setupStores(opts: { window?: ReturnType<typeof framedWindow> } =
   const api = {
     settings: jest.fn().mockResolvedValue({ title: 't', greetingLines: [], color: '#0b7a75', identityRequired: false, updatedAt: '' }),
     createSession: jest.fn(),
+    availability: jest.fn().mockResolvedValue({ open: true, reason: 'unrestricted', nextOpenAt: null, whenClosed: 'form', closedMessage: '' }),
     identify: jest.fn(),
     listThreads: jest.fn().mockResolvedValue([]),
     startThread: jest.fn(),

@@ -18,6 +18,7 @@ export const adminRoutes: Routes = [
   // Its own chunk (with chart.js loaded by the page on first draw): the admin pages do not carry it.
   { path: 'reports', title: 'Reports', loadComponent: () => import('./reports/reports.page') },
   { path: 'widget', component: WidgetSettingsPage },
+  { path: 'widget/availability', title: 'Availability', loadComponent: () => import('./widget-settings/availability.page').then((m) => m.AvailabilityPage) },
   { path: 'audit', component: AuditPage },
   { path: 'privacy', title: 'Privacy requests', component: PrivacyPage },
 ];

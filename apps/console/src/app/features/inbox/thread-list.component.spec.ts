@@ -26,6 +26,12 @@ describe('ThreadListComponent', () => {
     expect(item.querySelector('.waited')?.textContent?.trim()).toBe('2m 09s');
   });
 
+  it('marks the threads that arrived while the site was closed', () => {
+    const { el } = render('queue', [thread({ preview: 'Left while closed', createdWhileClosed: true }), thread({ preview: 'During hours' })]);
+    const items = [...el.querySelectorAll('[data-testid=thread-item]')];
+    expect(items.map((i) => i.querySelector('[data-testid=while-closed]')?.textContent?.trim() ?? null)).toEqual(['Arrived while closed', null]);
+  });
+
   it('claims from the queue', () => {
     const t = thread();
     const { el, fixture } = render('queue', [t]);

@@ -44,6 +44,9 @@ const LIST_LABEL: Record<ListKind, string> = { queue: 'Waiting visitors', mine: 
                 }
               </span>
               <span class="email" dir="auto">{{ t.visitor.email }}</span>
+              @if (t.createdWhileClosed) {
+                <span class="while-closed" data-testid="while-closed">Arrived while closed</span>
+              }
               @if (kind() !== 'queue' && latest()[t.id]; as last) {
                 <span class="preview" data-testid="thread-preview" [class.strong]="unread()[t.id]">{{ last.byMe ? 'You: ' : '' }}<span class="text" dir="auto">{{ last.body }}</span></span>
               } @else {

@@ -29,6 +29,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'retention.ran': 'Old conversations deleted',
   'privacy.exported': "A visitor's data exported",
   'privacy.erased': 'A visitor erased',
+  'availability.updated': 'Opening hours changed',
 };
 
 /** The details of an entry as one line of text: `role: admin · active: false`. */

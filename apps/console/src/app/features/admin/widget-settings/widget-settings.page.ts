@@ -1,3 +1,4 @@
+import { RouterLink } from '@angular/router';
 import { ChangeDetectionStrategy, Component, DOCUMENT, effect, inject, signal, untracked } from '@angular/core';
 import { type CreatedIdentitySecret, UpdateWidgetSettingsRequestSchema } from '@parley/contracts';
 import { API_ORIGIN } from '../../../core/api/api-client';
@@ -14,7 +15,7 @@ const GREETING_LINES = 3;
 
 @Component({
   selector: 'app-widget-settings-page',
-  imports: [IconComponent, WidgetLanguagesComponent],
+  imports: [IconComponent, WidgetLanguagesComponent, RouterLink],
   providers: [WidgetSettingsStore],
   templateUrl: './widget-settings.page.html',
   styleUrl: './widget-settings.page.css',
