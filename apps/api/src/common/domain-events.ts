@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Agent, Message, Thread, TypingEvent, VisitorContext, Webhook } from '@parley/contracts';
+import type { Agent, Message, QueuePosition, Thread, TypingEvent, VisitorContext, Webhook } from '@parley/contracts';
 
 /**
  * What happened, emitted by services only after the change is committed. Typing has nothing to
@@ -18,6 +18,8 @@ export type DomainEvent =
   | { type: 'typing.updated'; typing: TypingEvent; fromConnection: string }
   /** A visitor's context changed (a page, its socket came or went); agents are told. */
   | { type: 'visitor.context'; context: VisitorContext }
+  /** A waiting visitor's place in the queue changed: to its thread's room. */
+  | { type: 'queue.position'; position: QueuePosition }
   /**
    * An agent's sessions ended: one (`sessionId`: sign-out), all but one (`exceptSessionId`: a
    * password change), or all (sign-out everywhere, deactivation, a role change, a password reset).

@@ -75,6 +75,8 @@ export class AppConfig {
   readonly auditRetentionMs: number;
   /** How often each node checks whether the nightly retention run is due (RETENTION_CHECK_INTERVAL). */
   readonly retentionCheckIntervalMs: number;
+  /** How often each node sweeps the routing queues and the unanswered timeout (ROUTING_SWEEP_INTERVAL). */
+  readonly routingSweepIntervalMs: number;
 
   private constructor(source: NodeJS.ProcessEnv) {
     const parsed = EnvSchema.safeParse(source);
@@ -139,6 +141,7 @@ export class AppConfig {
     };
     this.auditRetentionMs = e.AUDIT_RETENTION;
     this.retentionCheckIntervalMs = e.RETENTION_CHECK_INTERVAL;
+    this.routingSweepIntervalMs = e.ROUTING_SWEEP_INTERVAL;
   }
 
   static fromEnv(source: NodeJS.ProcessEnv = process.env): AppConfig {

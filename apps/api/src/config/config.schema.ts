@@ -188,6 +188,8 @@ export const EnvSchema = z.object({
   AUDIT_RETENTION: duration.prefault('365d').refine((ms) => ms >= 30 * 24 * 3600 * 1000, 'must be at least 30d'),
   /** How often each node checks whether the nightly retention run is due (it runs once a day, on one node). */
   RETENTION_CHECK_INTERVAL: duration.prefault('1h'),
+  /** How often each node sweeps the queues of auto-routed teams and the unanswered-assignment timeout (routing also runs on every change). */
+  ROUTING_SWEEP_INTERVAL: duration.prefault('5s'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -66,6 +66,9 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
       case 'visitor.context':
         io.to(Rooms.agents).emit(ServerEvent.VisitorContext, e.context);
         return;
+      case 'queue.position':
+        io.to(Rooms.thread(e.position.threadId)).emit(ServerEvent.QueuePosition, e.position);
+        return;
       case 'sessions.ended':
         this.closeSessions(e.agentId, e.sessionId, e.exceptSessionId).catch((err: unknown) => this.log.warn(`closing the sockets of ended sessions: ${String(err)}`));
         return;

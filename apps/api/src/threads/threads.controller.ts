@@ -16,6 +16,10 @@ import {
   type Thread,
   type ThreadPage,
   ThreadTagParamsSchema,
+  type StartThreadRequest,
+  StartThreadRequestSchema,
+  type TransferThreadRequest,
+  TransferThreadRequestSchema,
 } from '@parley/contracts';
 import type { Response } from 'express';
 import { ApiRoute } from '../auth/api-route.decorator';
@@ -39,10 +43,10 @@ export class ThreadsController {
   @ApiRoute('post /threads')
   async start(
     @CurrentPrincipal() principal: Principal,
-    @Body(emptyBody) _body: object,
+    @Body(new ZodPipe(StartThreadRequestSchema)) body: StartThreadRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Thread> {
-    const { thread, created } = await this.threads.start(principal as VisitorPrincipal);
+    const { thread, created } = await this.threads.start(principal as VisitorPrincipal, body.team);
     if (!created) res.status(200);
     return thread;
   }
@@ -94,9 +98,19 @@ export class ThreadsController {
   assign(
     @CurrentPrincipal() principal: Principal,
     @Param(idParams) { id }: { id: string },
-    @Body(new ZodPipe(AssignThreadRequestSchema)) body: { agentId: string },
+    @Body(new ZodPipe(AssignThreadRequestSchema)) body: { agentId: string; force?: boolean },
   ): Promise<Thread> {
-    return this.threads.assign(principal, id, body.agentId);
+    return this.threads.assign(principal, id, body.agentId, body.force);
+  }
+
+  @ApiRoute('post /threads/{id}/transfer')
+  transfer(
+    @CurrentPrincipal() principal: Principal,
+    @Param(idParams) { id }: { id: string },
+    @Body(new ZodPipe(TransferThreadRequestSchema)) body: TransferThreadRequest,
+  ): Promise<Thread> {
+    // body.note is for agents only: it is accepted and never written where the visitor could read it.
+    return this.threads.transfer(principal, id, { agentId: body.agentId, teamId: body.teamId, force: body.force });
   }
 
   @ApiRoute('put /threads/{id}/tags/{tagId}')

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Ack } from './errors';
-import type { Agent, Message, Thread, VisitorContext, Webhook } from './models';
+import type { Agent, Message, QueuePosition, Thread, VisitorContext, Webhook } from './models';
 import {
   AttachmentIdsSchema,
   BODY_OR_ATTACHMENTS,
@@ -15,7 +15,8 @@ import { LIMITS } from './limits';
 
 import type { ClientEvent, ServerEvent } from './constants';
 
-export const ThreadStartPayloadSchema = z.strictObject({});
+/** `team`: the team the host page asks for (`ParleySettings.team`), by id or name; an unknown one is the widget's default. */
+export const ThreadStartPayloadSchema = z.strictObject({ team: z.string().max(100).optional() });
 export const ThreadRefPayloadSchema = z.strictObject({ threadId: IdSchema });
 export const MessageSendPayloadSchema = z
   .strictObject({
@@ -81,7 +82,7 @@ export type EmptyAck = Ack;
 
 /** socket.io's client→server map: typed on the server and in every client. */
 export interface ClientToServerEvents {
-  [ClientEvent.ThreadStart]: (payload: Record<string, never>, ack: (res: ThreadAck) => void) => void;
+  [ClientEvent.ThreadStart]: (payload: { team?: string }, ack: (res: ThreadAck) => void) => void;
   [ClientEvent.ThreadJoin]: (payload: ThreadRefPayload, ack: (res: ThreadAck) => void) => void;
   [ClientEvent.ThreadLeave]: (payload: ThreadRefPayload, ack: (res: EmptyAck) => void) => void;
   [ClientEvent.ThreadClaim]: (payload: ThreadRefPayload, ack: (res: ThreadAck) => void) => void;
@@ -104,6 +105,8 @@ export interface ServerToClientEvents {
   [ServerEvent.WebhookDisabled]: (webhook: Webhook) => void;
   /** To all agents: a visitor's context changed (a new page, its socket came or went). */
   [ServerEvent.VisitorContext]: (context: VisitorContext) => void;
+  /** To a waiting visitor's thread room: its place in the queue and a wait estimate. */
+  [ServerEvent.QueuePosition]: (position: QueuePosition) => void;
 }
 
 /** Socket handshake: `io(url, { auth: { token } })` with an agent or visitor token. */

@@ -25,7 +25,7 @@ import {
   LegacyTypingInSchema,
   type LegacyWelcomeFrame,
 } from './legacy';
-import { ActorTypeSchema, AgentSchema, AttachmentSchema, AuthorTypeSchema, MessageSchema, ThreadSchema, ThreadStatusSchema, VisitorContextSchema, WebhookSchema } from './models';
+import { ActorTypeSchema, AgentSchema, AttachmentSchema, AuthorTypeSchema, MessageSchema, ThreadSchema, ThreadStatusSchema, VisitorContextSchema, WebhookSchema, QueuePositionSchema } from './models';
 import { MessagePageSchema } from './requests';
 
 /**
@@ -88,6 +88,7 @@ export const SOCKET_SERVER_EVENTS: Record<ServerEventName, SocketEventDoc> = {
   [ServerEvent.AgentUpdated]: { summary: "An agent's presence, role or name changed: to all agents", payload: AgentSchema },
   [ServerEvent.WebhookDisabled]: { summary: 'The server turned a webhook endpoint off (it answered 410, or failed for days): to admins, with the reason', payload: WebhookSchema },
   [ServerEvent.VisitorContext]: { summary: "A visitor's context changed (a new page, its socket connected or the last one went away): to all agents", payload: VisitorContextSchema },
+  [ServerEvent.QueuePosition]: { summary: "A waiting visitor's place in its queue (1: next) and an estimate of the wait in seconds (the median wait of the queue's recent conversations; null when there are none): to the thread's room while it is queued", payload: QueuePositionSchema },
 };
 
 const LegacyAuthorSchema = z.object({ type: AuthorTypeSchema, name: z.string().nullable() });
