@@ -30,6 +30,10 @@ export const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
   'post /tags': { name: 'scope test' },
   'patch /tags/{id}': { color: '#00aa00' },
   'put /settings/retention': { closedThreadsDays: null },
+  'post /threads/{id}/transfer': { agentId: SOME_ID },
+  'post /teams': { name: 'scope test' },
+  'patch /teams/{id}': { routingMode: 'manual' },
+  'put /routing-settings': { defaultMode: 'manual' },
 };
 
 export interface SampleCall {
@@ -43,5 +47,5 @@ export interface SampleCall {
 /** Every route of the table that needs credentials, as a call on {@link SOME_ID} with its sample body. */
 export const CREDENTIALED_ROUTES: SampleCall[] = REST_ROUTE_LIST.filter((r) => !r.callers.includes('public')).map((route) => {
   const key = restRouteKey(route);
-  return { route, key, method: route.method, path: untypedRouteUrl(key, { id: SOME_ID, deliveryId: SOME_ID, tagId: SOME_ID }), body: SAMPLE_BODIES[key] as object | undefined };
+  return { route, key, method: route.method, path: untypedRouteUrl(key, { id: SOME_ID, deliveryId: SOME_ID, tagId: SOME_ID, agentId: SOME_ID }), body: SAMPLE_BODIES[key] as object | undefined };
 });
