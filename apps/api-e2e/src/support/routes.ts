@@ -30,6 +30,7 @@ export const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
   'post /tags': { name: 'scope test' },
   'patch /tags/{id}': { color: '#00aa00' },
   'put /settings/retention': { closedThreadsDays: null },
+  'post /threads': {},
   'post /threads/{id}/transfer': { agentId: SOME_ID },
   'post /teams': { name: 'scope test' },
   'patch /teams/{id}': { routingMode: 'manual' },
