@@ -91,6 +91,7 @@ const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short',
             [status]="thread.status"
             [agentName]="conversation.agentName()"
             [waiting]="conversation.waiting()"
+            [queue]="conversation.queuePosition()"
             [connection]="conversation.connection()"
             [online]="conversation.online()"
             (end)="host.requestEnd()"

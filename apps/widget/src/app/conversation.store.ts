@@ -35,6 +35,7 @@ export class ConversationStore {
   private readonly _now = signal(Date.now());
   private readonly _online = signal(this.win.navigator?.onLine !== false);
   private readonly _rating = signal<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  private readonly _queue = signal<{ threadId: string; position: number; estimateSeconds: number | null } | null>(null);
 
   readonly thread = this._thread.asReadonly();
   readonly agentTyping = this._agentTyping.asReadonly();
@@ -58,6 +59,12 @@ export class ConversationStore {
     return t?.status === 'closed' && t.closedBy?.type === 'visitor';
   });
   readonly agentName = computed(() => this._thread()?.assignedAgent?.name ?? null);
+  /** While waiting: the visitor's place in the queue and the server's estimate (`queue.position`). */
+  readonly queuePosition = computed(() => {
+    const q = this._queue();
+    const t = this._thread();
+    return q && t && q.threadId === t.id && t.status === 'queued' ? q : null;
+  });
   /** Time waiting for an agent while the thread is queued, ticking every second. */
   readonly waiting = computed(() => {
     const t = this._thread();
@@ -248,6 +255,7 @@ export class ConversationStore {
     });
     client.onSlowDown((s) => this._slowDown.set(s));
     client.on(ServerEvent.ThreadUpdated, (t) => this.setThread(t));
+    client.on(ServerEvent.QueuePosition, (p) => this._queue.set(p));
     client.on(ServerEvent.MessageCreated, (m) => {
       if (m.threadId !== this._thread()?.id || !fromSupport(m)) return;
       this._agentTyping.set(null);

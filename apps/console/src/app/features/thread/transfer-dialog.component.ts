@@ -53,7 +53,7 @@ import { SessionStore } from '../../core/session/session.store';
         }
         <div class="form-actions">
           <button type="submit" class="btn btn-primary" [disabled]="!target() || busy()">Transfer</button>
-          <button type="button" class="btn btn-ghost" (click)="dialog().nativeElement.close()">Cancel</button>
+          <button type="button" class="btn btn-ghost" (click)="dialog.close()">Cancel</button>
         </div>
       </form>
     </dialog>
