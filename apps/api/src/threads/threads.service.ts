@@ -120,7 +120,8 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
 
   private async startTeam(sql: Sql, team: string | undefined): Promise<string | null> {
     const asked = team?.trim();
-    if (asked) {
+    // Whatever the host page wrote: a name with characters no team name has is simply not a team.
+    if (asked && ![...asked].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) {
       const isId = IdSchema.safeParse(asked).success;
       const [found] = (await sql.query(`SELECT id FROM teams WHERE ${isId ? 'id = $1::uuid' : 'lower(name) = lower($1)'}`, [asked])) as { id: string }[];
       if (found) return found.id;

@@ -12,11 +12,12 @@ import {
   SeqSchema,
 } from './requests';
 import { LIMITS } from './limits';
+import { userText } from './text';
 
 import type { ClientEvent, ServerEvent } from './constants';
 
 /** `team`: the team the host page asks for (`ParleySettings.team`), by id or name; an unknown one is the widget's default. */
-export const ThreadStartPayloadSchema = z.strictObject({ team: z.string().max(100).optional() });
+export const ThreadStartPayloadSchema = z.strictObject({ team: userText({ max: 100 }).optional() });
 export const ThreadRefPayloadSchema = z.strictObject({ threadId: IdSchema });
 export const MessageSendPayloadSchema = z
   .strictObject({
