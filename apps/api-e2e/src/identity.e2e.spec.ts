@@ -95,7 +95,7 @@ describe('identity verification', () => {
     expect(two.visitor.id).toBe(one.visitor.id);
     expect(two.visitor.name).toBe('Ida Identified');
     // Its open thread is the same one, with the history.
-    const open = await call('post /threads', { token: two.token });
+    const open = await call('post /threads', { token: two.token, body: {} });
     expectStatus(open, 200);
     expect((open.body as { id: string }).id).toBe(thread.id);
     expect((await listMessages(two.token, thread.id)).items.map((m) => m.id)).toContain(said.id);

@@ -142,7 +142,7 @@ describe('tags: on threads', () => {
     expect((await getThread(visitor.token, thread.id)).tags).toEqual([]);
     const mine = await call('get /threads', { token: visitor.token });
     expect(ThreadPageSchema.parse(mine.body).items.map((t) => t.tags)).toEqual([[]]);
-    const started = await call('post /threads', { token: visitor.token });
+    const started = await call('post /threads', { token: visitor.token, body: {} });
     expect(ThreadSchema.parse(started.body).tags).toEqual([]);
     expectProblem(await call('get /threads', { token: visitor.token, query: { tag: tag.id } }), ErrorCode.ValidationFailed);
   });

@@ -88,7 +88,7 @@ describe('Webhooks page: add an endpoint, see its secret once, test, log, redeli
     receiver.answer = (r) => (r.path === '/gone' ? 410 : 200);
     expect((await call('post /webhooks', { token, body: { url, events: ['thread.created'] } })).status).toBe(201);
     const visitor = (await call('post /visitors/session', { body: { name: 'Gone Visitor', email: 'gone@visitor.test' } })).body;
-    expect((await call('post /threads', { token: visitor.token })).status).toBe(201);
+    expect((await call('post /threads', { token: visitor.token, body: {} })).status).toBe(201);
     const toast = page.getByTestId('toast').filter({ hasText: 'A webhook endpoint was turned off' });
     await toast.waitFor({ timeout: LIVENESS_MS });
     expect(await toast.textContent()).toContain(url);

@@ -81,7 +81,7 @@ export async function createApiKey(opts: Omit<RouteBody<'post /api-keys'>, 'name
 
 /** The visitor's open thread: a new visitor gets a fresh one (201). */
 export async function startThread(visitorToken: string): Promise<Thread> {
-  const res = await call('post /threads', { token: visitorToken });
+  const res = await call('post /threads', { token: visitorToken, body: {} });
   expectStatus(res, 201);
   return ThreadSchema.parse(res.body);
 }

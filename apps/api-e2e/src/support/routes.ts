@@ -32,6 +32,11 @@ export const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
   'post /tags': { name: 'scope test' },
   'patch /tags/{id}': { color: '#00aa00' },
   'put /settings/retention': { closedThreadsDays: null },
+  'post /threads': {},
+  'post /threads/{id}/transfer': { agentId: SOME_ID },
+  'post /teams': { name: 'scope test' },
+  'patch /teams/{id}': { routingMode: 'manual' },
+  'put /routing-settings': { defaultMode: 'manual' },
 };
 
 /** Valid queries for the routes that require one, for the same reason. */
@@ -53,4 +58,5 @@ export const CREDENTIALED_ROUTES: SampleCall[] = REST_ROUTE_LIST.filter((r) => !
   const query = SAMPLE_QUERIES[key];
   const path = untypedRouteUrl(key, { id: SOME_ID, deliveryId: SOME_ID, tagId: SOME_ID }) + (query ? `?${query}` : '');
   return { route, key, method: route.method, path, body: SAMPLE_BODIES[key] as object | undefined };
+  return { route, key, method: route.method, path: untypedRouteUrl(key, { id: SOME_ID, deliveryId: SOME_ID, tagId: SOME_ID, agentId: SOME_ID }), body: SAMPLE_BODIES[key] as object | undefined };
 });

@@ -96,7 +96,15 @@ export class AgentsService {
 
   /** Every agent, deactivated ones included (marked `active: false`), oldest first. */
   async list(): Promise<Agent[]> {
-    return (await this.agents.find({ order: { createdAt: 'ASC' } })).map(toAgent);
+    const agents = await this.agents.find({ order: { createdAt: 'ASC' } });
+    // Each one's live load (`active/maxConcurrent` in the console) and teams.
+    const loads = (await this.dataSource.query(
+      `SELECT a.id, (SELECT count(*)::int FROM threads t WHERE t.assigned_agent_id = a.id AND t.status = 'active') AS active,
+              COALESCE((SELECT array_agg(m.team_id ORDER BY m.team_id) FROM team_members m WHERE m.agent_id = a.id), '{}') AS team_ids
+         FROM agents a`,
+    )) as { id: string; active: number; team_ids: string[] }[];
+    const byId = new Map(loads.map((l) => [l.id, l]));
+    return agents.map((a) => ({ ...toAgent(a), activeThreads: byId.get(a.id)?.active ?? 0, teamIds: byId.get(a.id)?.team_ids ?? [] }));
   }
 
   /** Admin changes. The last active admin can be neither demoted nor deactivated. */
@@ -113,6 +121,7 @@ export class AgentsService {
       // keeps powers its agent no longer has, and reactivating revives no old token.
       const endsSessions = (body.role !== undefined && body.role !== current.role) || (body.active === false && current.deactivatedAt === null);
       if (body.name !== undefined) current.name = body.name;
+      if (body.maxConcurrent !== undefined) current.maxConcurrent = body.maxConcurrent;
       if (body.role !== undefined) current.role = body.role;
       if (body.active === false && current.deactivatedAt === null) {
         current.deactivatedAt = new Date();

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Agent, Mention, Message, Note, Thread, TypingEvent, VisitorContext, Webhook } from '@parley/contracts';
+import type { Agent, Mention, Message, Note, QueuePosition, Thread, TypingEvent, VisitorContext, Webhook } from '@parley/contracts';
 
 /**
  * What happened, emitted by services only after the change is committed. Typing has nothing to
@@ -22,6 +22,8 @@ export type DomainEvent =
   | { type: 'note.created'; note: Note }
   /** A note mentions an agent: that agent only. */
   | { type: 'mention.created'; agentId: string; mention: Mention }
+  /** A waiting visitor's place in the queue changed: to its thread's room. */
+  | { type: 'queue.position'; position: QueuePosition }
   /**
    * An agent's sessions ended: one (`sessionId`: sign-out), all but one (`exceptSessionId`: a
    * password change), or all (sign-out everywhere, deactivation, a role change, a password reset).

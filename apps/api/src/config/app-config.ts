@@ -79,6 +79,8 @@ export class AppConfig {
   readonly presenceTtlMs: number;
   /** How often each node rechecks the site's availability (AVAILABILITY_CHECK_INTERVAL). */
   readonly availabilityCheckIntervalMs: number;
+  /** How often each node sweeps the routing queues and the unanswered timeout (ROUTING_SWEEP_INTERVAL). */
+  readonly routingSweepIntervalMs: number;
 
   private constructor(source: NodeJS.ProcessEnv) {
     const parsed = EnvSchema.safeParse(source);
@@ -145,6 +147,7 @@ export class AppConfig {
     this.retentionCheckIntervalMs = e.RETENTION_CHECK_INTERVAL;
     this.presenceTtlMs = e.PRESENCE_TTL;
     this.availabilityCheckIntervalMs = e.AVAILABILITY_CHECK_INTERVAL;
+    this.routingSweepIntervalMs = e.ROUTING_SWEEP_INTERVAL;
   }
 
   static fromEnv(source: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -196,6 +196,8 @@ export const EnvSchema = z.object({
   PRESENCE_TTL: duration.prefault('15s').refine((ms) => ms >= 1000, 'must be at least 1s'),
   /** How often each node rechecks whether the site is open (agents online elsewhere, settings changed elsewhere). */
   AVAILABILITY_CHECK_INTERVAL: duration.prefault('5s'),
+  /** How often each node sweeps the queues of auto-routed teams and the unanswered-assignment timeout (routing also runs on every change). */
+  ROUTING_SWEEP_INTERVAL: duration.prefault('5s'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -9,6 +9,7 @@ import { PrivacyRequests1767500000000 } from './migrations/1767500000000-Privacy
 import { PrivateNotes1767100000000 } from './migrations/1767100000000-PrivateNotes';
 import { WidgetLanguages1767400000000 } from './migrations/1767400000000-WidgetLanguages';
 import { Availability1767300000000 } from './migrations/1767300000000-Availability';
+import { Routing1767000000000 } from './migrations/1767000000000-Routing';
 
 /**
  * The scopes there were when the migration was written: an old key keeps what it could do then.
@@ -224,5 +225,32 @@ describeMigration(Availability1767300000000, (q) => {
     expect(gone).toEqual([{ gone: true }]);
     const columns = (await q().query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'threads'`)) as { column_name: string }[];
     expect(columns.map((c) => c.column_name)).not.toContain('created_while_closed');
+  });
+});
+
+describeMigration(Routing1767000000000, (q) => {
+  it('adds teams, a thread team, the routing settings row, keeps active threads timed from their assignment, and down removes them', async () => {
+    const [agent] = (await q().query(`INSERT INTO agents (email, name, password_hash, role) VALUES ('a@x.test', 'Ann', 'x', 'agent') RETURNING id`)) as { id: string }[];
+    const [visitor] = (await q().query(`INSERT INTO visitors (name, email) VALUES ('V', 'v@x.test') RETURNING id`)) as { id: string }[];
+    await q().query(
+      `INSERT INTO threads (visitor_id, status, assigned_agent_id, assigned_at) VALUES ($1, 'active', $2, '2026-01-01T10:01:00Z')`,
+      [visitor.id, agent.id],
+    );
+    await new Routing1767000000000().up(q());
+
+    const [thread] = (await q().query(`SELECT team_id, assignee_since FROM threads`)) as { team_id: string | null; assignee_since: Date }[];
+    expect([thread.team_id, thread.assignee_since.toISOString()]).toEqual([null, '2026-01-01T10:01:00.000Z']);
+    expect(await q().query(`SELECT default_mode, unanswered_minutes, widget_team_id FROM routing_settings`)).toEqual([
+      { default_mode: 'manual', unanswered_minutes: null, widget_team_id: null },
+    ]);
+    await q().query(`INSERT INTO teams (name) VALUES ('Sales')`);
+    await expect(q().query(`INSERT INTO teams (name) VALUES ('sales')`)).rejects.toThrow(/teams_name_uq/);
+    await expect(q().query(`UPDATE agents SET max_concurrent = 51`)).rejects.toThrow(/agents_max_concurrent_range/);
+
+    await new Routing1767000000000().down(q());
+    const columns = (await q().query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'threads'`)) as { column_name: string }[];
+    expect(columns.map((c) => c.column_name)).not.toContain('team_id');
+    const tables = (await q().query(`SELECT to_regclass('teams') IS NULL AS gone`)) as { gone: boolean }[];
+    expect(tables).toEqual([{ gone: true }]);
   });
 });

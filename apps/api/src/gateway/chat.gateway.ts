@@ -159,9 +159,9 @@ export class ChatGateway
   @SubscribeMessage(ClientEvent.ThreadStart)
   async start(
     @ConnectedSocket() socket: ParleySocket,
-    @MessageBody(new ZodPipe(ThreadStartPayloadSchema)) _payload: object,
+    @MessageBody(new ZodPipe(ThreadStartPayloadSchema)) payload: { team?: string },
   ): Promise<{ thread: Thread }> {
-    const { thread } = await this.threads.start(requireKind(socket, 'visitor'));
+    const { thread } = await this.threads.start(requireKind(socket, 'visitor'), payload.team);
     await socket.join(Rooms.thread(thread.id));
     return { thread };
   }

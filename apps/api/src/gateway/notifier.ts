@@ -79,6 +79,9 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
       case 'mention.created':
         io.to(Rooms.agent(e.agentId)).emit(ServerEvent.MentionCreated, e.mention);
         return;
+      case 'queue.position':
+        io.to(Rooms.thread(e.position.threadId)).emit(ServerEvent.QueuePosition, e.position);
+        return;
       case 'sessions.ended':
         this.closeSessions(e.agentId, e.sessionId, e.exceptSessionId).catch((err: unknown) => this.log.warn(`closing the sockets of ended sessions: ${String(err)}`));
         return;

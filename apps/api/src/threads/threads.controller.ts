@@ -16,12 +16,17 @@ import {
   type Thread,
   type ThreadPage,
   ThreadTagParamsSchema,
+  type StartThreadRequest,
+  StartThreadRequestSchema,
+  type TransferThreadRequest,
+  TransferThreadRequestSchema,
 } from '@parley/contracts';
 import type { Response } from 'express';
 import { ApiRoute } from '../auth/api-route.decorator';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { AgentPrincipal, Principal, VisitorPrincipal } from '../auth/principal';
 import { ZodPipe } from '../common/zod.pipe';
+import { NotesService } from '../notes/notes.service';
 import { RatingsService } from './ratings.service';
 import { ThreadsService } from './threads.service';
 
@@ -34,15 +39,16 @@ export class ThreadsController {
   constructor(
     private readonly threads: ThreadsService,
     private readonly ratings: RatingsService,
+    private readonly notes: NotesService,
   ) {}
 
   @ApiRoute('post /threads')
   async start(
     @CurrentPrincipal() principal: Principal,
-    @Body(emptyBody) _body: object,
+    @Body(new ZodPipe(StartThreadRequestSchema)) body: StartThreadRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Thread> {
-    const { thread, created } = await this.threads.start(principal as VisitorPrincipal);
+    const { thread, created } = await this.threads.start(principal as VisitorPrincipal, body.team);
     if (!created) res.status(200);
     return thread;
   }
@@ -94,9 +100,24 @@ export class ThreadsController {
   assign(
     @CurrentPrincipal() principal: Principal,
     @Param(idParams) { id }: { id: string },
-    @Body(new ZodPipe(AssignThreadRequestSchema)) body: { agentId: string },
+    @Body(new ZodPipe(AssignThreadRequestSchema)) body: { agentId: string; force?: boolean },
   ): Promise<Thread> {
-    return this.threads.assign(principal, id, body.agentId);
+    return this.threads.assign(principal, id, body.agentId, body.force);
+  }
+
+  @ApiRoute('post /threads/{id}/transfer')
+  async transfer(
+    @CurrentPrincipal() principal: Principal,
+    @Param(idParams) { id }: { id: string },
+    @Body(new ZodPipe(TransferThreadRequestSchema)) body: TransferThreadRequest,
+  ): Promise<Thread> {
+    const thread = await this.threads.transfer(principal, id, { agentId: body.agentId, teamId: body.teamId, force: body.force });
+    // The note is for agents only: a private note on the thread (its own stream), never where the visitor reads.
+    const note = body.note?.trim();
+    if (note && principal.kind !== 'visitor') {
+      await this.notes.add(id, { type: principal.kind === 'agent' ? 'agent' : 'bot', id: principal.id, name: principal.name }, note);
+    }
+    return thread;
   }
 
   @ApiRoute('put /threads/{id}/tags/{tagId}')

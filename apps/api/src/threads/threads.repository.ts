@@ -19,6 +19,8 @@ interface ThreadRow {
   closed_by_id: string | null;
   assigned_agent_id: string | null;
   agent_name: string | null;
+  team_id: string | null;
+  team_name: string | null;
   visitor_id: string;
   visitor_name: string;
   visitor_email: string;
@@ -102,6 +104,8 @@ export interface ThreadFilter {
   assigneeId?: string | null;
   /** Only threads with this tag. */
   tagId?: string;
+  /** Only threads of this team; null: of the default queue. */
+  teamId?: string | null;
   /** What a `q` asks for (see searchOf): words of the messages' text, parts of names, emails and tag names. */
   search?: ThreadSearch;
   order: 'asc' | 'desc';
@@ -111,7 +115,7 @@ export interface ThreadFilter {
 
 const THREAD_SELECT = `
   SELECT t.id, t.status, t.last_seq, t.created_at, t.updated_at, t.closed_at, t.closed_by_type, t.closed_by_id,
-         t.assigned_agent_id, a.name AS agent_name, t.visitor_id, v.name AS visitor_name, v.email AS visitor_email,
+         t.assigned_agent_id, a.name AS agent_name, t.team_id, tm.name AS team_name, t.visitor_id, v.name AS visitor_name, v.email AS visitor_email,
          to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_ts,
          (SELECT left(m.body, 140) FROM messages m
            WHERE m.thread_id = t.id AND m.author_type = 'visitor' AND m.body <> '' ORDER BY m.seq LIMIT 1) AS preview,
@@ -123,6 +127,7 @@ const THREAD_SELECT = `
     FROM threads t
     JOIN visitors v ON v.id = t.visitor_id
     LEFT JOIN agents a ON a.id = t.assigned_agent_id
+    LEFT JOIN teams tm ON tm.id = t.team_id
     LEFT JOIN agents ra ON ra.id = t.rated_agent_id
     -- The newest message that is not a system note: read backwards on the (thread_id, seq) index.
     LEFT JOIN LATERAL (
@@ -234,6 +239,7 @@ export function toThread(r: ThreadRow): Thread {
     lastSeq: r.last_seq,
     visitor: { id: r.visitor_id, name: r.visitor_name, email: r.visitor_email },
     assignedAgent: r.assigned_agent_id ? { id: r.assigned_agent_id, name: r.agent_name ?? '' } : null,
+    team: r.team_id ? { id: r.team_id, name: r.team_name ?? '' } : null,
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
     closedAt: isoOrNull(r.closed_at),
@@ -311,12 +317,12 @@ export class ThreadsRepository {
   }
 
   /** Inserts a queued thread unless the visitor has an open one; the partial unique index decides. */
-  async insertOpen(visitorId: string, sql: Sql = this.dataSource, createdWhileClosed = false): Promise<string | null> {
+  async insertOpen(visitorId: string, sql: Sql = this.dataSource, teamId: string | null = null, createdWhileClosed = false): Promise<string | null> {
     const [row] = rowsOf<{ id: string }>(
       await sql.query(
-        `INSERT INTO threads (visitor_id, created_while_closed) VALUES ($1, $2)
+        `INSERT INTO threads (visitor_id, team_id, created_while_closed) VALUES ($1, $2, $3)
          ON CONFLICT (visitor_id) WHERE status <> 'closed' DO NOTHING RETURNING id`,
-        [visitorId, createdWhileClosed],
+        [visitorId, teamId, createdWhileClosed],
       ),
     );
     return row?.id ?? null;
@@ -341,6 +347,8 @@ export class ThreadsRepository {
     if (f.status) where.push(`t.status = ${param(f.status)}`);
     if (f.assigneeId === null) where.push('t.assigned_agent_id IS NULL');
     else if (f.assigneeId) where.push(`t.assigned_agent_id = ${param(f.assigneeId)}`);
+    if (f.teamId === null) where.push('t.team_id IS NULL');
+    else if (f.teamId) where.push(`t.team_id = ${param(f.teamId)}`);
     if (f.tagId) where.push(`EXISTS (SELECT 1 FROM thread_tags ft WHERE ft.thread_id = t.id AND ft.tag_id = ${param(f.tagId)})`);
     const dir = f.order === 'asc' ? 'ASC' : 'DESC';
     if (f.after) {
@@ -537,30 +545,125 @@ export class ThreadsRepository {
   async claim(sql: Sql, id: string, agentId: string): Promise<boolean> {
     const rows = rowsOf<{ id: string }>(
       await sql.query(
-        `UPDATE threads SET status = 'active', assigned_agent_id = $2, updated_at = now(), assigned_at = COALESCE(assigned_at, now())
+        `UPDATE threads SET status = 'active', assigned_agent_id = $2, updated_at = now(), assigned_at = COALESCE(assigned_at, now()), assignee_since = now()
           WHERE id = $1 AND status = 'queued' RETURNING id`,
         [id, agentId],
       ),
     );
+    if (rows.length === 1) await this.touchAgent(sql, agentId);
     return rows.length === 1;
   }
 
   async assign(sql: Sql, id: string, agentId: string): Promise<boolean> {
     const rows = rowsOf<{ id: string }>(
       await sql.query(
-        `UPDATE threads SET status = 'active', assigned_agent_id = $2, updated_at = now(), assigned_at = COALESCE(assigned_at, now())
+        `UPDATE threads SET status = 'active', assigned_agent_id = $2, updated_at = now(), assigned_at = COALESCE(assigned_at, now()), assignee_since = now()
           WHERE id = $1 AND status <> 'closed' RETURNING id`,
         [id, agentId],
       ),
     );
+    if (rows.length === 1) await this.touchAgent(sql, agentId);
     return rows.length === 1;
+  }
+
+  /** The agent was just given a conversation: ties in routing go to the agent idle longest. */
+  private async touchAgent(sql: Sql, agentId: string): Promise<void> {
+    await sql.query(`UPDATE agents SET last_assigned_at = now() WHERE id = $1`, [agentId]);
+  }
+
+  /**
+   * The agent's row locked until the transaction ends, and how many conversations it works now,
+   * counted after the lock was taken: every assignment to an agent (claim, assign, transfer,
+   * routing) takes this lock after the thread's, so two of them cannot both take its last slot.
+   * Null when there is no such agent or it is deactivated.
+   */
+  async lockedLoad(sql: Sql, agentId: string): Promise<{ name: string; status: string; maxConcurrent: number; active: number } | null> {
+    const [agent] = rowsOf<{ name: string; status: string; max_concurrent: number }>(
+      await sql.query(`SELECT name, status, max_concurrent FROM agents WHERE id = $1 AND deactivated_at IS NULL FOR UPDATE`, [agentId]),
+    );
+    if (!agent) return null;
+    const [load] = rowsOf<{ n: number }>(
+      await sql.query(`SELECT count(*)::int AS n FROM threads WHERE assigned_agent_id = $1 AND status = 'active'`, [agentId]),
+    );
+    return { name: agent.name, status: agent.status, maxConcurrent: agent.max_concurrent, active: load.n };
+  }
+
+  /**
+   * The next assignment of automatic routing, or null: the oldest queued thread of a queue in `auto`
+   * mode (its team's mode, or the default mode for threads without a team) that has an eligible
+   * agent, and that agent: online, active, below `maxConcurrent`, a member of the thread's team (any
+   * agent for the default queue); the fewest active threads first, then the one idle longest.
+   */
+  async nextRoute(sql: Sql): Promise<{ threadId: string; agentId: string } | null> {
+    const [row] = rowsOf<{ thread_id: string; agent_id: string }>(
+      await sql.query(
+        `WITH load AS (
+           SELECT assigned_agent_id AS agent_id, count(*)::int AS n FROM threads
+            WHERE status = 'active' AND assigned_agent_id IS NOT NULL GROUP BY assigned_agent_id),
+         eligible AS MATERIALIZED (
+           SELECT a.id, COALESCE(l.n, 0) AS n, a.last_assigned_at FROM agents a LEFT JOIN load l ON l.agent_id = a.id
+            WHERE a.status = 'online' AND a.deactivated_at IS NULL AND COALESCE(l.n, 0) < a.max_concurrent)
+         SELECT t.id AS thread_id, e.id AS agent_id
+           FROM threads t
+           LEFT JOIN teams tm ON tm.id = t.team_id
+           CROSS JOIN LATERAL (
+             SELECT e.id FROM eligible e
+              WHERE t.team_id IS NULL OR EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.team_id AND m.agent_id = e.id)
+              ORDER BY e.n, e.last_assigned_at ASC NULLS FIRST, e.id LIMIT 1) e
+          WHERE t.status = 'queued'
+            AND COALESCE(tm.routing_mode, (SELECT default_mode FROM routing_settings WHERE id = 1), 'manual') = 'auto'
+          ORDER BY t.created_at, t.id
+          LIMIT 1`,
+      ),
+    );
+    return row ? { threadId: row.thread_id, agentId: row.agent_id } : null;
+  }
+
+  /**
+   * Each queued thread: its place in its queue (1: next), and the number of
+   * that queue's threads first assigned in the hour before now (the pace of the queue).
+   */
+  async queuePositions(): Promise<{ threadId: string; position: number; servedLastHour: number }[]> {
+    const rows = rowsOf<{ id: string; position: number; served: number }>(
+      await this.dataSource.query(
+        `WITH q AS (
+           SELECT t.id, t.team_id, row_number() OVER (PARTITION BY t.team_id ORDER BY t.created_at, t.id)::int AS position
+             FROM threads t WHERE t.status = 'queued'),
+         served AS (
+           SELECT team_id, count(*)::int AS n FROM threads
+            WHERE assigned_at > now() - interval '1 hour' GROUP BY team_id)
+         SELECT q.id, q.position, COALESCE(s.n, 0) AS served FROM q LEFT JOIN served s ON s.team_id IS NOT DISTINCT FROM q.team_id
+          ORDER BY q.team_id, q.position LIMIT 5000`,
+      ),
+    );
+    return rows.map((r) => ({ threadId: r.id, position: r.position, servedLastHour: r.served }));
+  }
+
+  /** Whether the agent is a member of the team. */
+  async isMember(sql: Sql, teamId: string, agentId: string): Promise<boolean> {
+    const rows = rowsOf<{ ok: number }>(await sql.query(`SELECT 1 AS ok FROM team_members WHERE team_id = $1 AND agent_id = $2`, [teamId, agentId]));
+    return rows.length === 1;
+  }
+
+  /** The thread's team, under the lock the caller holds. */
+  async teamOf(sql: Sql, threadId: string): Promise<string | null> {
+    const [row] = rowsOf<{ team_id: string | null }>(await sql.query(`SELECT team_id FROM threads WHERE id = $1`, [threadId]));
+    return row?.team_id ?? null;
+  }
+
+  /** Back to a queue (a team's, or the default one: null), unassigned. */
+  async requeue(sql: Sql, id: string, teamId: string | null): Promise<void> {
+    await sql.query(
+      `UPDATE threads SET status = 'queued', assigned_agent_id = NULL, assignee_since = NULL, team_id = $2, updated_at = now() WHERE id = $1 AND status <> 'closed'`,
+      [id, teamId],
+    );
   }
 
   /** The agent's active threads back to the queue, unassigned; their ids. */
   async releaseAgent(sql: Sql, agentId: string): Promise<string[]> {
     const rows = rowsOf<{ id: string }>(
       await sql.query(
-        `UPDATE threads SET status = 'queued', assigned_agent_id = NULL, updated_at = now()
+        `UPDATE threads SET status = 'queued', assigned_agent_id = NULL, assignee_since = NULL, updated_at = now()
           WHERE assigned_agent_id = $1 AND status = 'active' RETURNING id`,
         [agentId],
       ),

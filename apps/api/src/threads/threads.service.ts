@@ -96,12 +96,16 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
     return Promise.all(notes.map((note) => this.announce(note.threadId, note)));
   }
 
-  /** The visitor's open thread, created if there is none. */
-  async start(visitor: VisitorPrincipal): Promise<{ thread: Thread; created: boolean }> {
+  /**
+   * The visitor's open thread, created if there is none, in the team the host page asked for (by id
+   * or name), else in the widget's team. An unknown team is not an error: the chat must start.
+   */
+  async start(visitor: VisitorPrincipal, team?: string): Promise<{ thread: Thread; created: boolean }> {
     // Stored with the thread, so the queue can say it arrived while the site was closed.
     const whileClosed = !(await this.availability.current()).open;
     const created = await this.repo.transaction(async (sql) => {
-      const id = await this.repo.insertOpen(visitor.id, sql, whileClosed);
+      const teamId = await this.startTeam(sql, team);
+      const id = await this.repo.insertOpen(visitor.id, sql, teamId, whileClosed);
       if (!id) return null;
       const thread = await this.repo.findById(id, sql);
       if (!thread) throw notFound();
@@ -115,7 +119,19 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
     }
     const [openId] = await this.repo.openThreadIds({ visitorId: visitor.id });
     // The open thread can be closed between the failed insert and this read: then try once more.
-    return openId ? { thread: forVisitor(await this.load(openId)), created: false } : this.start(visitor);
+    return openId ? { thread: forVisitor(await this.load(openId)), created: false } : this.start(visitor, team);
+  }
+
+  private async startTeam(sql: Sql, team: string | undefined): Promise<string | null> {
+    const asked = team?.trim();
+    // Whatever the host page wrote: a name with characters no team name has is simply not a team.
+    if (asked && ![...asked].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) {
+      const isId = IdSchema.safeParse(asked).success;
+      const [found] = (await sql.query(`SELECT id FROM teams WHERE ${isId ? 'id = $1::uuid' : 'lower(name) = lower($1)'}`, [asked])) as { id: string }[];
+      if (found) return found.id;
+    }
+    const [settings] = (await sql.query(`SELECT widget_team_id FROM routing_settings WHERE id = 1`)) as { widget_team_id: string | null }[];
+    return settings?.widget_team_id ?? null;
   }
 
   async get(principal: Principal, id: string): Promise<Thread> {
@@ -143,6 +159,7 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
       status: q.status,
       assigneeId,
       tagId: q.tag,
+      teamId: q.team === undefined ? undefined : q.team === 'none' ? null : q.team,
       search,
       order: q.order,
       limit: q.limit + 1,
@@ -211,6 +228,11 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
 
   async claim(agent: AgentPrincipal, threadId: string): Promise<Thread> {
     const won = await this.repo.transaction(async (sql) => {
+      // The thread's lock, then the agent's (the order every assignment takes): capacity holds under any race.
+      const access = await this.repo.lockedAccess(sql, threadId);
+      if (!access || access.status !== 'queued') return null;
+      const load = await this.repo.lockedLoad(sql, agent.id);
+      if (load && load.active >= load.maxConcurrent) throw atCapacity(load);
       if (!(await this.repo.claim(sql, threadId, agent.id))) return null;
       const note = await this.systemMessage(sql, threadId, `${agent.name} joined the conversation`);
       await this.recordChange(sql, threadId, 'claimed', note);
@@ -227,8 +249,11 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
     );
   }
 
-  /** Assigns or transfers an open thread (see thread.policy.ts for who may). */
-  async assign(principal: Principal, threadId: string, agentId: string): Promise<Thread> {
+  /**
+   * Assigns or transfers an open thread (see thread.policy.ts for who may), within the agent's
+   * `maxConcurrent` unless an admin forces it.
+   */
+  async assign(principal: Principal, threadId: string, agentId: string, force = false): Promise<Thread> {
     const target = await this.agents.get(agentId);
     const text = principal.id === agentId ? `${target.name} joined the conversation` : `${principal.name} assigned the conversation to ${target.name}`;
     let wasQueued = false;
@@ -241,6 +266,9 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
         throw new AppError(ErrorCode.Forbidden, 'Only an admin, an integration or the agent it is assigned to can transfer this conversation');
       }
       if (access.assignedAgentId === agentId) return null;
+      const load = await this.repo.lockedLoad(sql, agentId);
+      if (!load) throw agentNotFound();
+      if (load.active >= load.maxConcurrent && !(force && isAdmin(principal))) throw atCapacity(load);
       wasQueued = access.status === 'queued';
       await this.repo.assign(sql, threadId, agentId);
       const note = await this.systemMessage(sql, threadId, text);
@@ -250,6 +278,120 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
     if (!message) return this.load(threadId);
     const thread = await this.announce(threadId, message, agentId);
     return wasQueued ? firstAgent(thread) : thread;
+  }
+
+  /**
+   * Transfers an open thread to an agent or to a team's queue (null: the default queue). Who may:
+   * as for assign (admins, the assignee, integrators). To an agent: active (else AGENT_NOT_FOUND),
+   * online (else AGENT_UNAVAILABLE), in the thread's team (else NOT_TEAM_MEMBER), with a free slot
+   * (else AGENT_AT_CAPACITY); an admin may force the last three. The system message the visitor sees
+   * names where it went, never the note: the note is for agents only and is not stored here.
+   */
+  async transfer(
+    principal: Principal,
+    threadId: string,
+    to: { agentId?: string; teamId?: string | null; force?: boolean },
+  ): Promise<Thread> {
+    const forced = to.force === true && isAdmin(principal);
+    let joinAgentId: string | undefined;
+    const message = await this.repo.transaction(async (sql) => {
+      const access = await this.repo.lockedAccess(sql, threadId);
+      if (!access || principal.kind === 'visitor') throw notFound();
+      if (access.status === 'closed') throw closed();
+      if (!mayAssign(principal, access)) {
+        throw new AppError(ErrorCode.Forbidden, 'Only an admin, an integration or the agent it is assigned to can transfer this conversation');
+      }
+      if (to.agentId !== undefined) {
+        const agentId = to.agentId;
+        const load = await this.repo.lockedLoad(sql, agentId);
+        if (!load) throw agentNotFound();
+        if (access.assignedAgentId === agentId) return null;
+        if (load.status !== 'online' && !forced) throw new AppError(ErrorCode.AgentUnavailable, `${load.name} is ${load.status}`);
+        const teamId = await this.repo.teamOf(sql, threadId);
+        if (teamId && !forced && !(await this.repo.isMember(sql, teamId, agentId))) {
+          throw new AppError(ErrorCode.NotTeamMember, `${load.name} is not in this conversation's team`);
+        }
+        if (load.active >= load.maxConcurrent && !forced) throw atCapacity(load);
+        await this.repo.assign(sql, threadId, agentId);
+        joinAgentId = agentId;
+        const note = await this.systemMessage(sql, threadId, `${principal.name} transferred the conversation to ${load.name}`);
+        await this.recordChange(sql, threadId, access.assignedAgentId ? 'transferred' : 'assigned', note);
+        return note;
+      }
+      const teamId = to.teamId ?? null;
+      let queue = 'the general queue';
+      if (teamId) {
+        const [team] = (await sql.query(`SELECT name FROM teams WHERE id = $1`, [teamId])) as { name: string }[];
+        if (!team) throw new AppError(ErrorCode.TeamNotFound, 'No such team');
+        queue = `the ${team.name} queue`;
+      }
+      await this.repo.requeue(sql, threadId, teamId);
+      const note = await this.systemMessage(sql, threadId, `${principal.name} transferred the conversation to ${queue}`);
+      await this.recordChange(sql, threadId, 'requeued', note);
+      return note;
+    });
+    if (!message) return this.load(threadId);
+    return this.announce(threadId, message, joinAgentId);
+  }
+
+  /**
+   * One step of automatic routing: the oldest queued thread of a queue in `auto` mode that has an
+   * eligible agent (online, active, below `maxConcurrent`, a member of the thread's team; any agent
+   * for the default queue) goes to the eligible agent with the fewest active threads, ties to the one
+   * idle longest. One transaction with its system message. Every node runs it, one at a time (an
+   * advisory lock), so queues are served in order and no thread is assigned twice; the thread's and
+   * the agent's row locks (the order claims take) keep capacity exact against claims meanwhile.
+   * Returns whether it assigned a thread.
+   */
+  async routeOne(): Promise<boolean> {
+    // A look without the lock first: with nothing to route (manual queues), no node waits for another.
+    if (!(await this.repo.nextRoute(this.repo.dataSource))) return false;
+    const done = await this.repo.transaction(async (sql) => {
+      await sql.query(`SELECT pg_advisory_xact_lock(hashtext('parley.routing'))`);
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const pick = await this.repo.nextRoute(sql);
+        if (!pick) return null;
+        const access = await this.repo.lockedAccess(sql, pick.threadId);
+        if (!access || access.status !== 'queued') continue;
+        const load = await this.repo.lockedLoad(sql, pick.agentId);
+        if (!load || load.status !== 'online' || load.active >= load.maxConcurrent) continue;
+        await this.repo.assign(sql, pick.threadId, pick.agentId);
+        const note = await this.systemMessage(sql, pick.threadId, `${load.name} joined the conversation`);
+        await this.recordChange(sql, pick.threadId, 'assigned', note);
+        return note ? { note, agentId: pick.agentId } : null;
+      }
+      return null;
+    });
+    if (!done) return false;
+    firstAgent(await this.announce(done.note.threadId, done.note, done.agentId));
+    return true;
+  }
+
+  /**
+   * The unanswered-assignment timeout: threads whose assignee has not written since being given them
+   * `minutes` ago (by `now`) go back to routing, with a system note. Returns how many.
+   */
+  async expireUnanswered(minutes: number, now: Date): Promise<number> {
+    const notes = await this.repo.transaction(async (sql) => {
+      const rows = (await sql.query(
+        `SELECT t.id, a.name FROM threads t JOIN agents a ON a.id = t.assigned_agent_id
+          WHERE t.status = 'active' AND t.assignee_since < $1::timestamptz - make_interval(mins => $2::int)
+            AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.author_type = 'agent'
+                              AND m.author_id = t.assigned_agent_id AND m.created_at >= t.assignee_since)
+          ORDER BY t.assignee_since LIMIT 100 FOR UPDATE OF t SKIP LOCKED`,
+        [now.toISOString(), minutes],
+      )) as { id: string; name: string }[];
+      const out: Message[] = [];
+      for (const row of rows) {
+        await this.repo.requeue(sql, row.id, await this.repo.teamOf(sql, row.id));
+        const note = await this.systemMessage(sql, row.id, `${row.name} did not answer in time; waiting for another agent`);
+        if (note) out.push(note);
+        await this.recordChange(sql, row.id, 'requeued', note);
+      }
+      return out;
+    });
+    await Promise.all(notes.map((note) => this.announce(note.threadId, note)));
+    return notes.length;
   }
 
   /** Closes an open thread; who closed it is the caller. Closing a closed thread changes nothing. */
@@ -394,6 +536,18 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
 
 function notAssigned(access: ThreadAccess): AppError {
   return new AppError(ErrorCode.Forbidden, access.assignedAgentId ? 'This thread is assigned to another agent' : 'Claim the thread before replying');
+}
+
+function agentNotFound(): AppError {
+  return new AppError(ErrorCode.AgentNotFound, 'No such agent');
+}
+
+function atCapacity(load: { name: string; active: number; maxConcurrent: number }): AppError {
+  return new AppError(ErrorCode.AgentAtCapacity, `${load.name} already has ${load.active} of ${load.maxConcurrent} conversations`);
+}
+
+function isAdmin(p: Principal): boolean {
+  return p.kind === 'agent' && p.role === 'admin';
 }
 
 function closed(): AppError {

@@ -35,7 +35,8 @@ export class Visitor {
     });
   }
 
-  static async start(name: string, email: string): Promise<Visitor> {
+  /** `team`: what the host page's `ParleySettings.team` says (a team's name or id). */
+  static async start(name: string, email: string, team?: string): Promise<Visitor> {
     const session = await ok('post /visitors/session', { body: { name, email } });
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(e2e().baseUrl, {
       auth: { token: session.token },
@@ -50,7 +51,7 @@ export class Visitor {
       socket.once('connect', () => (clearTimeout(timer), resolve()));
       socket.once('connect_error', (err) => (clearTimeout(timer), reject(err)));
     });
-    const ack = await socket.timeout(ACK_MS).emitWithAck(ClientEvent.ThreadStart, {});
+    const ack = await socket.timeout(ACK_MS).emitWithAck(ClientEvent.ThreadStart, team === undefined ? {} : { team });
     if (!ack.ok) throw new Error(`thread.start refused: ${ack.error.code}`);
     return new Visitor(session, socket, ack.thread);
   }

@@ -23,6 +23,7 @@ export function thread(over: Partial<Thread> = {}): Thread {
     lastSeq: 0,
     visitor: { id: uuid(), name: 'Vera', email: 'vera@example.com' },
     assignedAgent: null,
+    team: null,
     createdAt: '2026-01-01T10:00:00.000Z',
     updatedAt: '2026-01-01T10:00:00.000Z',
     closedAt: null,

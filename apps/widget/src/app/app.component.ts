@@ -104,6 +104,7 @@ import { WidgetFiles } from './widget-files';
             [status]="thread.status"
             [agentName]="conversation.agentName()"
             [waiting]="conversation.waiting()"
+            [queue]="conversation.queuePosition()"
             [connection]="conversation.connection()"
             [online]="conversation.online()"
             (end)="host.requestEnd()"

@@ -40,6 +40,7 @@ export class ConversationStore {
   private readonly _availability = signal<Availability | null>(null);
   /** Whether the site is open (read at load, then followed over the socket's `availability.updated`); null until known. */
   readonly availability = this._availability.asReadonly();
+  private readonly _queue = signal<{ threadId: string; position: number; estimateSeconds: number | null } | null>(null);
 
   readonly thread = this._thread.asReadonly();
   readonly agentTyping = this._agentTyping.asReadonly();
@@ -63,6 +64,12 @@ export class ConversationStore {
     return t?.status === 'closed' && t.closedBy?.type === 'visitor';
   });
   readonly agentName = computed(() => this._thread()?.assignedAgent?.name ?? null);
+  /** While waiting: the visitor's place in the queue and the server's estimate (`queue.position`). */
+  readonly queuePosition = computed(() => {
+    const q = this._queue();
+    const t = this._thread();
+    return q && t && q.threadId === t.id && t.status === 'queued' ? q : null;
+  });
   /** Time waiting for an agent while the thread is queued, ticking every second. */
   readonly waiting = computed(() => {
     const t = this._thread();
@@ -260,6 +267,7 @@ export class ConversationStore {
     client.onSlowDown((s) => this._slowDown.set(s));
     client.on(ServerEvent.ThreadUpdated, (t) => this.setThread(t));
     client.on(ServerEvent.AvailabilityUpdated, (a) => this._availability.set(a));
+    client.on(ServerEvent.QueuePosition, (p) => this._queue.set(p));
     client.on(ServerEvent.MessageCreated, (m) => {
       if (m.threadId !== this._thread()?.id || !fromSupport(m)) return;
       this._agentTyping.set(null);

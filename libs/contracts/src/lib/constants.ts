@@ -41,6 +41,8 @@ export const ServerEvent = {
   MentionCreated: 'mention.created',
   /** To widget sockets: the site opened or closed (opening hours, agents online). */
   AvailabilityUpdated: 'availability.updated',
+  /** To a waiting visitor's thread room: its place in the queue and an estimate of the wait. */
+  QueuePosition: 'queue.position',
 } as const;
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];
 
@@ -112,6 +114,16 @@ export const ErrorCode = {
   RatingLocked: 'RATING_LOCKED',
   /** No visitor with that id, or one already erased (a privacy request answers 404 the second time). */
   VisitorNotFound: 'VISITOR_NOT_FOUND',
+  /** The agent already works as many conversations as its `maxConcurrent` (admins may force). */
+  AgentAtCapacity: 'AGENT_AT_CAPACITY',
+  /** The agent is away or offline (admins may force a transfer). */
+  AgentUnavailable: 'AGENT_UNAVAILABLE',
+  /** No team with that id. */
+  TeamNotFound: 'TEAM_NOT_FOUND',
+  /** Another team already has that name (compared case-insensitively). */
+  TeamNameTaken: 'TEAM_NAME_TAKEN',
+  /** The agent is not a member of the thread's (or the named) team. */
+  NotTeamMember: 'NOT_TEAM_MEMBER',
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
@@ -165,6 +177,12 @@ export const AUDIT_ACTIONS = [
   'privacy.exported',
   'privacy.erased',
   'availability.updated',
+  'team.created',
+  'team.updated',
+  'team.deleted',
+  'team.member_added',
+  'team.member_removed',
+  'routing_settings.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -259,3 +277,9 @@ export const REPORT_CSV_COLUMNS = [
   'rating_comment',
   'tags',
 ] as const;
+
+/** How a team's queue (or the default queue) hands out conversations: agents claim them, or the server assigns them. */
+export const ROUTING_MODES = ['manual', 'auto'] as const;
+export type RoutingMode = (typeof ROUTING_MODES)[number];
+/** Most conversations an agent may be given at once (`maxConcurrent` is 1..this). */
+export const MAX_CONCURRENT_LIMIT = 50;

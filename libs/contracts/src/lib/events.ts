@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Ack } from './errors';
-import type { Agent, Message, Thread, VisitorContext, Webhook } from './models';
 import type { Availability } from './availability';
+import type { Agent, Message, QueuePosition, Thread, VisitorContext, Webhook } from './models';
 import {
   AttachmentIdsSchema,
   BODY_OR_ATTACHMENTS,
@@ -14,10 +14,12 @@ import {
 } from './requests';
 import { LIMITS } from './limits';
 import type { Mention, Note, NotePage, NoteSendPayload, NotesSyncPayload } from './notes';
+import { userText } from './text';
 
 import type { ClientEvent, ServerEvent } from './constants';
 
-export const ThreadStartPayloadSchema = z.strictObject({});
+/** `team`: the team the host page asks for (`ParleySettings.team`), by id or name; an unknown one is the widget's default. */
+export const ThreadStartPayloadSchema = z.strictObject({ team: userText({ max: 100 }).optional() });
 export const ThreadRefPayloadSchema = z.strictObject({ threadId: IdSchema });
 export const MessageSendPayloadSchema = z
   .strictObject({
@@ -85,7 +87,7 @@ export type NotesSyncAck = Ack<NotePage>;
 
 /** socket.io's client→server map: typed on the server and in every client. */
 export interface ClientToServerEvents {
-  [ClientEvent.ThreadStart]: (payload: Record<string, never>, ack: (res: ThreadAck) => void) => void;
+  [ClientEvent.ThreadStart]: (payload: { team?: string }, ack: (res: ThreadAck) => void) => void;
   [ClientEvent.ThreadJoin]: (payload: ThreadRefPayload, ack: (res: ThreadAck) => void) => void;
   [ClientEvent.ThreadLeave]: (payload: ThreadRefPayload, ack: (res: EmptyAck) => void) => void;
   [ClientEvent.ThreadClaim]: (payload: ThreadRefPayload, ack: (res: ThreadAck) => void) => void;
@@ -116,6 +118,8 @@ export interface ServerToClientEvents {
   [ServerEvent.MentionCreated]: (mention: Mention) => void;
   /** To widget (visitor) sockets: the site opened or closed. */
   [ServerEvent.AvailabilityUpdated]: (availability: Availability) => void;
+  /** To a waiting visitor's thread room: its place in the queue and a wait estimate. */
+  [ServerEvent.QueuePosition]: (position: QueuePosition) => void;
 }
 
 /** Socket handshake: `io(url, { auth: { token } })` with an agent or visitor token. */

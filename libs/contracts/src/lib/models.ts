@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_KEY_SCOPES, AUDIT_ACTIONS, WEBHOOK_EVENT_TYPES, WIDGET_LOCALES } from './constants';
+import { API_KEY_SCOPES, AUDIT_ACTIONS, ROUTING_MODES, WEBHOOK_EVENT_TYPES, WIDGET_LOCALES } from './constants';
 
 const Timestamp = z.iso.datetime({ offset: true });
 const NullableTimestamp = Timestamp.nullable();
@@ -21,8 +21,44 @@ export const AgentSchema = z.object({
   /** False once an admin deactivated the agent: it can no longer sign in. */
   active: z.boolean(),
   createdAt: Timestamp,
+  /** `GET /agents` only: how many conversations the agent works now (`activeThreads/maxConcurrent`). */
+  activeThreads: z.number().int().nonnegative().optional(),
+  /** `GET /agents` only: the teams the agent is a member of. */
+  teamIds: z.array(z.uuid()).optional(),
 });
 export type Agent = z.infer<typeof AgentSchema>;
+
+export const RoutingModeSchema = z.enum(ROUTING_MODES);
+
+/** A group of agents with its own queue (`/teams`): Sales, Support... */
+export const TeamSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  /** `manual`: agents claim from the queue; `auto`: the server assigns to the least loaded eligible member. */
+  routingMode: RoutingModeSchema,
+  /** Its members' agent ids. */
+  memberIds: z.array(z.uuid()),
+});
+export type Team = z.infer<typeof TeamSchema>;
+
+/** Workspace routing settings (`/routing-settings`). */
+export const RoutingSettingsSchema = z.object({
+  /** The routing mode of conversations without a team (the default queue). */
+  defaultMode: RoutingModeSchema,
+  /** An assignee who has not replied within this many minutes loses the conversation back to routing; null: never. */
+  unansweredMinutes: z.number().int().min(1).max(1440).nullable(),
+  /** The team the widget starts new conversations in (the host page may name another); null: the default queue. */
+  widgetTeamId: z.uuid().nullable(),
+});
+export type RoutingSettings = z.infer<typeof RoutingSettingsSchema>;
+
+/** To a waiting visitor: its place in its queue (1 = next) and an estimate of the wait in seconds (null: unknown). */
+export const QueuePositionSchema = z.object({
+  threadId: z.uuid(),
+  position: z.number().int().positive(),
+  estimateSeconds: z.number().int().nonnegative().nullable(),
+});
+export type QueuePosition = z.infer<typeof QueuePositionSchema>;
 
 export const VisitorSchema = z.object({
   id: z.uuid(),
@@ -86,6 +122,8 @@ export const ThreadSchema = z.object({
   lastSeq: z.number().int(),
   visitor: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
   assignedAgent: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  /** The team whose queue it belongs to; null: the default queue. */
+  team: z.object({ id: z.uuid(), name: z.string() }).nullable(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   closedAt: NullableTimestamp,

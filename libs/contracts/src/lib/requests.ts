@@ -123,6 +123,8 @@ export const ListThreadsQuerySchema = z.strictObject({
   q: userText({ max: LIMITS.searchMax }).optional(),
   /** Only threads with this tag (its id). */
   tag: IdSchema.optional(),
+  /** Only threads of this team (its id), or `none`: the default queue's. */
+  team: z.union([IdSchema, z.literal('none')]).optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
   limit: z.coerce.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
   cursor: z
@@ -163,10 +165,61 @@ export const PostMessageRequestSchema = z
   .refine(hasBodyOrAttachments, BODY_OR_ATTACHMENTS);
 export type PostMessageRequest = z.infer<typeof PostMessageRequestSchema>;
 
-export const AssignThreadRequestSchema = z.strictObject({ agentId: IdSchema });
+export const AssignThreadRequestSchema = z.strictObject({
+  agentId: IdSchema,
+  /** Admins only: assign even beyond the agent's `maxConcurrent`. */
+  force: z.boolean().optional(),
+});
 export type AssignThreadRequest = z.infer<typeof AssignThreadRequestSchema>;
 
 export const EmptyBodySchema = z.strictObject({});
+
+/**
+ * `POST /threads` (and the socket's `thread.start`): the team the host page asks for (`ParleySettings.team`),
+ * by id or name. A team that does not exist starts the thread in the widget's default team: the visitor's chat is never refused for it.
+ */
+export const StartThreadRequestSchema = z.strictObject({ team: userText({ max: 100 }).optional() });
+export type StartThreadRequest = z.infer<typeof StartThreadRequestSchema>;
+
+/**
+ * `POST /threads/{id}/transfer`: to an agent (`agentId`) or to a team's queue (`teamId`, null: the
+ * default queue), exactly one of them; `note` is for agents only, never shown to the visitor.
+ */
+export const TransferThreadRequestSchema = z
+  .strictObject({
+    agentId: IdSchema.optional(),
+    teamId: IdSchema.nullable().optional(),
+    note: userText({ max: LIMITS.messageBodyMax, multiline: true }).optional(),
+    /** Admins only: to an away agent, or beyond its capacity. */
+    force: z.boolean().optional(),
+  })
+  .refine((b) => (b.agentId === undefined) !== (b.teamId === undefined), { message: 'give either agentId or teamId' });
+export type TransferThreadRequest = z.infer<typeof TransferThreadRequestSchema>;
+
+export const CreateTeamRequestSchema = z.strictObject({
+  name: userText({ max: LIMITS.tagNameMax }),
+  routingMode: z.enum(['manual', 'auto']).optional(),
+});
+export type CreateTeamRequest = z.infer<typeof CreateTeamRequestSchema>;
+
+export const UpdateTeamRequestSchema = z
+  .strictObject({
+    name: userText({ max: LIMITS.tagNameMax }).optional(),
+    routingMode: z.enum(['manual', 'auto']).optional(),
+  })
+  .refine((b) => b.name !== undefined || b.routingMode !== undefined, { message: 'nothing to change: give name or routingMode' });
+export type UpdateTeamRequest = z.infer<typeof UpdateTeamRequestSchema>;
+
+export const TeamMemberParamsSchema = z.strictObject({ id: IdSchema, agentId: IdSchema });
+
+export const UpdateRoutingSettingsRequestSchema = z
+  .strictObject({
+    defaultMode: z.enum(['manual', 'auto']).optional(),
+    unansweredMinutes: z.number().int().min(1).max(1440).nullable().optional(),
+    widgetTeamId: IdSchema.nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+export type UpdateRoutingSettingsRequest = z.infer<typeof UpdateRoutingSettingsRequestSchema>;
 
 export const CreateApiKeyRequestSchema = z.strictObject({
   name: userText({ max: LIMITS.apiKeyNameMax }),
@@ -215,6 +268,8 @@ export const UpdateAgentRequestSchema = z
     name: NameSchema.optional(),
     role: AgentRoleSchema.optional(),
     active: z.boolean().optional(),
+    /** How many conversations the agent may work at once (routing and claims respect it). */
+    maxConcurrent: z.number().int().min(1).max(50).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 export type UpdateAgentRequest = z.infer<typeof UpdateAgentRequestSchema>;

@@ -25,7 +25,7 @@ import {
   LegacyTypingInSchema,
   type LegacyWelcomeFrame,
 } from './legacy';
-import { ActorTypeSchema, AgentSchema, AttachmentSchema, AuthorTypeSchema, MessageSchema, ThreadSchema, ThreadStatusSchema, VisitorContextSchema, WebhookSchema } from './models';
+import { ActorTypeSchema, AgentSchema, AttachmentSchema, AuthorTypeSchema, MessageSchema, QueuePositionSchema, ThreadSchema, ThreadStatusSchema, VisitorContextSchema, WebhookSchema } from './models';
 import { MentionSchema, NotePageSchema, NoteSchema, NoteSendPayloadSchema, NotesSyncPayloadSchema } from './notes';
 import { MessagePageSchema } from './requests';
 import { AvailabilitySchema } from './availability';
@@ -95,6 +95,7 @@ export const SOCKET_SERVER_EVENTS: Record<ServerEventName, SocketEventDoc> = {
   [ServerEvent.NoteCreated]: { summary: "A private note was stored: to the agents following the thread (its notes room, which visitor sockets never join)", payload: NoteSchema },
   [ServerEvent.MentionCreated]: { summary: "A note mentions an agent: to that agent's sockets only", payload: MentionSchema },
   [ServerEvent.AvailabilityUpdated]: { summary: 'The site opened or closed (opening hours, an agent online or none): to every widget socket, debounced, only when `open` changes', payload: AvailabilitySchema },
+  [ServerEvent.QueuePosition]: { summary: "A waiting visitor's place in its queue (1: next) and an estimate of the wait in seconds (the median wait of the queue's recent conversations; null when there are none): to the thread's room while it is queued", payload: QueuePositionSchema },
 };
 
 const LegacyAuthorSchema = z.object({ type: AuthorTypeSchema, name: z.string().nullable() });

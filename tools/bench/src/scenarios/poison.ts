@@ -60,9 +60,9 @@ async function connectSocket(h: Hostile): Promise<Socket> {
 async function makeHostile(url: string, foreignThread: string): Promise<Hostile> {
   const session = await api(url, 'post /visitors/session', { body: { name: 'Mallory', email: `mallory-${randomUUID()}@bench.test` }, expect: 201 });
   const token = session.body.token;
-  const closed = await api(url, 'post /threads', { token, expect: 201 });
+  const closed = await api(url, 'post /threads', { token, body: {}, expect: 201 });
   await api(url, 'post /threads/{id}/close', { params: { id: closed.body.id }, token, expect: 200 });
-  const open = await api(url, 'post /threads', { token, expect: 201 });
+  const open = await api(url, 'post /threads', { token, body: {}, expect: 201 });
   const h: Hostile = { url, token, openThread: open.body.id, closedThread: closed.body.id, foreignThread };
   const socket = await connectSocket(h);
   const first = (await socket.timeout(30_000).emitWithAck(ClientEvent.MessageSend, hostilePayload(h, 1))) as MessageAck;

@@ -119,7 +119,7 @@ export class ParleyTarget implements Target {
         expect: 201,
       });
       const token = session.body.token;
-      const thread = await api(base, 'post /threads', { token, expect: 201 });
+      const thread = await api(base, 'post /threads', { token, body: {}, expect: 201 });
       return { token, threadId: thread.body.id };
     });
     const threads = visitors.map((v) => v.threadId);

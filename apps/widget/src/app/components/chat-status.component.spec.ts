@@ -26,4 +26,14 @@ describe('ChatStatusComponent', () => {
     expect(s.el.querySelector('.agent-name')?.getAttribute('dir')).toBe('auto');
     expect(s.el.querySelector('.banner.offline')?.textContent).toContain('Reconnecting');
   });
+
+  it('tells a waiting visitor its place in the queue, and the estimate only when there is one', () => {
+    const next = render({ status: 'queued', waiting: '0:10', queue: { position: 1, estimateSeconds: null } });
+    expect(next.el.querySelector('[data-testid="queue-position"]')?.textContent?.trim()).toBe("You're next in the queue.");
+    const third = render({ status: 'queued', waiting: '0:10', queue: { position: 3, estimateSeconds: 260 } });
+    expect(third.el.querySelector('[data-testid="queue-position"]')?.textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      "You're number 3 in the queue. Estimated wait: about 4 minutes.",
+    );
+    expect(render({ status: 'active', agentName: 'Ada', queue: null }).el.querySelector('[data-testid="queue-position"]')).toBeNull();
+  });
 });

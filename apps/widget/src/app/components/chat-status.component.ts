@@ -21,6 +21,12 @@ import { I18n } from '../i18n/i18n';
           <time class="wait" [attr.aria-label]="t().timeWaiting">{{ waiting() }}</time>
           <button type="button" class="link end" (click)="end.emit()">{{ t().endChat }}</button>
         </div>
+        @if (queue(); as q) {
+          <p class="queue" data-testid="queue-position" role="status">
+            @if (q.position === 1) { You're next in the queue. } @else { You're number {{ q.position }} in the queue. }
+            @if (q.estimateSeconds !== null) { Estimated wait: {{ estimate(q.estimateSeconds) }}. }
+          </p>
+        }
       }
       @case ('active') {
         <div class="status agent">
@@ -37,8 +43,16 @@ export class ChatStatusComponent {
   readonly status = input.required<ThreadStatus>();
   readonly agentName = input<string | null>(null);
   readonly waiting = input<string | null>(null);
+  /** The place in the queue and the wait estimate while waiting (null: not told yet). */
+  readonly queue = input<{ position: number; estimateSeconds: number | null } | null>(null);
   readonly connection = input<ConnectionState>('idle');
   /** The browser's own word on the network, which comes at once. */
   readonly online = input(true);
   readonly end = output<void>();
+
+  protected estimate(seconds: number): string {
+    if (seconds < 60) return 'under a minute';
+    const minutes = Math.round(seconds / 60);
+    return minutes === 1 ? 'about 1 minute' : `about ${minutes} minutes`;
+  }
 }

@@ -22,6 +22,7 @@ export function aThread(over: Partial<Thread> = {}): Thread {
     lastSeq: 0,
     visitor: { id: 'v-1', name: 'Vera', email: 'vera@example.com' },
     assignedAgent: null,
+    team: null,
     createdAt: new Date(T0).toISOString(),
     updatedAt: new Date(T0).toISOString(),
     closedAt: null,

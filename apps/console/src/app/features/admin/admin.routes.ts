@@ -5,6 +5,7 @@ import { ApiKeysPage } from './api-keys/api-keys.page';
 import { CannedRepliesPage } from '../canned/canned-replies.page';
 import { PrivacyPage } from './privacy/privacy.page';
 import { TagsPage } from './tags/tags.page';
+import { TeamsPage } from './teams/teams.page';
 import { WebhooksPage } from './webhooks/webhooks.page';
 import { WidgetSettingsPage } from './widget-settings/widget-settings.page';
 
@@ -14,6 +15,7 @@ export const adminRoutes: Routes = [
   { path: 'api-keys', component: ApiKeysPage },
   { path: 'replies', component: CannedRepliesPage, data: { scope: 'shared' } },
   { path: 'tags', component: TagsPage },
+  { path: 'teams', component: TeamsPage },
   { path: 'webhooks', component: WebhooksPage },
   // Its own chunk (with chart.js loaded by the page on first draw): the admin pages do not carry it.
   { path: 'reports', title: 'Reports', loadComponent: () => import('./reports/reports.page') },

@@ -6,6 +6,8 @@ import { ShortcutsService } from '../../core/shortcuts/shortcuts.service';
 import { Clock } from '../../core/time/clock';
 import { ToastStore } from '../../core/ui/toast.store';
 import { InboxStore } from '../../core/inbox/inbox.store';
+import { ApiClient } from '../../core/api/api-client';
+import type { Team } from '@parley/contracts';
 import { type ListKind, ThreadListComponent } from './thread-list.component';
 
 /** The queue or "my threads": the list on the left, the open thread (child route) on the right. */
@@ -17,9 +19,19 @@ import { type ListKind, ThreadListComponent } from './thread-list.component';
       <header class="pane-header">
         <h1 [id]="'list-title-' + list()">{{ title() }}</h1>
         <span class="count" data-testid="list-count">
-          @if (list() === 'queue') { {{ inbox.queue().length }} waiting } @else { {{ threads().length }} open }
+          @if (list() === 'queue') { {{ threads().length }} waiting } @else { {{ threads().length }} open }
         </span>
       </header>
+      @if (teams().length > 0) {
+        <div class="team-filter">
+          <label for="team-filter">Team</label>
+          <select id="team-filter" data-testid="team-filter" [value]="team()" (change)="team.set($any($event.target).value)">
+            <option value="">All teams</option>
+            <option value="none">General queue</option>
+            @for (t of teams(); track t.id) { <option [value]="t.id">{{ t.name }}</option> }
+          </select>
+        </div>
+      }
       @if (inbox.status() === 'loading') {
         <p class="pane-state">Loading…</p>
       } @else if (inbox.status() === 'error') {
@@ -62,12 +74,21 @@ export class InboxPage {
   );
   protected readonly selectedId = computed(() => /^\/(?:queue|mine|all)\/([^/?#]+)/.exec(this.url())?.[1] ?? null);
   protected readonly title = computed(() => ({ queue: 'Queue', mine: 'My threads', all: 'All open' })[this.list()]);
+  protected readonly teams = signal<readonly Team[]>([]);
+  /** The team filter: '' all, 'none' the general queue, or a team's id. */
+  protected readonly team = signal('');
   protected readonly threads = computed(() => {
     const list = this.list();
-    return list === 'queue' ? this.inbox.queue() : list === 'mine' ? this.inbox.mine() : this.inbox.allOpen();
+    const all = list === 'queue' ? this.inbox.queue() : list === 'mine' ? this.inbox.mine() : this.inbox.allOpen();
+    const team = this.team();
+    return team === '' ? all : all.filter((t) => (t.team?.id ?? 'none') === team);
   });
 
   constructor() {
+    inject(ApiClient)
+      .call('get /teams')
+      .then((teams) => this.teams.set(teams))
+      .catch(() => undefined);
     const shortcuts = inject(ShortcutsService);
     const offs = [shortcuts.register('nextConversation', () => this.step(1)), shortcuts.register('previousConversation', () => this.step(-1))];
     inject(DestroyRef).onDestroy(() => offs.forEach((off) => off()));

@@ -32,11 +32,13 @@ import { VisitorPanelComponent } from '../../shared/visitor-panel.component';
 import { ThreadTagsComponent } from '../../shared/thread-tags.component';
 import { TagsStore } from '../../core/tags/tags.store';
 import { describeError } from '../../core/api/api-error';
+import type { Thread } from '@parley/contracts';
+import { TransferDialogComponent } from './transfer-dialog.component';
 
 /** The thread view: header with the actions, transcript, typing line, composer, visitor details. */
 @Component({
   selector: 'app-thread-page',
-  imports: [ComposerComponent, IconComponent, StatusChipComponent, ThreadTagsComponent, TranscriptComponent, VisitorPanelComponent],
+  imports: [ComposerComponent, IconComponent, StatusChipComponent, ThreadTagsComponent, TranscriptComponent, TransferDialogComponent, VisitorPanelComponent],
   providers: [ThreadStore],
   templateUrl: './thread.page.html',
   styleUrl: './thread.page.css',
@@ -55,6 +57,12 @@ export class ThreadPage {
   protected readonly now = inject(Clock).now;
   private readonly session = inject(SessionStore);
   protected readonly meId = computed(() => this.session.agent()?.id ?? null);
+  /** Transfer: admins, and the assignee for its own conversation (as the API decides). */
+  protected readonly canTransfer = computed(() => {
+    const t = this.store.thread();
+    return !!t && t.status !== 'closed' && (this.session.agent()?.role === 'admin' || (t.status === 'active' && this.store.isMine()));
+  });
+  private readonly transferDialog = viewChild(TransferDialogComponent);
   protected readonly draft = signal('');
   private readonly files = inject(AttachmentFiles);
   /** Uploads go to the thread shown. */
@@ -136,6 +144,17 @@ export class ThreadPage {
     } finally {
       this.tagging.set(false);
     }
+  }
+
+  protected openTransfer(): void {
+    void this.transferDialog()?.open();
+  }
+
+  protected async onTransferred(thread: Thread): Promise<void> {
+    this.store.tagged(thread);
+    const where = thread.assignedAgent && thread.status === 'active' ? thread.assignedAgent.name : `the ${thread.team?.name ?? 'general'} queue`;
+    this.toasts.show(`Transferred to ${where}.`, 'success', 3000);
+    if (thread.assignedAgent?.id !== this.meId() && this.session.agent()?.role !== 'admin') await this.router.navigate(['/queue']);
   }
 
   protected onDraft(text: string): void {

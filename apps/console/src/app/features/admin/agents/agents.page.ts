@@ -15,7 +15,7 @@ import { AgentsStore } from './agents.store';
   imports: [AgentFormComponent, AvatarComponent],
   providers: [AgentsStore],
   templateUrl: './agents.page.html',
-  styles: `.reset { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 6px; } .reset input { width: 190px; } .reset .field-error { flex-basis: 100%; margin: 0; }`,
+  styles: `.reset { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 6px; } .reset input { width: 190px; } .reset .field-error { flex-basis: 100%; margin: 0; } .load { white-space: nowrap; } .capacity { width: 4.5em; margin-left: 6px; }`,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class AgentsPage {
@@ -57,6 +57,17 @@ export class AgentsPage {
       }
     } finally {
       this.creating.set(false);
+    }
+  }
+
+  protected async setCapacity(id: string, field: HTMLInputElement): Promise<void> {
+    const value = Number(field.value);
+    const problem = Number.isInteger(value) && value >= 1 && value <= 50 ? await this.store.setCapacity(id, value) : 'Give a whole number from 1 to 50.';
+    if (problem) {
+      this.toasts.show(problem, 'error');
+      field.value = String(this.store.agents().find((a) => a.id === id)?.maxConcurrent ?? '');
+    } else {
+      this.toasts.show('Capacity saved.', 'success', 3000);
     }
   }
 

@@ -61,8 +61,13 @@ export class AgentsStore {
     return this.change(id, { active });
   }
 
+  /** How many conversations the agent may work at once (1..50). */
+  setCapacity(id: string, maxConcurrent: number): Promise<string | null> {
+    return this.change(id, { maxConcurrent });
+  }
+
   /** Returns why it failed (the last admin cannot lose the role, say), or null. */
-  private async change(id: string, body: { role?: AgentRole; active?: boolean }): Promise<string | null> {
+  private async change(id: string, body: { role?: AgentRole; active?: boolean; maxConcurrent?: number }): Promise<string | null> {
     this.pending.set(id);
     try {
       this.put(await this.api.call('patch /agents/{id}', { params: { id }, body }));
@@ -75,6 +80,9 @@ export class AgentsStore {
   }
 
   private put(agent: Agent): void {
-    this.list.update((l) => (l.some((a) => a.id === agent.id) ? l.map((a) => (a.id === agent.id ? agent : a)) : [...l, agent]));
+    // A PATCH answers without the live load: the one listed stays.
+    this.list.update((l) =>
+      l.some((a) => a.id === agent.id) ? l.map((a) => (a.id === agent.id ? { ...a, ...agent } : a)) : [...l, agent],
+    );
   }
 }

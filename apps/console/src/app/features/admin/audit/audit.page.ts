@@ -30,6 +30,12 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'privacy.exported': "A visitor's data exported",
   'privacy.erased': 'A visitor erased',
   'availability.updated': 'Opening hours changed',
+  'team.created': 'Team created',
+  'team.updated': 'Team changed',
+  'team.deleted': 'Team deleted',
+  'team.member_added': 'Agent added to a team',
+  'team.member_removed': 'Agent taken out of a team',
+  'routing_settings.updated': 'Routing settings changed',
 };
 
 /** The details of an entry as one line of text: `role: admin · active: false`. */
