@@ -15,6 +15,7 @@ import {
   restRouteKey,
   ThreadRefPayloadSchema,
   ThreadStartPayloadSchema,
+  ThreadReadPayloadSchema,
   TypingPayloadSchema,
   VisitorPagePayloadSchema,
 } from '@parley/contracts';
@@ -497,6 +498,7 @@ const EVENT_PAYLOADS = {
   [ClientEvent.MessagesSync]: MessagesSyncPayloadSchema,
   [ClientEvent.Typing]: TypingPayloadSchema,
   [ClientEvent.VisitorPage]: VisitorPagePayloadSchema,
+  [ClientEvent.ThreadRead]: ThreadReadPayloadSchema,
 } satisfies Record<ClientEventName, z.ZodType>;
 
 /** Events that change a thread: a refusal must leave the threads as they were. */

@@ -7,6 +7,7 @@ export * from './lib/text';
 export * from './lib/events';
 export * from './lib/canned';
 export * from './lib/reports';
+export * from './lib/email';
 export * from './lib/rest';
 export * from './lib/legacy';
 export * from './lib/socket-catalog';

@@ -30,6 +30,9 @@ export const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
   'post /tags': { name: 'scope test' },
   'patch /tags/{id}': { color: '#00aa00' },
   'put /settings/retention': { closedThreadsDays: null },
+  'put /settings/email': { transcriptOnClose: false },
+  'post /visitors/email/confirm': { token: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+  'post /visitors/resume': { token: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
 };
 
 export interface SampleCall {

@@ -14,6 +14,8 @@ import { IdentityVerification1766200000000 } from './migrations/1766200000000-Id
 import { WidgetSeenOn1766300000000 } from './migrations/1766300000000-WidgetSeenOn';
 import { AuditLog1766800000000 } from './migrations/1766800000000-AuditLog';
 import { DataRetention1766900000000 } from './migrations/1766900000000-DataRetention';
+import { ReadReceipts1767200000000 } from './migrations/1767200000000-ReadReceipts';
+import { EmailOutbox1767210000000 } from './migrations/1767210000000-EmailOutbox';
 import { CannedResponses1766400000000 } from './migrations/1766400000000-CannedResponses';
 import { VisitorContext1766700000000 } from './migrations/1766700000000-VisitorContext';
 import { TagsAndSearch1766500000000 } from './migrations/1766500000000-TagsAndSearch';
@@ -24,7 +26,7 @@ import { RatingsAndReports1766600000000 } from './migrations/1766600000000-Ratin
  * own (row locks, batched inserts), and the schema is written by hand in the migrations.
  */
 export const ENTITIES = [VisitorEntity, AgentEntity, ApiKeyEntity, WidgetSettingsEntity];
-export const MIGRATIONS = [InitialSchema1763776800000, WidgetSettings1763863200000, AgentSessions1764547200000, ApiKeyScopes1765152000000, IdempotencyKeys1765238400000, Uploads1765324800000, Webhooks1766100000000, IdentityVerification1766200000000, WidgetSeenOn1766300000000, CannedResponses1766400000000, TagsAndSearch1766500000000, RatingsAndReports1766600000000, VisitorContext1766700000000, AuditLog1766800000000, DataRetention1766900000000];
+export const MIGRATIONS = [InitialSchema1763776800000, WidgetSettings1763863200000, AgentSessions1764547200000, ApiKeyScopes1765152000000, IdempotencyKeys1765238400000, Uploads1765324800000, Webhooks1766100000000, IdentityVerification1766200000000, WidgetSeenOn1766300000000, CannedResponses1766400000000, TagsAndSearch1766500000000, RatingsAndReports1766600000000, VisitorContext1766700000000, AuditLog1766800000000, DataRetention1766900000000, ReadReceipts1767200000000, EmailOutbox1767210000000];
 
 /**
  * The one set of TypeORM options. PGlite is a single database session, so the embedded pool holds

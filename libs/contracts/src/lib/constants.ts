@@ -18,6 +18,8 @@ export const ClientEvent = {
   Typing: 'typing.set',
   /** The visitor's widget says which page of the site the visitor is on (and the visitor's time zone). */
   VisitorPage: 'visitor.page',
+  /** Read receipts: the sender has read the thread up to `seq`. */
+  ThreadRead: 'thread.read',
 } as const;
 export type ClientEventName = (typeof ClientEvent)[keyof typeof ClientEvent];
 
@@ -31,6 +33,8 @@ export const ServerEvent = {
   WebhookDisabled: 'webhook.disabled',
   /** To agents: a visitor's context changed (a page, arrived, left). */
   VisitorContext: 'visitor.context',
+  /** Read receipts: one side read a thread up to a seq (to the other side and the reader's other devices). */
+  ThreadRead: 'thread.read',
 } as const;
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];
 
@@ -98,6 +102,12 @@ export const ErrorCode = {
   ThreadNotClosed: 'THREAD_NOT_CLOSED',
   /** The rating was given more than 24 h ago and can no longer be changed. */
   RatingLocked: 'RATING_LOCKED',
+  /** Mail is off on this server (no SMTP_URL): nothing can be sent by email. */
+  EmailDisabled: 'EMAIL_DISABLED',
+  /** The visitor has no email address to send to. */
+  EmailMissing: 'EMAIL_MISSING',
+  /** A link from a mail that is unknown, used already, expired, or not for this kind of use. */
+  LinkInvalid: 'LINK_INVALID',
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
@@ -148,6 +158,7 @@ export const AUDIT_ACTIONS = [
   'webhook.disabled',
   'retention.updated',
   'retention.ran',
+  'email_settings.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

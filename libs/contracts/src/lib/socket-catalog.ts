@@ -7,6 +7,8 @@ import {
   MessageSendPayloadSchema,
   ThreadRefPayloadSchema,
   ThreadStartPayloadSchema,
+  ThreadReadPayloadSchema,
+  type ThreadReadEvent,
   TypingPayloadSchema,
   type TypingEvent,
   VisitorPagePayloadSchema,
@@ -43,6 +45,12 @@ export const TypingEventSchema = z.object({
   isTyping: z.boolean(),
 });
 
+export const ThreadReadEventSchema = z.object({
+  threadId: z.uuid(),
+  side: z.enum(['visitor', 'agent']),
+  seq: z.number().int().nonnegative(),
+});
+
 export const AckErrorSchema = z.object({
   code: ErrorCodeSchema,
   message: z.string(),
@@ -77,6 +85,11 @@ export const SOCKET_CLIENT_EVENTS: Record<ClientEventName, SocketEventDoc & { ac
   [ClientEvent.MessagesSync]: { summary: 'Messages after a seq, in seq order (fills gaps after a reconnect)', payload: MessagesSyncPayloadSchema, ack: ackSchema(MessagePageSchema.shape) },
   [ClientEvent.Typing]: { summary: 'Say that the sender is typing, or stopped', payload: TypingPayloadSchema, ack: emptyAck },
   [ClientEvent.VisitorPage]: { summary: "A visitor's widget reports the page of the site the visitor is on (http(s) address, title) and the visitor's time zone; visitors only, under the socket's event limits", payload: VisitorPagePayloadSchema, ack: emptyAck },
+  [ClientEvent.ThreadRead]: {
+    summary: "Read receipts: the sender (the thread's visitor, or an agent who may read it) has read it up to seq (at most its last seq); a lower seq than the stored one is ignored",
+    payload: ThreadReadPayloadSchema,
+    ack: ackSchema({ visitorReadSeq: z.number().int(), agentReadSeq: z.number().int() }),
+  },
 };
 
 /** Server → client socket.io events. */
@@ -88,6 +101,7 @@ export const SOCKET_SERVER_EVENTS: Record<ServerEventName, SocketEventDoc> = {
   [ServerEvent.AgentUpdated]: { summary: "An agent's presence, role or name changed: to all agents", payload: AgentSchema },
   [ServerEvent.WebhookDisabled]: { summary: 'The server turned a webhook endpoint off (it answered 410, or failed for days): to admins, with the reason', payload: WebhookSchema },
   [ServerEvent.VisitorContext]: { summary: "A visitor's context changed (a new page, its socket connected or the last one went away): to all agents", payload: VisitorContextSchema },
+  [ServerEvent.ThreadRead]: { summary: "Read receipts: a side read the thread up to seq: to the thread's room and the reader's own sockets", payload: ThreadReadEventSchema },
 };
 
 const LegacyAuthorSchema = z.object({ type: AuthorTypeSchema, name: z.string().nullable() });
@@ -143,6 +157,7 @@ export const LEGACY_FRAMES_OUT: Record<'connection_established' | 'chat' | 'ack'
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _agree: [
   Same<z.infer<typeof TypingEventSchema>, TypingEvent>,
+  Same<z.infer<typeof ThreadReadEventSchema>, ThreadReadEvent>,
   Same<z.infer<typeof AckErrorSchema>, AckError>,
   Same<z.infer<typeof LegacyWelcomeFrameSchema>, LegacyWelcomeFrame>,
   Same<z.infer<typeof LegacyChatFrameSchema>, LegacyChatFrame>,
@@ -151,6 +166,6 @@ const _agree: [
   Same<z.infer<typeof LegacyTypingFrameSchema>, LegacyTypingFrame>,
   Same<z.infer<typeof LegacyThreadFrameSchema>, LegacyThreadFrame>,
   Same<z.infer<typeof LegacyErrorFrameSchema>, LegacyErrorFrame>,
-] = [true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true];
 const _allFramesOut: Same<LegacyFrameOut['type'], keyof typeof LEGACY_FRAMES_OUT> = true;
 const _allFramesIn: Same<NonNullable<LegacyFrameIn['type']>, keyof typeof LEGACY_FRAMES_IN> = true;
