@@ -1,6 +1,6 @@
 import type { RouteResponse } from '@parley/contracts';
 import { routeUrl } from '@parley/rest-client';
-import { envelope, FrameMessage, HostMessage, type HostToFrame, readFrameMessage, widgetUrl } from '@parley/widget-protocol';
+import { envelope, FrameMessage, HostMessage, type HostToFrame, mailLinkIn, readFrameMessage, widgetUrl } from '@parley/widget-protocol';
 import type { LoaderConfig } from './config';
 import { chime } from './chime';
 import { el, type Look, textColor, toLook } from './look';
@@ -57,6 +57,8 @@ export class ParleyWidget {
   private audio: AudioContext | undefined;
   /** The page the visitor is on, told to the iframe when it is ready and on each navigation. */
   private page: HostToFrame | undefined;
+  /** A link from one of Parley's mails that opened this page (`parley-resume=...`), for the iframe. */
+  private link: string | null = null;
 
   constructor(
     private readonly config: LoaderConfig,
@@ -81,6 +83,13 @@ export class ParleyWidget {
     watchPages(this.win, (url, title) => this.post((this.page = { type: HostMessage.Page, url, title })));
     const saved = this.loadState();
     this.active = saved.active === true;
+    // Opened from a mail's link: out of the address (and the history) at once, the popup opens on it.
+    this.link = mailLinkIn(this.win.location.hash);
+    if (this.link) {
+      const l = this.win.location;
+      this.win.history.replaceState(this.win.history.state, '', l.pathname + l.search);
+      this.wantOpen = true;
+    }
     // A conversation is going on (an earlier page, a reload): load the iframe now, so it reconnects,
     // counts unread messages, and shows at once when the popup opens.
     if (this.active) this.ensurePopup(this.look);
@@ -211,7 +220,7 @@ export class ParleyWidget {
     popup.addEventListener('keydown', (e) => e.key === 'Escape' && this.hide(true));
     const iframe = doc.createElement('iframe');
     iframe.title = look.title;
-    iframe.src = widgetUrl(this.config.parley, this.win.location.origin, this.config.identity);
+    iframe.src = widgetUrl(this.config.parley, this.win.location.origin, this.config.identity, this.link ?? undefined);
     popup.appendChild(iframe);
     this.iframe = iframe;
     this.popup = popup;

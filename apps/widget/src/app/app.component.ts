@@ -21,12 +21,22 @@ const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short',
   imports: [ChatStatusComponent, ComposerComponent, ConfirmEndComponent, DetailsFormComponent, RatingComponent, StartAgainComponent, TranscriptComponent],
   host: { '[style.--accent]': 'session.color()', '[attr.data-view]': 'session.view()', '(document:keydown.escape)': 'host.hide()' },
   template: `
+    @if (session.linkResult(); as result) {
+      <p class="link-result" role="status" data-testid="link-result">{{ result }}</p>
+    }
     @switch (session.view()) {
       @case ('loading') {
         <p class="loading" role="status">Loading…</p>
       }
       @case ('blocked') {
         <p class="blocked" role="alert">This chat cannot be shown on this page.</p>
+      }
+      @case ('link') {
+        <div class="blocked link-invalid" role="alert" data-testid="link-invalid">
+          <p><strong>This link no longer works.</strong></p>
+          <p>Links in our emails work once, for a limited time. It was used already or it has expired.</p>
+          <button type="button" class="primary" (click)="session.leaveLink()">Continue to the chat</button>
+        </div>
       }
       @case ('identity') {
         <p class="blocked" role="alert">This chat is for the site's signed-in customers. Please sign in, then reload the page.</p>
@@ -66,6 +76,12 @@ const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short',
                 [error]="conversation.rating().error"
                 (rated)="conversation.rate($event.score, $event.comment)"
               />
+              <div class="email-transcript">
+                <button type="button" class="link" data-testid="email-transcript" [disabled]="conversation.transcript().busy" (click)="conversation.requestTranscript()">Email me the transcript</button>
+                @if (conversation.transcript().message; as m) {
+                  <p [attr.role]="conversation.transcript().error ? 'alert' : 'status'" [class.problem]="conversation.transcript().error">{{ m }}</p>
+                }
+              </div>
             </div>
           }
           @if (session.earlier().length) {
@@ -116,6 +132,12 @@ const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short',
                 [error]="conversation.rating().error"
                 (rated)="conversation.rate($event.score, $event.comment)"
               />
+              <div class="email-transcript">
+                <button type="button" class="link" data-testid="email-transcript" [disabled]="conversation.transcript().busy" (click)="conversation.requestTranscript()">Email me the transcript</button>
+                @if (conversation.transcript().message; as m) {
+                  <p [attr.role]="conversation.transcript().error ? 'alert' : 'status'" [class.problem]="conversation.transcript().error">{{ m }}</p>
+                }
+              </div>
             </div>
           } @else {
             <pw-composer [slowDown]="conversation.slowDown()" [uploader]="uploader()" (sent)="conversation.send($event.body, $event.attachments)" (typing)="conversation.typed()" />

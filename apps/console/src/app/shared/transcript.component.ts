@@ -56,6 +56,9 @@ const STICK_PX = 120;
                 @if (m.attachments.length > 0) {
                   <app-attachments [attachments]="m.attachments" />
                 }
+                @if (m.seq === seenAt()) {
+                  <div class="seen" data-testid="seen">Seen</div>
+                }
               </li>
             }
           }
@@ -102,10 +105,20 @@ export class TranscriptComponent {
   readonly highlight = input<string | null>(null);
   /** The search's words, each marked too (a search matches its words anywhere in a message). */
   readonly highlightWords = input<readonly string[]>([]);
+  /** Read receipts: the highest seq the visitor has read; "Seen" goes under the last message at or before it. */
+  readonly visitorReadSeq = input(0);
   readonly retry = output<string>();
   readonly discard = output<string>();
 
   private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
+  /** The seq of the last visitor-visible message the visitor has read (system notes are not shown to it as messages). */
+  protected readonly seenAt = computed(() => {
+    const read = this.visitorReadSeq();
+    if (read <= 0) return null;
+    let at: number | null = null;
+    for (const m of this.messages()) if (m.seq <= read && m.authorType !== 'system' && m.authorType !== 'visitor') at = m.seq;
+    return at;
+  });
   private readonly count = computed(() => this.messages().length + this.outgoing().length);
   protected readonly label = computed(() => `Conversation with ${this.visitorName()}`);
   private lastCount = 0;

@@ -27,6 +27,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'webhook.disabled': 'Webhook turned off by Parley',
   'retention.updated': 'Data retention changed',
   'retention.ran': 'Old conversations deleted',
+  'email_settings.updated': 'Email settings changed',
 };
 
 /** The details of an entry as one line of text: `role: admin · active: false`. */
