@@ -9,17 +9,20 @@ import {
   TranscriptRequestedSchema,
   VisitorSessionResponseSchema,
 } from '@parley/contracts';
-import { createDatabase, dropDatabase, type TestDatabase, until } from '@parley/test-support';
+import { type ApiServer, createDatabase, dropDatabase, freePort, startApiServer, type TestDatabase, until, WORKSPACE_ROOT } from '@parley/test-support';
 import { claimThread, getThread, newAgent, newVisitor, postMessage, startThread, unique } from './support/actors';
 import { DATABASE_PREFIX, PG } from './support/database';
-import { type FilesServer, startFilesServer } from './support/files';
 import { call, expectProblem, expectStatus } from './support/http';
 import { linkToken, TestSmtp } from './support/smtp';
 import { closeAllSockets, connect, emitAck, expectAckOk } from './support/sockets';
 import { e2e, useServer } from './support/state';
 
 /** Generous: a node under load polls late, never early. */
-const MAIL_MS = 20_000;
+const MAIL_MS = 30_000;
+/** A hang bound: a fresh embedded database runs every migration before the server is ready, slow on a loaded machine. */
+const START_MS = 240_000;
+/** A hang bound per test: each waits for several mails. */
+const TEST_MS = 180_000;
 
 const admin = { email: 'mail-admin@e2e.test', name: 'Mail Admin', password: 'e2e-admin-password-1' };
 
@@ -38,26 +41,46 @@ describe('without SMTP_URL', () => {
 
 describe('email follow-up, confirmation, transcripts (real SMTP server)', () => {
   let smtp: TestSmtp;
-  let api: FilesServer;
+  let api: ApiServer;
+  let port = 0;
   let database: TestDatabase | undefined;
   let dataDir: string;
   let env: Record<string, string>;
   let site: string;
 
   async function startApi(): Promise<void> {
-    api = await startFilesServer('email', 'disk', undefined, env, { database });
-    useServer(api.server.url, e2e().admin);
+    api = await startApiServer({
+      env: {
+        PORT: String(port),
+        JWT_SECRET: e2e().jwtSecret,
+        ALLOWED_ORIGINS: e2e().allowedOrigin,
+        LOG_LEVEL: 'warn',
+        AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+        SOCKET_RATE_HANDSHAKE: '100000/1m',
+        NODE_ENV: 'test',
+        UPLOADS_DIR: path.join(dataDir, 'uploads'),
+        ...(database ? { DATABASE_URL: database.url } : { PGLITE_DATA_DIR: path.join(dataDir, 'pglite') }),
+        ...env,
+      },
+      unset: ['DATABASE_URL', 'REDIS_URL', 'STORAGE_URL'],
+      logFile: path.join(WORKSPACE_ROOT, 'tmp/api-e2e', `server-email-${e2e().backend}.log`),
+      appendLog: true,
+      tailChars: 20_000,
+      readyTimeoutMs: START_MS,
+    });
+    useServer(api.url, e2e().admin);
   }
 
   async function signIn(): Promise<void> {
     const login = await call('post /auth/login', { body: { email: admin.email, password: admin.password } });
     expectStatus(login, 200);
     const body = login.body as { token: string; agent: { id: string } };
-    useServer(api.server.url, { ...admin, id: body.agent.id, token: body.token });
+    useServer(api.url, { ...admin, id: body.agent.id, token: body.token });
   }
 
   beforeAll(async () => {
     smtp = await TestSmtp.start();
+    port = await freePort();
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-email-'));
     database = e2e().backend === 'postgres' ? await createDatabase(DATABASE_PREFIX, PG) : undefined;
     env = {
@@ -69,21 +92,20 @@ describe('email follow-up, confirmation, transcripts (real SMTP server)', () => 
       EMAIL_POLL_INTERVAL: '200ms',
       EMAIL_RETRY_SCHEDULE: Array.from({ length: 20 }, () => '300ms').join(','),
       EMAIL_TIMEOUT: '2s',
-      PGLITE_DATA_DIR: path.join(dataDir, 'pglite'),
     };
     await startApi();
     expectStatus(await call('post /setup', { body: admin }), 201);
     await signIn();
     site = PublicWidgetSettingsSchema.parse((await call('get /widget/settings')).body).title;
-  });
+  }, START_MS + 30_000);
 
   afterAll(async () => {
     await closeAllSockets();
-    await api?.stop();
+    await api?.proc.stop();
     await smtp?.stop();
     if (database) await dropDatabase(database.name, PG).catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, TEST_MS);
 
   async function visitorWithThread(name: string) {
     const email = `${unique('v')}@visitor.test`;
@@ -113,7 +135,7 @@ describe('email follow-up, confirmation, transcripts (real SMTP server)', () => 
     expectStatus(await call('put /settings/email', { token: e2e().admin.token, body: { transcriptOnClose: false } }), 200);
     const agent = await newAgent();
     expectProblem(await call('get /settings/email', { token: agent.token }), ErrorCode.Forbidden);
-  });
+  }, TEST_MS);
 
   it('the digest waits for a confirmed address, arrives once with the unread agent messages, and its link reopens the conversation once', async () => {
     const agent = await newAgent('agent', 'Sam Support');
@@ -167,7 +189,7 @@ describe('email follow-up, confirmation, transcripts (real SMTP server)', () => 
     expectProblem(await call('post /visitors/resume', { body: { token: 'x'.repeat(43) } }), ErrorCode.LinkInvalid);
     expectProblem(await call('post /visitors/resume', { body: { token: linkToken(confirmTwo, 'parley-confirm') } }), ErrorCode.LinkInvalid);
     expectProblem(await call('post /visitors/resume', { body: { token: 'not a token!' } }), ErrorCode.ValidationFailed);
-  });
+  }, TEST_MS);
 
   it('a visitor who has read the messages, or is still on the site, gets no digest', async () => {
     const agent = await newAgent();
@@ -195,7 +217,7 @@ describe('email follow-up, confirmation, transcripts (real SMTP server)', () => 
     expect(smtp.to(reader.email, /New reply/)).toEqual([]);
     expect(smtp.to(present.email, /New reply/)).toEqual([]);
     presentSocket.disconnect();
-  });
+  }, TEST_MS);
 
   it('transcripts on request: to a confirmed address, a few per thread (then 429); an unconfirmed one gets the confirmation instead', async () => {
     const agent = await newAgent();
@@ -224,7 +246,7 @@ describe('email follow-up, confirmation, transcripts (real SMTP server)', () => 
     const other = await visitorWithThread('Otto');
     expectProblem(await call('post /threads/{id}/transcript', { token: other.token, params: { id: v.thread.id } }), ErrorCode.ThreadNotFound);
     expectProblem(await call('post /threads/{id}/transcript', { token: agent.token, params: { id: v.thread.id } }), ErrorCode.Forbidden);
-  });
+  }, TEST_MS);
 
   it('mail waits in the outbox while the SMTP server is down and across a restart of the API, then goes out', async () => {
     const agent = await newAgent();
@@ -245,7 +267,7 @@ describe('email follow-up, confirmation, transcripts (real SMTP server)', () => 
     );
     expect(failing.status).toBe('pending');
 
-    await api.stop();
+    await api.proc.stop();
     const restarted = await TestSmtp.start(port);
     try {
       await startApi();
@@ -261,6 +283,6 @@ describe('email follow-up, confirmation, transcripts (real SMTP server)', () => 
     } finally {
       smtp = restarted;
     }
-  });
+  }, START_MS + 60_000);
 });
 

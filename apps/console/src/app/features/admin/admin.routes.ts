@@ -3,6 +3,7 @@ import { AgentsPage } from './agents/agents.page';
 import { AuditPage } from './audit/audit.page';
 import { ApiKeysPage } from './api-keys/api-keys.page';
 import { CannedRepliesPage } from '../canned/canned-replies.page';
+import { EmailPage } from './email/email.page';
 import { TagsPage } from './tags/tags.page';
 import { WebhooksPage } from './webhooks/webhooks.page';
 import { WidgetSettingsPage } from './widget-settings/widget-settings.page';
@@ -17,5 +18,6 @@ export const adminRoutes: Routes = [
   // Its own chunk (with chart.js loaded by the page on first draw): the admin pages do not carry it.
   { path: 'reports', title: 'Reports', loadComponent: () => import('./reports/reports.page') },
   { path: 'widget', component: WidgetSettingsPage },
+  { path: 'email', component: EmailPage },
   { path: 'audit', component: AuditPage },
 ];
