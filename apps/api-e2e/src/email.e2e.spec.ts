@@ -9,11 +9,11 @@ import {
   TranscriptRequestedSchema,
   VisitorSessionResponseSchema,
 } from '@parley/contracts';
-import { type ApiServer, createDatabase, dropDatabase, freePort, startApiServer, type TestDatabase, until, WORKSPACE_ROOT } from '@parley/test-support';
+import { type ApiServer, createDatabase, dropDatabase, freePort, linkToken, startApiServer, type TestDatabase, TestSmtp, until, WORKSPACE_ROOT } from '@parley/test-support';
 import { claimThread, getThread, newAgent, newVisitor, postMessage, startThread, unique } from './support/actors';
 import { DATABASE_PREFIX, PG } from './support/database';
 import { call, expectProblem, expectStatus } from './support/http';
-import { linkToken, TestSmtp } from './support/smtp';
+
 import { closeAllSockets, connect, emitAck, expectAckOk } from './support/sockets';
 import { e2e, useServer } from './support/state';
 

@@ -79,10 +79,6 @@ export class ParleyWidget {
       return this.unavailable();
     }
     this.draw(this.look);
-    this.win.addEventListener('message', this.onMessage);
-    watchPages(this.win, (url, title) => this.post((this.page = { type: HostMessage.Page, url, title })));
-    const saved = this.loadState();
-    this.active = saved.active === true;
     // Opened from a mail's link: out of the address (and the history) at once, the popup opens on it.
     this.link = mailLinkIn(this.win.location.hash);
     if (this.link) {
@@ -90,6 +86,10 @@ export class ParleyWidget {
       this.win.history.replaceState(this.win.history.state, '', l.pathname + l.search);
       this.wantOpen = true;
     }
+    this.win.addEventListener('message', this.onMessage);
+    watchPages(this.win, (url, title) => this.post((this.page = { type: HostMessage.Page, url, title })));
+    const saved = this.loadState();
+    this.active = saved.active === true;
     // A conversation is going on (an earlier page, a reload): load the iframe now, so it reconnects,
     // counts unread messages, and shows at once when the popup opens.
     if (this.active) this.ensurePopup(this.look);

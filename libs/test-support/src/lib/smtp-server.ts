@@ -3,7 +3,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 /**
- * A real SMTP server for a test, on a free port of 127.0.0.1 (or the port given, to come back where
+ * A real SMTP server for a test (smtp-server from the nodemailer project), on a free port of 127.0.0.1 (or the port given, to come back where
  * it was): it parses every mail it takes with mailparser. No TLS and no login, like a local relay.
  */
 export class TestSmtp {
