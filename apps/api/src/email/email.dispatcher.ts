@@ -139,9 +139,11 @@ export class EmailDispatcher implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async send(c: Claimed): Promise<void> {
+    const transport = this.transport;
+    if (!transport) return;
     let error: string | null = null;
     try {
-      await this.transport!.sendMail({ to: c.to_address, subject: c.subject, text: c.text_body, html: c.html_body });
+      await transport.sendMail({ to: c.to_address, subject: c.subject, text: c.text_body, html: c.html_body });
     } catch (err) {
       error = (err instanceof Error ? err.message : String(err)).slice(0, ERROR_MAX) || 'the SMTP server refused the mail';
     }
