@@ -1,6 +1,6 @@
 import type { RouteResponse } from '@parley/contracts';
 import { routeUrl } from '@parley/rest-client';
-import { envelope, FrameMessage, HostMessage, type HostToFrame, mailLinkIn, readFrameMessage, widgetUrl } from '@parley/widget-protocol';
+import { envelope, FrameMessage, HostMessage, type HostToFrame, readFrameMessage, widgetUrl } from '@parley/widget-protocol';
 import type { LoaderConfig } from './config';
 import { chime } from './chime';
 import { el, type Look, textColor, toLook } from './look';
@@ -80,10 +80,10 @@ export class ParleyWidget {
     }
     this.draw(this.look);
     // Opened from a mail's link: out of the address (and the history) at once, the popup opens on it.
-    this.link = mailLinkIn(this.win.location.hash);
+    const l = this.win.location;
+    this.link = /parley-(resume|confirm)=[\w-]+/.exec(l.hash)?.[0] ?? null;
     if (this.link) {
-      const l = this.win.location;
-      this.win.history.replaceState(this.win.history.state, '', l.pathname + l.search);
+      this.win.history.replaceState(null, '', l.pathname + l.search);
       this.wantOpen = true;
     }
     this.win.addEventListener('message', this.onMessage);
@@ -220,7 +220,7 @@ export class ParleyWidget {
     popup.addEventListener('keydown', (e) => e.key === 'Escape' && this.hide(true));
     const iframe = doc.createElement('iframe');
     iframe.title = look.title;
-    iframe.src = widgetUrl(this.config.parley, this.win.location.origin, this.config.identity, this.link ?? undefined);
+    iframe.src = widgetUrl(this.config.parley, this.win.location.origin, this.config.identity, this.link);
     popup.appendChild(iframe);
     this.iframe = iframe;
     this.popup = popup;

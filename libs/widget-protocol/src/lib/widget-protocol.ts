@@ -124,16 +124,10 @@ export const IDENTITY_PARAM = 'identity';
 export const RESUME_PARAM = 'parley-resume';
 export const CONFIRM_PARAM = 'parley-confirm';
 
-/** The iframe's address for a host page: Parley's widget path, told the host's origin (and its signed user, and a mail's link, if any). */
-export function widgetUrl(parleyOrigin: string, hostOrigin: string, identity?: string, link?: string): string {
-  const fragment = [identity ? `${IDENTITY_PARAM}=${encodeURIComponent(identity)}` : '', link ?? ''].filter(Boolean).join('&');
-  return `${parleyOrigin}${WIDGET_PATH}?${HOST_PARAM}=${encodeURIComponent(hostOrigin)}${fragment ? `#${fragment}` : ''}`;
-}
-
-/** A mail link's parameter in a page's fragment (`parley-resume=...`), as `name=value`, or null. */
-export function mailLinkIn(hash: string): string | null {
-  const m = /(?:^#|&)(parley-(?:resume|confirm))=([A-Za-z0-9_-]{16,200})(?:&|$)/.exec(hash);
-  return m ? `${m[1]}=${m[2]}` : null;
+/** The iframe's address for a host page: Parley's widget path, told the host's origin (and its signed user, and a mail's link `name=token`, if any). */
+export function widgetUrl(parleyOrigin: string, hostOrigin: string, identity?: string, link?: string | null): string {
+  const fragment = [identity && `${IDENTITY_PARAM}=${encodeURIComponent(identity)}`, link].filter(Boolean).join('&');
+  return `${parleyOrigin}${WIDGET_PATH}?${HOST_PARAM}=${encodeURIComponent(hostOrigin)}${fragment && `#${fragment}`}`;
 }
 
 /** `value` when it is exactly an http(s) origin (scheme, host, optional port), otherwise null. */
