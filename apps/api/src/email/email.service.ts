@@ -330,14 +330,15 @@ export class EmailService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * The page of the customer's site the visitor was last on (its widget reported it), else the
-   * site the widget was last seen on, else Parley's own page, with the link's fragment, which the
-   * widget loader hands to the widget.
+   * site the widget was last seen on, else the widget's own page on Parley, with the link's
+   * fragment, which the widget loader hands to the widget.
    */
   private async linkUrl(pageUrl: string | null, fragment: string, token: string): Promise<string> {
     let base = pageUrl;
     if (!base) {
       const settings = await this.widget.get();
-      base = settings.seenOn ? `${settings.seenOn.origin}/` : `${this.config.publicUrl}/`;
+      // Else the widget's own page on Parley, which redeems the link itself.
+      base = settings.seenOn ? `${settings.seenOn.origin}/` : `${this.config.publicUrl}/widget/`;
     }
     const url = new URL(base);
     url.hash = `${fragment}=${token}`;
