@@ -1,6 +1,8 @@
 import { ServerEvent } from '@parley/contracts';
+import { createRestClient } from '@parley/rest-client';
 import { expectNoAxeViolations, TestSmtp, until } from '@parley/test-support';
 import { launch, visitor, visitorContext, WAIT, Widget } from './support/browser';
+import { consoleAgent } from './support/console';
 import { stack } from './support/state';
 import { widgetSuite } from './support/suite';
 import type { Browser } from 'playwright-core';
@@ -93,4 +95,30 @@ describe('email follow-up and the resume link', () => {
       await other.close();
     }
   });
+
+  it('the agent sees "Seen" in the console once the visitor has read the reply in the widget', async () => {
+    const me = visitor('Sia');
+    const w = await Widget.open(suite.context, `${s.host}/`);
+    await w.startChat(me.name, me.email);
+    const thread = await suite.agent.threadOf(me.email);
+    const agentContext = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
+    try {
+      const agent = await consoleAgent(agentContext, 'Seymour', 'seen');
+      await createRestClient({ origin: s.api, token: () => agent.token })('post /threads/{id}/claim', { params: { id: thread.id } });
+      await agent.page.goto(`${s.api}/mine/${thread.id}`, WAIT);
+      await agent.page.getByRole('heading', { name: me.name, level: 1 }).waitFor(WAIT);
+      const reply = await createRestClient({ origin: s.api, token: () => agent.token })('post /threads/{id}/messages', {
+        params: { id: thread.id },
+        body: { clientMsgId: `seen-${Date.now()}`, body: 'Is this what you meant?' },
+      });
+      // The popup shows the reply: the widget says it is read, and the console shows it under it.
+      await w.message('Is this what you meant?').waitFor(WAIT);
+      await agent.page.locator(`[data-testid="message"][data-seq="${reply.seq}"] [data-testid="seen"]`).waitFor(WAIT);
+      expect(await agent.page.getByTestId('seen').count()).toBe(1);
+      expect(agent.problems).toEqual([]);
+    } finally {
+      await agentContext.close();
+    }
+  });
 });
+
