@@ -17,6 +17,7 @@ import {
   restRouteKey,
   ThreadRefPayloadSchema,
   ThreadStartPayloadSchema,
+  ThreadReadPayloadSchema,
   TypingPayloadSchema,
   VisitorPagePayloadSchema,
 } from '@parley/contracts';
@@ -504,6 +505,7 @@ const EVENT_PAYLOADS = {
   [ClientEvent.VisitorPage]: VisitorPagePayloadSchema,
   [ClientEvent.NoteSend]: NoteSendPayloadSchema,
   [ClientEvent.NotesSync]: NotesSyncPayloadSchema,
+  [ClientEvent.ThreadRead]: ThreadReadPayloadSchema,
 } satisfies Record<ClientEventName, z.ZodType>;
 
 /** Events that change a thread: a refusal must leave the threads as they were. */

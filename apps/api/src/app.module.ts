@@ -25,6 +25,7 @@ import { ThreadsModule } from './threads/threads.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WidgetModule } from './widget/widget.module';
+import { EmailModule } from './email/email.module';
 
 @Module({})
 export class AppModule {
@@ -50,6 +51,7 @@ export class AppModule {
         IntegrationsModule,
         IdempotencyModule,
         WebhooksModule,
+        EmailModule,
         CannedModule,
         ReportsModule,
         WidgetModule,

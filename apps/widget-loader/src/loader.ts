@@ -57,6 +57,8 @@ export class ParleyWidget {
   private audio: AudioContext | undefined;
   /** The page the visitor is on, told to the iframe when it is ready and on each navigation. */
   private page: HostToFrame | undefined;
+  /** A link from one of Parley's mails that opened this page (`parley-resume=...`), for the iframe. */
+  private link: string | null = null;
 
   constructor(
     private readonly config: LoaderConfig,
@@ -82,6 +84,13 @@ export class ParleyWidget {
       .then((r) => r.json())
       .then((a: RouteResponse<'get /widget/availability'>) => (this.button.hidden ||= !a.open && a.whenClosed === 'hide' && !this.active))
       .catch(() => 0);
+    // Opened from a mail's link: out of the address (and the history) at once, the popup opens on it.
+    const l = this.win.location;
+    this.link = /parley-(resume|confirm)=[\w-]+/.exec(l.hash)?.[0] ?? null;
+    if (this.link) {
+      this.win.history.replaceState(null, '', l.pathname + l.search);
+      this.wantOpen = true;
+    }
     this.win.addEventListener('message', this.onMessage);
     watchPages(this.win, (url, title) => this.post((this.page = { type: HostMessage.Page, url, title })));
     const saved = this.loadState();
@@ -217,7 +226,7 @@ export class ParleyWidget {
     popup.addEventListener('keydown', (e) => e.key === 'Escape' && this.hide(true));
     const iframe = doc.createElement('iframe');
     iframe.title = look.title;
-    iframe.src = widgetUrl(this.config.parley, this.win.location.origin, this.config.identity, look.lang);
+    iframe.src = widgetUrl(this.config.parley, this.win.location.origin, this.config.identity, look.lang, this.link);
     popup.appendChild(iframe);
     this.iframe = iframe;
     this.popup = popup;

@@ -9,6 +9,7 @@ export * from './lib/canned';
 export * from './lib/notes';
 export * from './lib/reports';
 export * from './lib/privacy';
+export * from './lib/email';
 export * from './lib/rest';
 export * from './lib/legacy';
 export * from './lib/availability';

@@ -8,3 +8,4 @@ export * from './lib/tcp-proxy';
 export * from './lib/wait';
 export * from './lib/workspace';
 export * from './lib/webhook-receiver';
+export * from './lib/smtp-server';

@@ -37,6 +37,9 @@ export const SAMPLE_BODIES: { [K in RestRouteKey]?: RouteBody<K> } = {
   'post /teams': { name: 'scope test' },
   'patch /teams/{id}': { routingMode: 'manual' },
   'put /routing-settings': { defaultMode: 'manual' },
+  'put /settings/email': { transcriptOnClose: false },
+  'post /visitors/email/confirm': { token: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+  'post /visitors/resume': { token: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
 };
 
 /** Valid queries for the routes that require one, for the same reason. */

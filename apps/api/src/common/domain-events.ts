@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Agent, Mention, Message, Note, QueuePosition, Thread, TypingEvent, VisitorContext, Webhook } from '@parley/contracts';
+import type { Agent, Mention, Message, Note, QueuePosition, Thread, ThreadReadEvent, TypingEvent, VisitorContext, Webhook } from '@parley/contracts';
 
 /**
  * What happened, emitted by services only after the change is committed. Typing has nothing to
@@ -16,6 +16,8 @@ export type DomainEvent =
   /** The server turned a webhook endpoint off; admins are told. */
   | { type: 'webhook.disabled'; webhook: Webhook }
   | { type: 'typing.updated'; typing: TypingEvent; fromConnection: string }
+  /** Read receipts: a side raised its read mark; `visitorId` is the thread's, `agentId` the reader's when an agent read. */
+  | { type: 'thread.read'; read: ThreadReadEvent; visitorId: string; agentId?: string }
   /** A visitor's context changed (a page, its socket came or went); agents are told. */
   | { type: 'visitor.context'; context: VisitorContext }
   /** A private note was stored: agents only, never the visitor, the raw WebSocket or webhooks. */

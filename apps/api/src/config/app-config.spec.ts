@@ -37,6 +37,20 @@ describe('AppConfig', () => {
     expect(() => AppConfig.fromEnv({ ...base, SOCKET_RATE_OTHER: '0/10s' })).toThrow(/SOCKET_RATE_OTHER/);
   });
 
+  it('reads the email settings: off without SMTP_URL, and a bad SMTP_URL or a missing MAIL_FROM stops the start naming the variable', () => {
+    const off = AppConfig.fromEnv(base);
+    expect(off.email.smtp).toBeNull();
+    expect(off.email).toMatchObject({ idleDelayMs: 180_000, digestIntervalMs: 600_000, dailyCap: 20 });
+    const on = AppConfig.fromEnv({ ...base, SMTP_URL: 'smtp://user:pw@mail.example.com:2525', MAIL_FROM: 'Shop <help@shop.example>', EMAIL_IDLE_DELAY: '2s' });
+    expect(on.email.smtp).toEqual({ url: 'smtp://user:pw@mail.example.com:2525', from: 'Shop <help@shop.example>' });
+    expect(on.email.idleDelayMs).toBe(2000);
+    expect(() => AppConfig.fromEnv({ ...base, SMTP_URL: 'http://mail.example.com', MAIL_FROM: 'a@b.example' })).toThrow(/SMTP_URL/);
+    expect(() => AppConfig.fromEnv({ ...base, SMTP_URL: 'not a url', MAIL_FROM: 'a@b.example' })).toThrow(/SMTP_URL/);
+    expect(() => AppConfig.fromEnv({ ...base, SMTP_URL: 'smtp://mail.example.com' })).toThrow(/MAIL_FROM/);
+    expect(() => AppConfig.fromEnv({ ...base, SMTP_URL: 'smtp://mail.example.com', MAIL_FROM: 'nobody' })).toThrow(/MAIL_FROM/);
+    expect(() => AppConfig.fromEnv({ ...base, EMAIL_RETRY_SCHEDULE: 'soon' })).toThrow(/EMAIL_RETRY_SCHEDULE/);
+  });
+
   it('reads the webhook settings, and names a bad one', () => {
     const d = AppConfig.fromEnv(base);
     expect(d.webhooks).toEqual({

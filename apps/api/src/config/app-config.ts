@@ -30,6 +30,18 @@ export interface WebhookSettings {
   logRetentionMs: number;
 }
 
+/** Email (SMTP_URL, MAIL_FROM, EMAIL_*): `smtp` null means mail is off. */
+export interface EmailSettings {
+  smtp: { url: string; from: string } | null;
+  idleDelayMs: number;
+  digestIntervalMs: number;
+  linkTtlMs: number;
+  dailyCap: number;
+  retryScheduleMs: readonly number[];
+  timeoutMs: number;
+  pollIntervalMs: number;
+}
+
 /** Socket rate limits: per principal and event class, per client address on handshakes, per connection on refusals. */
 export interface SocketRateLimits {
   messageSend: RateSetting;
@@ -71,6 +83,7 @@ export class AppConfig {
   /** Who may read `/metrics`: a bearer token on the main port, and/or a port of its own. */
   readonly metrics: { token: string | undefined; port: number | undefined; host: string };
   readonly webhooks: WebhookSettings;
+  readonly email: EmailSettings;
   /** How long audit log entries are kept (AUDIT_RETENTION, at least 30 days). */
   readonly auditRetentionMs: number;
   /** How often each node checks whether the nightly retention run is due (RETENTION_CHECK_INTERVAL). */
@@ -142,6 +155,17 @@ export class AppConfig {
       requireHttps: e.WEBHOOK_REQUIRE_HTTPS === undefined ? e.NODE_ENV === 'production' : e.WEBHOOK_REQUIRE_HTTPS === 'true',
       pollIntervalMs: e.WEBHOOK_POLL_INTERVAL,
       logRetentionMs: e.WEBHOOK_LOG_RETENTION,
+    };
+    if (e.SMTP_URL && !e.MAIL_FROM) throw new Error('Invalid configuration:\n  MAIL_FROM: required with SMTP_URL (the sender of the mail)');
+    this.email = {
+      smtp: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM } : null,
+      idleDelayMs: e.EMAIL_IDLE_DELAY,
+      digestIntervalMs: e.EMAIL_DIGEST_INTERVAL,
+      linkTtlMs: e.EMAIL_LINK_TTL,
+      dailyCap: e.EMAIL_DAILY_CAP,
+      retryScheduleMs: e.EMAIL_RETRY_SCHEDULE,
+      timeoutMs: e.EMAIL_TIMEOUT,
+      pollIntervalMs: e.EMAIL_POLL_INTERVAL,
     };
     this.auditRetentionMs = e.AUDIT_RETENTION;
     this.retentionCheckIntervalMs = e.RETENTION_CHECK_INTERVAL;

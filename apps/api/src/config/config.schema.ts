@@ -116,6 +116,19 @@ const webhookHosts = z
     ),
   );
 
+/** The SMTP server mail goes through: `smtp://[user:password@]host[:port]` or `smtps://...` (TLS from the start). */
+const smtpUrl = z
+  .string()
+  .trim()
+  .refine((s) => URL.canParse(s) && ['smtp:', 'smtps:'].includes(new URL(s).protocol) && new URL(s).hostname !== '', 'expected smtp://[user:password@]host[:port] or smtps://...')
+  .refine((s) => !URL.canParse(s) || new URL(s).port === '' || (Number(new URL(s).port) >= 1 && Number(new URL(s).port) <= 65535), 'port must be 1-65535');
+
+/** The sender of Parley's mail: `support@shop.example` or `Shop support <support@shop.example>`. */
+const mailFrom = z
+  .string()
+  .trim()
+  .refine((s) => /^(?:[^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/.test(s), 'expected an address like support@shop.example or "Shop <support@shop.example>"');
+
 /** Every environment variable the server reads, validated once at boot. */
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -198,6 +211,24 @@ export const EnvSchema = z.object({
   AVAILABILITY_CHECK_INTERVAL: duration.prefault('5s'),
   /** How often each node sweeps the queues of auto-routed teams and the unanswered-assignment timeout (routing also runs on every change). */
   ROUTING_SWEEP_INTERVAL: duration.prefault('5s'),
+  /** SMTP server for email follow-up, confirmation and transcripts; unset: no mail is sent and those features are off. */
+  SMTP_URL: smtpUrl.optional(),
+  /** The From of Parley's mail; required with SMTP_URL. */
+  MAIL_FROM: mailFrom.optional(),
+  /** A visitor gone (no socket) this long with unread agent messages gets a digest by email. */
+  EMAIL_IDLE_DELAY: duration.prefault('3m'),
+  /** At most one digest per thread in this time. */
+  EMAIL_DIGEST_INTERVAL: duration.prefault('10m'),
+  /** How long a resume or confirmation link stays valid. */
+  EMAIL_LINK_TTL: duration.prefault('7d'),
+  /** Mails to one address per 24 h, all kinds together (Parley is no relay). */
+  EMAIL_DAILY_CAP: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Waits before each retry of a mail the SMTP server refused or did not answer; after the last one it is given up. */
+  EMAIL_RETRY_SCHEDULE: retrySchedule.prefault('30s,2m,10m,1h,6h'),
+  /** One SMTP conversation may take this long. */
+  EMAIL_TIMEOUT: duration.prefault('15s'),
+  /** How often each node looks for due mail and for visitors to follow up. */
+  EMAIL_POLL_INTERVAL: duration.prefault('5s'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;

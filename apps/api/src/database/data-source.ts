@@ -18,6 +18,8 @@ import { PrivacyRequests1767500000000 } from './migrations/1767500000000-Privacy
 import { WidgetLanguages1767400000000 } from './migrations/1767400000000-WidgetLanguages';
 import { Availability1767300000000 } from './migrations/1767300000000-Availability';
 import { Routing1767000000000 } from './migrations/1767000000000-Routing';
+import { ReadReceipts1767200000000 } from './migrations/1767200000000-ReadReceipts';
+import { EmailOutbox1767210000000 } from './migrations/1767210000000-EmailOutbox';
 import { CannedResponses1766400000000 } from './migrations/1766400000000-CannedResponses';
 import { VisitorContext1766700000000 } from './migrations/1766700000000-VisitorContext';
 import { TagsAndSearch1766500000000 } from './migrations/1766500000000-TagsAndSearch';
@@ -29,7 +31,7 @@ import { PrivateNotes1767100000000 } from './migrations/1767100000000-PrivateNot
  * own (row locks, batched inserts), and the schema is written by hand in the migrations.
  */
 export const ENTITIES = [VisitorEntity, AgentEntity, ApiKeyEntity, WidgetSettingsEntity];
-export const MIGRATIONS = [InitialSchema1763776800000, WidgetSettings1763863200000, AgentSessions1764547200000, ApiKeyScopes1765152000000, IdempotencyKeys1765238400000, Uploads1765324800000, Webhooks1766100000000, IdentityVerification1766200000000, WidgetSeenOn1766300000000, CannedResponses1766400000000, TagsAndSearch1766500000000, RatingsAndReports1766600000000, VisitorContext1766700000000, AuditLog1766800000000, DataRetention1766900000000, Routing1767000000000, PrivateNotes1767100000000, Availability1767300000000, WidgetLanguages1767400000000, PrivacyRequests1767500000000];
+export const MIGRATIONS = [InitialSchema1763776800000, WidgetSettings1763863200000, AgentSessions1764547200000, ApiKeyScopes1765152000000, IdempotencyKeys1765238400000, Uploads1765324800000, Webhooks1766100000000, IdentityVerification1766200000000, WidgetSeenOn1766300000000, CannedResponses1766400000000, TagsAndSearch1766500000000, RatingsAndReports1766600000000, VisitorContext1766700000000, AuditLog1766800000000, DataRetention1766900000000, Routing1767000000000, PrivateNotes1767100000000, ReadReceipts1767200000000, EmailOutbox1767210000000, Availability1767300000000, WidgetLanguages1767400000000, PrivacyRequests1767500000000];
 
 /**
  * The one set of TypeORM options. PGlite is a single database session, so the embedded pool holds

@@ -10,6 +10,8 @@ import { PrivateNotes1767100000000 } from './migrations/1767100000000-PrivateNot
 import { WidgetLanguages1767400000000 } from './migrations/1767400000000-WidgetLanguages';
 import { Availability1767300000000 } from './migrations/1767300000000-Availability';
 import { Routing1767000000000 } from './migrations/1767000000000-Routing';
+import { ReadReceipts1767200000000 } from './migrations/1767200000000-ReadReceipts';
+import { EmailOutbox1767210000000 } from './migrations/1767210000000-EmailOutbox';
 
 /**
  * The scopes there were when the migration was written: an old key keeps what it could do then.
@@ -252,5 +254,33 @@ describeMigration(Routing1767000000000, (q) => {
     expect(columns.map((c) => c.column_name)).not.toContain('team_id');
     const tables = (await q().query(`SELECT to_regclass('teams') IS NULL AS gone`)) as { gone: boolean }[];
     expect(tables).toEqual([{ gone: true }]);
+  });
+});
+
+describeMigration(ReadReceipts1767200000000, (q) => {
+  it('gives existing threads read marks of 0, and down removes them', async () => {
+    const [visitor] = (await q().query(`INSERT INTO visitors (name, email) VALUES ('V', 'v@x.test') RETURNING id`)) as { id: string }[];
+    await q().query(`INSERT INTO threads (visitor_id, last_seq) VALUES ($1, 3)`, [visitor.id]);
+    await new ReadReceipts1767200000000().up(q());
+    expect(await q().query(`SELECT visitor_read_seq, agent_read_seq FROM threads`)).toEqual([{ visitor_read_seq: 0, agent_read_seq: 0 }]);
+    await new ReadReceipts1767200000000().down(q());
+    const columns = (await q().query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'threads'`)) as { column_name: string }[];
+    expect(columns.map((c) => c.column_name)).not.toContain('visitor_read_seq');
+  });
+});
+
+describeMigration(EmailOutbox1767210000000, (q) => {
+  it('creates the outbox, the links and the settings row, refuses an unknown kind or status, and down removes them', async () => {
+    await new EmailOutbox1767210000000().up(q());
+    expect(await q().query(`SELECT transcript_on_close FROM email_settings`)).toEqual([{ transcript_on_close: false }]);
+    const [mail] = (await q().query(
+      `INSERT INTO email_outbox (kind, to_address, subject, text_body, html_body) VALUES ('digest', 'a@x.test', 's', 't', 'h') RETURNING status, attempts`,
+    )) as { status: string; attempts: number }[];
+    expect(mail).toEqual({ status: 'pending', attempts: 0 });
+    await expect(q().query(`INSERT INTO email_outbox (kind, to_address, subject, text_body, html_body) VALUES ('spam', 'a@x.test', 's', 't', 'h')`)).rejects.toThrow(/check/i);
+    await expect(q().query(`UPDATE email_outbox SET status = 'lost'`)).rejects.toThrow(/check/i);
+    await new EmailOutbox1767210000000().down(q());
+    const tables = (await q().query(`SELECT to_regclass('public.email_outbox') IS NULL AS outbox, to_regclass('public.email_links') IS NULL AS links`)) as { outbox: boolean; links: boolean }[];
+    expect(tables).toEqual([{ outbox: true, links: true }]);
   });
 });

@@ -31,6 +31,8 @@ import {
   ThreadRefPayloadSchema,
   type ThreadRefPayload,
   ThreadStartPayloadSchema,
+  ThreadReadPayloadSchema,
+  type ThreadReadPayload,
   TypingPayloadSchema,
   type TypingPayload,
   VisitorPagePayloadSchema,
@@ -274,5 +276,14 @@ export class ChatGateway
   ): Promise<object> {
     await this.threads.typing(socket.data.principal, p.threadId, p.isTyping, socket.id);
     return {};
+  }
+
+  /** Read receipts: the sender's side has read the thread up to `seq`; the other side and the sender's other devices hear `thread.read`. */
+  @SubscribeMessage(ClientEvent.ThreadRead)
+  read(
+    @ConnectedSocket() socket: ParleySocket,
+    @MessageBody(new ZodPipe(ThreadReadPayloadSchema)) p: ThreadReadPayload,
+  ): Promise<{ visitorReadSeq: number; agentReadSeq: number }> {
+    return this.threads.markRead(socket.data.principal, p.threadId, p.seq);
   }
 }

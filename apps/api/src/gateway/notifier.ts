@@ -82,6 +82,13 @@ export class Notifier implements OnModuleInit, OnModuleDestroy {
       case 'queue.position':
         io.to(Rooms.thread(e.position.threadId)).emit(ServerEvent.QueuePosition, e.position);
         return;
+      case 'thread.read': {
+        // The thread's room (both sides while they look at it) and the reader's other devices.
+        let to = io.to(Rooms.thread(e.read.threadId)).to(Rooms.visitor(e.visitorId));
+        if (e.agentId) to = to.to(Rooms.agent(e.agentId));
+        to.emit(ServerEvent.ThreadRead, e.read);
+        return;
+      }
       case 'sessions.ended':
         this.closeSessions(e.agentId, e.sessionId, e.exceptSessionId).catch((err: unknown) => this.log.warn(`closing the sockets of ended sessions: ${String(err)}`));
         return;

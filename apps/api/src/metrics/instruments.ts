@@ -73,6 +73,12 @@ export const webhookAttempts = new Counter({
   labelNames: ['outcome'] as const,
 });
 
+export const emailAttempts = new Counter({
+  name: 'parley_email_attempts_total',
+  help: 'Attempts to hand a mail of the email outbox to the SMTP server, by outcome (sent, failed: refused or no answer, will be retried; given_up: the last retry failed)',
+  labelNames: ['outcome'] as const,
+});
+
 /** The names rateLimited counts under. */
 export type RateLimitName =
   | 'socket_message_send'

@@ -22,6 +22,7 @@ interface DbState {
   oldestSeconds: number;
   webhookPending: number;
   webhookOldestSeconds: number;
+  emailPending: number;
 }
 
 interface PgPool {
@@ -111,6 +112,15 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy, OnApplicat
         if (q) pendingOldest.set(q.webhookOldestSeconds);
       },
     });
+    const emailPending: Gauge = new Gauge({
+      name: 'parley_email_pending',
+      help: 'Mails waiting in the email outbox to be sent or retried (the same on every node)',
+      registers,
+      collect: async () => {
+        const q = await this.queueState();
+        if (q) emailPending.set(q.emailPending);
+      },
+    });
     const oldest: Gauge = new Gauge({
       name: 'parley_queue_oldest_wait_seconds',
       help: 'How long the longest-waiting thread of the queue has waited (0 when none is waiting)',
@@ -198,19 +208,21 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy, OnApplicat
     if (!this.queue || now - this.queue.at > QUEUE_CACHE_MS) {
       const value = within(
         this.dataSource.query(
-          `SELECT q.waiting, q.oldest, w.pending, w.pending_oldest
+          `SELECT q.waiting, q.oldest, w.pending, w.pending_oldest, e.email_pending
              FROM (SELECT count(*)::int AS waiting, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest
                      FROM threads WHERE status = 'queued') q,
                   (SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS pending_oldest
-                     FROM webhook_deliveries WHERE status = 'pending') w`,
+                     FROM webhook_deliveries WHERE status = 'pending') w,
+                  (SELECT count(*)::int AS email_pending FROM email_outbox WHERE status = 'pending') e`,
         ),
         QUERY_TIMEOUT_MS,
         'queue metrics',
-      ).then((rows: { waiting: number; oldest: number; pending: number; pending_oldest: number }[]) => ({
+      ).then((rows: { waiting: number; oldest: number; pending: number; pending_oldest: number; email_pending: number }[]) => ({
         waiting: rows[0].waiting,
         oldestSeconds: rows[0].oldest,
         webhookPending: rows[0].pending,
         webhookOldestSeconds: rows[0].pending_oldest,
+        emailPending: rows[0].email_pending,
       }));
       this.queue = { at: now, value };
     }

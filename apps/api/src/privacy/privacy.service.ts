@@ -105,7 +105,8 @@ export class PrivacyService {
    * email, identity, context gone), the text and files of the visitor's messages are replaced by a
    * marker (seqs stay, so transcripts keep their order), rating comments go, the webhook events
    * recorded about the visitor's conversations go with their delivery log (nothing can be
-   * redelivered), stored idempotent answers to the visitor go, and open conversations close with a
+   * redelivered), stored idempotent answers to the visitor go, mail to the visitor and its resume and
+ * confirmation links go, and open conversations close with a
    * note. After the commit: the visitor's tokens are refused (the row is marked) and its open
    * connections close on every node.
    */
@@ -131,6 +132,9 @@ export class PrivacyService {
       const files = (await sql.query(`DELETE FROM uploads WHERE uploader_type = 'visitor' AND uploader_id = $1`, [id])) as [unknown, number];
       await sql.query(`UPDATE threads SET rating_comment = NULL WHERE visitor_id = $1 AND rating_comment IS NOT NULL`, [id]);
       await sql.query(`DELETE FROM idempotency_keys WHERE caller = $1`, [`visitor:${id}`]);
+      // Mail to the visitor (sent or waiting: it holds the address and the conversation) and its links (resume, confirm) die now.
+      await sql.query(`DELETE FROM email_outbox WHERE thread_id = ANY($1::uuid[])`, [threadIds]);
+      await sql.query(`DELETE FROM email_links WHERE visitor_id = $1`, [id]);
       const closed = await this.threads.closeOpenOfVisitor(sql, id, ERASURE_CLOSE_NOTE);
       await sql.query(`DELETE FROM webhook_events WHERE thread_id = ANY($1::uuid[]) AND ord <= $2::bigint`, [threadIds, ord]);
       return {

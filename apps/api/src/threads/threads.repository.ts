@@ -12,6 +12,8 @@ interface ThreadRow {
   id: string;
   status: ThreadStatus;
   last_seq: number;
+  visitor_read_seq: number;
+  agent_read_seq: number;
   created_at: Date;
   updated_at: Date;
   closed_at: Date | null;
@@ -114,7 +116,7 @@ export interface ThreadFilter {
 }
 
 const THREAD_SELECT = `
-  SELECT t.id, t.status, t.last_seq, t.created_at, t.updated_at, t.closed_at, t.closed_by_type, t.closed_by_id,
+  SELECT t.id, t.status, t.last_seq, t.visitor_read_seq, t.agent_read_seq, t.created_at, t.updated_at, t.closed_at, t.closed_by_type, t.closed_by_id,
          t.assigned_agent_id, a.name AS agent_name, t.team_id, tm.name AS team_name, t.visitor_id, v.name AS visitor_name, v.email AS visitor_email,
          to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_ts,
          (SELECT left(m.body, 140) FROM messages m
@@ -237,6 +239,8 @@ export function toThread(r: ThreadRow): Thread {
     id: r.id,
     status: r.status,
     lastSeq: r.last_seq,
+    visitorReadSeq: r.visitor_read_seq,
+    agentReadSeq: r.agent_read_seq,
     visitor: { id: r.visitor_id, name: r.visitor_name, email: r.visitor_email },
     assignedAgent: r.assigned_agent_id ? { id: r.assigned_agent_id, name: r.agent_name ?? '' } : null,
     team: r.team_id ? { id: r.team_id, name: r.team_name ?? '' } : null,

@@ -487,6 +487,44 @@ export class ThreadsService implements OnModuleInit, OnModuleDestroy {
     return access;
   }
 
+  /**
+   * Read receipts: raises the caller's side's read mark of the thread to `seq` (a visitor its own
+   * thread, an agent any thread it may read). Monotonic: a seq at or below the stored mark changes
+   * nothing and tells nobody; a seq past the thread's last message is refused. One write per
+   * receipt, none per message.
+   */
+  async markRead(principal: Principal, threadId: string, seq: number): Promise<{ visitorReadSeq: number; agentReadSeq: number }> {
+    if (principal.kind === 'apiKey') throw new AppError(ErrorCode.Forbidden, 'Read receipts are for the visitor and the agents');
+    const side = principal.kind === 'visitor' ? 'visitor' : 'agent';
+    const column = side === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
+    const visitorId = principal.kind === 'visitor' ? principal.id : null;
+    const rows = (await this.repo.dataSource.query(
+      `WITH t AS (SELECT id, visitor_id, last_seq, visitor_read_seq, agent_read_seq FROM threads WHERE id = $1 AND ($3::uuid IS NULL OR visitor_id = $3)),
+            u AS (UPDATE threads SET ${column} = $2 FROM t WHERE threads.id = t.id AND $2 <= t.last_seq AND threads.${column} < $2
+                  RETURNING threads.visitor_read_seq, threads.agent_read_seq)
+       SELECT t.visitor_id, t.last_seq, COALESCE(u.visitor_read_seq, t.visitor_read_seq) AS visitor_read_seq,
+              COALESCE(u.agent_read_seq, t.agent_read_seq) AS agent_read_seq, u.visitor_read_seq IS NOT NULL AS raised
+         FROM t LEFT JOIN u ON true`,
+      [threadId, seq, visitorId],
+    )) as { visitor_id: string; last_seq: number; visitor_read_seq: number; agent_read_seq: number; raised: boolean }[];
+    const [row] = rows;
+    if (!row) throw notFound();
+    if (seq > row.last_seq) {
+      throw new AppError(ErrorCode.ValidationFailed, 'seq is past the last message of the thread', [
+        { path: 'seq', message: `at most ${row.last_seq}, the thread's last seq` },
+      ]);
+    }
+    if (row.raised) {
+      this.events.emit({
+        type: 'thread.read',
+        read: { threadId, side, seq },
+        visitorId: row.visitor_id,
+        agentId: principal.kind === 'agent' ? principal.id : undefined,
+      });
+    }
+    return { visitorReadSeq: row.visitor_read_seq, agentReadSeq: row.agent_read_seq };
+  }
+
   /** Relayed to the thread's other connections, never stored. `fromConnection` is the author's, which is left out. */
   async typing(principal: Principal, threadId: string, isTyping: boolean, fromConnection: string): Promise<void> {
     await this.writable(principal, threadId);

@@ -67,6 +67,12 @@ export class Visitor {
     return ack.message;
   }
 
+  /** Read receipts: the visitor has seen the thread up to `seq` (as the widget says while it shows). */
+  async read(seq: number): Promise<void> {
+    const ack = await this.socket.timeout(ACK_MS).emitWithAck(ClientEvent.ThreadRead, { threadId: this.thread.id, seq });
+    if (!ack.ok) throw new Error(`thread.read refused: ${JSON.stringify(ack)}`);
+  }
+
   async typing(isTyping: boolean): Promise<void> {
     const ack = await this.socket.timeout(ACK_MS).emitWithAck(ClientEvent.Typing, { threadId: this.thread.id, isTyping });
     if (!ack.ok) throw new Error(`typing.set refused: ${ack.error.code}`);

@@ -21,6 +21,8 @@ export function thread(over: Partial<Thread> = {}): Thread {
     id: uuid(),
     status: 'queued',
     lastSeq: 0,
+    visitorReadSeq: 0,
+    agentReadSeq: 0,
     visitor: { id: uuid(), name: 'Vera', email: 'vera@example.com' },
     assignedAgent: null,
     team: null,

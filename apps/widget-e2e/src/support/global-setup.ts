@@ -48,7 +48,7 @@ export default async function globalSetup(): Promise<void> {
   const runtime: Runtime = { tempDir, sites: [] };
   (globalThis as Record<string, unknown>)[RUNTIME_KEY] = runtime;
 
-  const [apiPort, hostPort, blockedPort] = [await freePort(), await freePort(), await freePort()];
+  const [apiPort, hostPort, blockedPort, smtpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const serverLog = path.join(WORKSPACE_ROOT, 'tmp/widget-e2e/server.log');
   // The embedded database, the in-memory adapter and only the origins the admin allows below,
   // whatever the caller's shell says. killOnExit: the server must not outlive jest.
@@ -65,6 +65,14 @@ export default async function globalSetup(): Promise<void> {
       // handshake limits would count the whole suite as one client. Per-principal limits keep their defaults.
       SOCKET_RATE_HANDSHAKE: '100000/1m',
       SOCKET_RATE_HANDSHAKE_FAILED: '100000/1m',
+      // Mail goes to an SMTP server the email test starts on this port; until then (and for the
+      // other tests) it waits in the outbox and is retried. Short delays: the test runs in seconds.
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      MAIL_FROM: 'Northwind <chat@northwind.test>',
+      EMAIL_IDLE_DELAY: '1s',
+      EMAIL_POLL_INTERVAL: '250ms',
+      EMAIL_RETRY_SCHEDULE: Array.from({ length: 20 }, () => '1s').join(','),
+      EMAIL_TIMEOUT: '3s',
       NODE_ENV: 'test',
     },
     unset: ['DATABASE_URL', 'REDIS_URL', 'ALLOWED_ORIGINS'],
@@ -97,6 +105,7 @@ export default async function globalSetup(): Promise<void> {
     host: host.origin,
     blocked: blocked.origin,
     admin: { id: admin.agent.id, token: admin.token },
+    smtpPort,
     settings,
     screenshots,
     serverLog,

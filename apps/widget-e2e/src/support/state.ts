@@ -7,6 +7,8 @@ export interface Stack {
   /** Another site, not allowed. */
   blocked: string;
   admin: { id: string; token: string };
+  /** Where the server sends mail: the email test starts an SMTP server here. */
+  smtpPort: number;
   settings: { title: string; greetingLines: string[]; color: string };
   /** Where screenshots go (docs/screenshots with the `screenshots` configuration). */
   screenshots: string;

@@ -26,12 +26,22 @@ import { WidgetFiles } from './widget-files';
     '(document:keydown.escape)': 'host.hide()',
   },
   template: `
+    @if (session.linkResult(); as result) {
+      <p class="link-result" role="status" data-testid="link-result">{{ result }}</p>
+    }
     @switch (view()) {
       @case ('loading') {
         <p class="loading" role="status">{{ t().loading }}</p>
       }
       @case ('blocked') {
         <p class="blocked" role="alert">{{ t().blocked }}</p>
+      }
+      @case ('link') {
+        <div class="blocked link-invalid" role="alert" data-testid="link-invalid">
+          <p><strong>This link no longer works.</strong></p>
+          <p>Links in our emails work once, for a limited time. It was used already or it has expired.</p>
+          <button type="button" class="primary" (click)="session.leaveLink()">Continue to the chat</button>
+        </div>
       }
       @case ('identity') {
         <p class="blocked" role="alert">{{ t().identityRequired }}</p>
@@ -79,6 +89,12 @@ import { WidgetFiles } from './widget-files';
                 [error]="conversation.rating().error"
                 (rated)="conversation.rate($event.score, $event.comment)"
               />
+              <div class="email-transcript">
+                <button type="button" class="link" data-testid="email-transcript" [disabled]="conversation.transcript().busy" (click)="conversation.requestTranscript()">Email me the transcript</button>
+                @if (conversation.transcript().message; as m) {
+                  <p [attr.role]="conversation.transcript().error ? 'alert' : 'status'" [class.problem]="conversation.transcript().error">{{ m }}</p>
+                }
+              </div>
             </div>
           }
           @if (session.earlier().length) {
@@ -130,6 +146,12 @@ import { WidgetFiles } from './widget-files';
                 [error]="conversation.rating().error"
                 (rated)="conversation.rate($event.score, $event.comment)"
               />
+              <div class="email-transcript">
+                <button type="button" class="link" data-testid="email-transcript" [disabled]="conversation.transcript().busy" (click)="conversation.requestTranscript()">Email me the transcript</button>
+                @if (conversation.transcript().message; as m) {
+                  <p [attr.role]="conversation.transcript().error ? 'alert' : 'status'" [class.problem]="conversation.transcript().error">{{ m }}</p>
+                }
+              </div>
             </div>
           } @else {
             <pw-composer [slowDown]="conversation.slowDown()" [uploader]="uploader()" (sent)="conversation.send($event.body, $event.attachments)" (typing)="conversation.typed()" />

@@ -41,8 +41,15 @@ export class ConversationStore {
   /** Whether the site is open (read at load, then followed over the socket's `availability.updated`); null until known. */
   readonly availability = this._availability.asReadonly();
   private readonly _queue = signal<{ threadId: string; position: number; estimateSeconds: number | null } | null>(null);
+  private readonly _transcript = signal<{ busy: boolean; message: string | null; error: boolean }>({ busy: false, message: null, error: false });
 
   readonly thread = this._thread.asReadonly();
+  private readonly _visitorRead = signal(0);
+  /**
+   * Read receipts: how far this visitor has read the thread on any of its devices (the thread's
+   * mark, raised live by `thread.read`), so a message read on the phone is not unread on the laptop.
+   */
+  readonly visitorReadSeq = computed(() => Math.max(this._thread()?.visitorReadSeq ?? 0, this._visitorRead()));
   readonly agentTyping = this._agentTyping.asReadonly();
   readonly connection = this._connection.asReadonly();
   /** What the browser says, at once, when the network goes (the socket may take half a minute to notice). */
@@ -78,6 +85,8 @@ export class ConversationStore {
   readonly closedNotice = computed(() => closedText(this._thread(), this.i18n.t()));
   /** The rating form's state: a request under way, or why the last one failed. */
   readonly rating = this._rating.asReadonly();
+  /** "Email me the transcript": a request under way, and what came of the last one. */
+  readonly transcript = this._transcript.asReadonly();
 
   private client: Realtime | null = null;
   private unwatch: (() => void) | null = null;
@@ -220,6 +229,36 @@ export class ConversationStore {
     }
   }
 
+  /** "Email me the transcript" on the ended screen. */
+  async requestTranscript(): Promise<void> {
+    const t = this._thread();
+    const token = this.storage.session()?.token;
+    if (!t || !token || this._transcript().busy) return;
+    this._transcript.set({ busy: true, message: null, error: false });
+    try {
+      const r = await this.api.requestTranscript(token, t.id);
+      this._transcript.set({
+        busy: false,
+        error: false,
+        message: r.outcome === 'queued' ? 'The transcript is on its way to your inbox.' : 'First confirm your email address: we sent you a link. Then ask again.',
+      });
+    } catch (err) {
+      if (isExpired(err)) this.expired();
+      const code = err instanceof ApiError ? err.code : null;
+      const message =
+        code === ErrorCode.EmailDisabled
+          ? 'Transcripts by email are not available here.'
+          : code === ErrorCode.EmailMissing
+            ? 'No email address was given for this conversation.'
+            : code === ErrorCode.RateLimited
+              ? 'You have asked for this transcript several times already.'
+              : err instanceof Error
+                ? err.message
+                : 'The transcript could not be requested.';
+      this._transcript.set({ busy: false, message, error: true });
+    }
+  }
+
   /** Ends the thread with the visitor's own token: the server records the visitor as the one who closed it. */
   async close(token: string): Promise<void> {
     const t = this._thread();
@@ -273,6 +312,9 @@ export class ConversationStore {
       this._agentTyping.set(null);
       for (const h of this.supportHandlers) h(m);
     });
+    client.on(ServerEvent.ThreadRead, (r) => {
+      if (r.threadId === this._thread()?.id && r.side === 'visitor') this._visitorRead.update((s) => Math.max(s, r.seq));
+    });
     client.on(ServerEvent.Typing, (e) => {
       if (e.threadId !== this._thread()?.id || e.authorType !== 'agent') return;
       clearTimeout(this.agentTypingTimer);
@@ -281,6 +323,14 @@ export class ConversationStore {
     });
     client.connect();
     return client;
+  }
+
+  /** Read receipts: the visitor has seen the thread up to `seq` (a courtesy: nothing is lost when it cannot be sent). */
+  markRead(seq: number): void {
+    const threadId = this._thread()?.id;
+    if (!threadId || seq <= this.visitorReadSeq()) return;
+    this._visitorRead.update((s) => Math.max(s, seq));
+    this.client?.request(ClientEvent.ThreadRead, { threadId, seq }).catch(() => undefined);
   }
 
   private async refreshThread(): Promise<void> {

@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, InjectionToken, inject } from '@angular/core';
-import { asOrigin, envelope, type FrameToHost, HOST_PARAM, type HostToFrame, IDENTITY_PARAM, readHostMessage } from '@parley/widget-protocol';
+import { asOrigin, CONFIRM_PARAM, envelope, type FrameToHost, HOST_PARAM, type HostToFrame, IDENTITY_PARAM, readHostMessage, RESUME_PARAM } from '@parley/widget-protocol';
 
 export const WIDGET_WINDOW = new InjectionToken<Window>('WIDGET_WINDOW', { factory: () => window });
 
@@ -25,7 +25,13 @@ export class HostBridge {
    * The host page's identity token (`ParleySettings.identity`), handed over in the address's
    * fragment, which is removed at once so that it stays out of the history. Only from a trusted host.
    */
-  readonly identity: string | null = this.takeIdentity();
+  private readonly fragment = this.takeFragment();
+  readonly identity: string | null = this.framed && this.trusted ? this.fragment.get(IDENTITY_PARAM) : null;
+  /**
+   * A link from one of Parley's mails, through the loader's fragment (or the widget's own page):
+   * a resume link (a fresh session of the visitor it was sent to) or an address confirmation.
+   */
+  readonly mailLink: { kind: 'resume' | 'confirm'; token: string } | null = this.takeMailLink();
 
   constructor() {
     if (!this.framed || !this.trusted) return;
@@ -48,12 +54,19 @@ export class HostBridge {
     this.win.parent.postMessage(envelope(message), this.hostOrigin);
   }
 
-  private takeIdentity(): string | null {
+  private takeFragment(): URLSearchParams {
     const hash = this.win.location.hash;
-    if (!hash) return null;
+    if (!hash) return new URLSearchParams();
     this.win.history.replaceState(this.win.history.state, '', this.win.location.pathname + this.win.location.search);
-    const token = new URLSearchParams(hash.slice(1)).get(IDENTITY_PARAM);
-    return token && this.framed && this.trusted ? token : null;
+    return new URLSearchParams(hash.slice(1));
+  }
+
+  private takeMailLink(): { kind: 'resume' | 'confirm'; token: string } | null {
+    if (!this.trusted) return null;
+    const resume = this.fragment.get(RESUME_PARAM);
+    if (resume) return { kind: 'resume', token: resume };
+    const confirm = this.fragment.get(CONFIRM_PARAM);
+    return confirm ? { kind: 'confirm', token: confirm } : null;
   }
 
   private confirmedByBrowser(origin: string): boolean {

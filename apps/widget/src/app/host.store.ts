@@ -37,7 +37,7 @@ export class HostStore {
   /** Support messages after the last one the visitor saw; nothing is unread while the popup shows. */
   readonly unread = computed(() => {
     if (this._visible()) return 0;
-    const last = this.lastRead();
+    const last = Math.max(this.lastRead(), this.conversation.visitorReadSeq());
     return this.conversation.messages().filter((m) => m.seq > last && fromSupport(m)).length;
   });
 
@@ -61,6 +61,8 @@ export class HostStore {
         this.lastRead.set(seq);
         this.storage.saveLastRead(id, seq);
       }
+      // And tell the server: the agent sees "Seen", the visitor's other devices stop counting it.
+      this.conversation.markRead(seq);
     });
     effect(() => this.bridge.post({ type: FrameMessage.Unread, count: this.unread() }));
     effect(() => {

@@ -10,9 +10,10 @@ import { problemText } from './widget-text';
 
 /**
  * details: the pre-chat form; chat: a conversation (open, or closed by the agent); again: start
- * another one; identity: the site lets only its signed-in users chat, and this visitor is not one.
+ * another one; identity: the site lets only its signed-in users chat, and this visitor is not one;
+ * link: a link from one of Parley's mails that no longer works (used, expired, not ours).
  */
-export type View = 'loading' | 'details' | 'chat' | 'again' | 'blocked' | 'identity';
+export type View = 'loading' | 'details' | 'chat' | 'again' | 'blocked' | 'identity' | 'link';
 
 /**
  * The visitor's session and the screen it leads to: the pre-chat form, a conversation, or the offer
@@ -37,6 +38,7 @@ export class SessionStore {
   private readonly _settings = signal<PublicWidgetSettings | null>(null);
   private readonly _earlier = signal<readonly Thread[]>([]);
   private readonly _reading = signal<{ thread: Thread; messages: readonly Message[] } | null>(null);
+  private readonly _linkResult = signal<string | null>(null);
 
   /** A conversation the visitor ended, by the button or in another tab, leaves only the offer to start another. */
   readonly view = computed<View>(() => {
@@ -74,6 +76,8 @@ export class SessionStore {
     const translated = this._settings()?.translations?.[this.i18n.locale()]?.closedMessage;
     return { whenClosed: a.whenClosed, message: translated || a.closedMessage, replyBy: a.nextOpenAt };
   });
+  /** What came of a confirmation link the widget was opened with (shown above the chat). */
+  readonly linkResult = this._linkResult.asReadonly();
 
   constructor() {
     inject(DestroyRef).onDestroy(this.conversation.onExpired(() => this.expired()));
@@ -140,6 +144,9 @@ export class SessionStore {
       () => undefined,
     );
     this._known.set(this.storage.details());
+    const link = this.bridge.mailLink;
+    if (link?.kind === 'resume') return this.resume(link.token);
+    if (link?.kind === 'confirm') await this.confirmEmail(link.token);
     if (this.bridge.identity) return this.identify(this.bridge.identity, settings);
     const session = this.storage.session();
     const threadId = this.storage.threadId();
@@ -257,6 +264,48 @@ export class SessionStore {
       // No list: the offer to start (or resume: the server hands back the open thread) still works.
     }
     this._view.set('again');
+  }
+
+  /**
+   * A resume link from a follow-up mail: a fresh session of the visitor it was sent to, and its
+   * conversation (the open one, else the newest). A link that no longer works gets a screen of its
+   * own, and no session.
+   */
+  private async resume(token: string): Promise<void> {
+    let session: string;
+    try {
+      const res = await this.api.resume(token);
+      if (this.storage.session()?.visitor.id !== res.visitor.id) this.storage.saveThreadId(null);
+      this.storage.saveSession({ token: res.token, expiresAt: res.expiresAt, visitor: res.visitor });
+      this._known.set({ name: res.visitor.name, email: res.visitor.email });
+      this.conversation.reconnect();
+      session = res.token;
+    } catch {
+      this._view.set('link');
+      return;
+    }
+    try {
+      const threads = await this.api.listThreads(session);
+      const thread = threads.find((t) => t.status !== 'closed') ?? threads[0];
+      if (thread) return this.adopt(thread);
+    } catch {
+      // No list: the offer to start again still works.
+    }
+    this._view.set('again');
+  }
+
+  private async confirmEmail(token: string): Promise<void> {
+    try {
+      const res = await this.api.confirmEmail(token);
+      this._linkResult.set(`Thank you: ${res.email} is confirmed. Replies can now reach you by email.`);
+    } catch {
+      this._linkResult.set('This confirmation link no longer works: it was used already or it expired.');
+    }
+  }
+
+  /** Leaves the screen of a link that did not work: the visitor's own session, or the form. */
+  leaveLink(): void {
+    this._view.set(this.storage.session() ? 'again' : 'details');
   }
 
   private async newSession(details: VisitorDetails): Promise<string> {

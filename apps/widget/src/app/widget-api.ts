@@ -60,6 +60,21 @@ export class WidgetApi {
     return this.call('post /threads/{id}/rating', { token, params: { id }, body });
   }
 
+  /** Asks for the thread's transcript by email (or, to an address not confirmed yet, a confirmation link). */
+  requestTranscript(token: string, id: string): Promise<RouteResponse<'post /threads/{id}/transcript'>> {
+    return this.call('post /threads/{id}/transcript', { token, params: { id }, body: {} });
+  }
+
+  /** Redeems a resume link from a follow-up mail: a fresh token of the same visitor. */
+  resume(token: string): Promise<RouteResponse<'post /visitors/resume'>> {
+    return this.call('post /visitors/resume', { body: { token } });
+  }
+
+  /** Confirms the visitor's address with the link from the confirmation mail. */
+  confirmEmail(token: string): Promise<RouteResponse<'post /visitors/email/confirm'>> {
+    return this.call('post /visitors/email/confirm', { body: { token } });
+  }
+
   /** Closes the thread; the server records the visitor of the token as the one who closed it. */
   closeThread(token: string, id: string): Promise<Thread> {
     return this.call('post /threads/{id}/close', { token, params: { id }, body: {} });

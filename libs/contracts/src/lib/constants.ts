@@ -22,6 +22,8 @@ export const ClientEvent = {
   NoteSend: 'note.send',
   /** The thread's notes after a noteSeq (fills gaps after a reconnect). */
   NotesSync: 'notes.sync',
+  /** Read receipts: the sender has read the thread up to `seq`. */
+  ThreadRead: 'thread.read',
 } as const;
 export type ClientEventName = (typeof ClientEvent)[keyof typeof ClientEvent];
 
@@ -43,6 +45,8 @@ export const ServerEvent = {
   AvailabilityUpdated: 'availability.updated',
   /** To a waiting visitor's thread room: its place in the queue and an estimate of the wait. */
   QueuePosition: 'queue.position',
+  /** Read receipts: one side read a thread up to a seq (to the other side and the reader's other devices). */
+  ThreadRead: 'thread.read',
 } as const;
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];
 
@@ -124,6 +128,12 @@ export const ErrorCode = {
   TeamNameTaken: 'TEAM_NAME_TAKEN',
   /** The agent is not a member of the thread's (or the named) team. */
   NotTeamMember: 'NOT_TEAM_MEMBER',
+  /** Mail is off on this server (no SMTP_URL): nothing can be sent by email. */
+  EmailDisabled: 'EMAIL_DISABLED',
+  /** The visitor has no email address to send to. */
+  EmailMissing: 'EMAIL_MISSING',
+  /** A link from a mail that is unknown, used already, expired, or not for this kind of use. */
+  LinkInvalid: 'LINK_INVALID',
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
@@ -183,6 +193,7 @@ export const AUDIT_ACTIONS = [
   'team.member_added',
   'team.member_removed',
   'routing_settings.updated',
+  'email_settings.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

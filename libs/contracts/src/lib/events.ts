@@ -36,6 +36,8 @@ export const MessagesSyncPayloadSchema = z.strictObject({
   limit: z.number().int().min(1).max(LIMITS.pageSizeMax).optional(),
 });
 export const TypingPayloadSchema = z.strictObject({ threadId: IdSchema, isTyping: z.boolean() });
+/** Read receipts: the sender has read every message of the thread up to `seq` (at most its last seq). */
+export const ThreadReadPayloadSchema = z.strictObject({ threadId: IdSchema, seq: SeqSchema });
 
 /** A time zone the runtime knows (IANA name such as `Europe/Paris`, or `UTC`). */
 export function isTimeZone(name: string): boolean {
@@ -70,6 +72,14 @@ export type ThreadRefPayload = z.infer<typeof ThreadRefPayloadSchema>;
 export type MessageSendPayload = z.infer<typeof MessageSendPayloadSchema>;
 export type MessagesSyncPayload = z.infer<typeof MessagesSyncPayloadSchema>;
 export type TypingPayload = z.infer<typeof TypingPayloadSchema>;
+export type ThreadReadPayload = z.infer<typeof ThreadReadPayloadSchema>;
+
+/** Read receipts as relayed: which side read the thread, and up to which seq (never lowered). */
+export interface ThreadReadEvent {
+  threadId: string;
+  side: 'visitor' | 'agent';
+  seq: number;
+}
 
 export interface TypingEvent {
   threadId: string;
@@ -84,6 +94,8 @@ export type SyncAck = Ack<MessagePage>;
 export type EmptyAck = Ack;
 export type NoteAck = Ack<{ note: Note; duplicate: boolean }>;
 export type NotesSyncAck = Ack<NotePage>;
+/** The thread's read marks after the call (a lower seq than the stored one changes nothing). */
+export type ReadAck = Ack<{ visitorReadSeq: number; agentReadSeq: number }>;
 
 /** socket.io's client→server map: typed on the server and in every client. */
 export interface ClientToServerEvents {
@@ -98,6 +110,7 @@ export interface ClientToServerEvents {
   [ClientEvent.VisitorPage]: (payload: VisitorPagePayload, ack: (res: EmptyAck) => void) => void;
   [ClientEvent.NoteSend]: (payload: NoteSendPayload, ack: (res: NoteAck) => void) => void;
   [ClientEvent.NotesSync]: (payload: NotesSyncPayload, ack: (res: NotesSyncAck) => void) => void;
+  [ClientEvent.ThreadRead]: (payload: ThreadReadPayload, ack: (res: ReadAck) => void) => void;
 }
 
 /** socket.io's server→client map. */
@@ -120,6 +133,8 @@ export interface ServerToClientEvents {
   [ServerEvent.AvailabilityUpdated]: (availability: Availability) => void;
   /** To a waiting visitor's thread room: its place in the queue and a wait estimate. */
   [ServerEvent.QueuePosition]: (position: QueuePosition) => void;
+  /** Read receipts: to the thread's room and the reader's sockets. */
+  [ServerEvent.ThreadRead]: (event: ThreadReadEvent) => void;
 }
 
 /** Socket handshake: `io(url, { auth: { token } })` with an agent or visitor token. */

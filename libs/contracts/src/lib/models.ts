@@ -120,6 +120,10 @@ export const ThreadSchema = z.object({
   id: z.uuid(),
   status: ThreadStatusSchema,
   lastSeq: z.number().int(),
+  /** The highest seq the visitor has read (read receipts: `thread.read`); 0 before any. */
+  visitorReadSeq: z.number().int().nonnegative(),
+  /** The highest seq an agent has read. */
+  agentReadSeq: z.number().int().nonnegative(),
   visitor: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
   assignedAgent: z.object({ id: z.uuid(), name: z.string() }).nullable(),
   /** The team whose queue it belongs to; null: the default queue. */

@@ -7,6 +7,8 @@ import {
   MessageSendPayloadSchema,
   ThreadRefPayloadSchema,
   ThreadStartPayloadSchema,
+  ThreadReadPayloadSchema,
+  type ThreadReadEvent,
   TypingPayloadSchema,
   type TypingEvent,
   VisitorPagePayloadSchema,
@@ -45,6 +47,12 @@ export const TypingEventSchema = z.object({
   isTyping: z.boolean(),
 });
 
+export const ThreadReadEventSchema = z.object({
+  threadId: z.uuid(),
+  side: z.enum(['visitor', 'agent']),
+  seq: z.number().int().nonnegative(),
+});
+
 export const AckErrorSchema = z.object({
   code: ErrorCodeSchema,
   message: z.string(),
@@ -81,6 +89,11 @@ export const SOCKET_CLIENT_EVENTS: Record<ClientEventName, SocketEventDoc & { ac
   [ClientEvent.VisitorPage]: { summary: "A visitor's widget reports the page of the site the visitor is on (http(s) address, title) and the visitor's time zone; visitors only, under the socket's event limits", payload: VisitorPagePayloadSchema, ack: emptyAck },
   [ClientEvent.NoteSend]: { summary: 'Agents: a private note in a thread any agent may read (never sent to its visitor); acked after commit with the stored note; a repeated clientNoteId returns the stored one with duplicate: true; `@Name` of an active agent mentions it', payload: NoteSendPayloadSchema, ack: ackSchema({ note: NoteSchema, duplicate: z.boolean() }) },
   [ClientEvent.NotesSync]: { summary: "Agents: the thread's private notes after a noteSeq, in noteSeq order (fills gaps after a reconnect)", payload: NotesSyncPayloadSchema, ack: ackSchema(NotePageSchema.shape) },
+  [ClientEvent.ThreadRead]: {
+    summary: "Read receipts: the sender (the thread's visitor, or an agent who may read it) has read it up to seq (at most its last seq); a lower seq than the stored one is ignored",
+    payload: ThreadReadPayloadSchema,
+    ack: ackSchema({ visitorReadSeq: z.number().int(), agentReadSeq: z.number().int() }),
+  },
 };
 
 /** Server → client socket.io events. */
@@ -96,6 +109,7 @@ export const SOCKET_SERVER_EVENTS: Record<ServerEventName, SocketEventDoc> = {
   [ServerEvent.MentionCreated]: { summary: "A note mentions an agent: to that agent's sockets only", payload: MentionSchema },
   [ServerEvent.AvailabilityUpdated]: { summary: 'The site opened or closed (opening hours, an agent online or none): to every widget socket, debounced, only when `open` changes', payload: AvailabilitySchema },
   [ServerEvent.QueuePosition]: { summary: "A waiting visitor's place in its queue (1: next) and an estimate of the wait in seconds (the median wait of the queue's recent conversations; null when there are none): to the thread's room while it is queued", payload: QueuePositionSchema },
+  [ServerEvent.ThreadRead]: { summary: "Read receipts: a side read the thread up to seq: to the thread's room and the reader's own sockets", payload: ThreadReadEventSchema },
 };
 
 const LegacyAuthorSchema = z.object({ type: AuthorTypeSchema, name: z.string().nullable() });
@@ -151,6 +165,7 @@ export const LEGACY_FRAMES_OUT: Record<'connection_established' | 'chat' | 'ack'
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _agree: [
   Same<z.infer<typeof TypingEventSchema>, TypingEvent>,
+  Same<z.infer<typeof ThreadReadEventSchema>, ThreadReadEvent>,
   Same<z.infer<typeof AckErrorSchema>, AckError>,
   Same<z.infer<typeof LegacyWelcomeFrameSchema>, LegacyWelcomeFrame>,
   Same<z.infer<typeof LegacyChatFrameSchema>, LegacyChatFrame>,
@@ -159,6 +174,6 @@ const _agree: [
   Same<z.infer<typeof LegacyTypingFrameSchema>, LegacyTypingFrame>,
   Same<z.infer<typeof LegacyThreadFrameSchema>, LegacyThreadFrame>,
   Same<z.infer<typeof LegacyErrorFrameSchema>, LegacyErrorFrame>,
-] = [true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true];
 const _allFramesOut: Same<LegacyFrameOut['type'], keyof typeof LEGACY_FRAMES_OUT> = true;
 const _allFramesIn: Same<NonNullable<LegacyFrameIn['type']>, keyof typeof LEGACY_FRAMES_IN> = true;

@@ -119,10 +119,22 @@ export function readFrameMessage(data: unknown): FrameToHost | null {
  */
 export const IDENTITY_PARAM = 'identity';
 
-/** The iframe's address for a host page: Parley's widget path, told the host's origin, the visitor's language (and its signed user, if any). */
-export function widgetUrl(parleyOrigin: string, hostOrigin: string, identity?: string, locale = 'en'): string {
+/**
+ * Fragment parameters of the links in Parley's mails (a resume link, an address confirmation): on
+ * the customer's page, where the loader takes them out of the address and hands them to the iframe
+ * in its own fragment, under the same name; the widget redeems them.
+ */
+export const RESUME_PARAM = 'parley-resume';
+export const CONFIRM_PARAM = 'parley-confirm';
+
+/**
+ * The iframe's address for a host page: Parley's widget path, told the host's origin, the visitor's
+ * language (and its signed user, and a mail's link `name=token`, if any).
+ */
+export function widgetUrl(parleyOrigin: string, hostOrigin: string, identity?: string, locale = 'en', link?: string | null): string {
   // The locale is a known language code (the loader chose it), nothing to escape.
-  return `${parleyOrigin}${WIDGET_PATH}?${HOST_PARAM}=${encodeURIComponent(hostOrigin)}&${LOCALE_PARAM}=${locale}${identity ? `#${IDENTITY_PARAM}=${encodeURIComponent(identity)}` : ''}`;
+  const fragment = [identity && `${IDENTITY_PARAM}=${encodeURIComponent(identity)}`, link].filter(Boolean).join('&');
+  return `${parleyOrigin}${WIDGET_PATH}?${HOST_PARAM}=${encodeURIComponent(hostOrigin)}&${LOCALE_PARAM}=${locale}${fragment && `#${fragment}`}`;
 }
 
 /** `value` when it is exactly an http(s) origin (scheme, host, optional port), otherwise null. */

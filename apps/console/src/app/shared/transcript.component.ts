@@ -66,6 +66,9 @@ const STICK_PX = 120;
                 @if (m.attachments.length > 0) {
                   <app-attachments [attachments]="m.attachments" />
                 }
+                @if (m.seq === seenAt()) {
+                  <div class="seen" data-testid="seen">Seen</div>
+                }
               </li>
             }
           }
@@ -115,6 +118,8 @@ export class TranscriptComponent {
   readonly highlight = input<string | null>(null);
   /** The search's words, each marked too (a search matches its words anywhere in a message). */
   readonly highlightWords = input<readonly string[]>([]);
+  /** Read receipts: the highest seq the visitor has read; "Seen" goes under the last message at or before it. */
+  readonly visitorReadSeq = input(0);
   readonly retry = output<string>();
   readonly discard = output<string>();
 
@@ -133,6 +138,14 @@ export class TranscriptComponent {
     }
     for (const n of notes) out.push({ key: `n${n.id}`, note: n });
     return out;
+  });
+  /** The seq of the last visitor-visible message the visitor has read (system notes are not shown to it as messages). */
+  protected readonly seenAt = computed(() => {
+    const read = this.visitorReadSeq();
+    if (read <= 0) return null;
+    let at: number | null = null;
+    for (const m of this.messages()) if (m.seq <= read && m.authorType !== 'system' && m.authorType !== 'visitor') at = m.seq;
+    return at;
   });
   protected readonly label = computed(() => `Conversation with ${this.visitorName()}`);
   private lastCount = 0;

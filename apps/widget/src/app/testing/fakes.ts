@@ -20,6 +20,8 @@ export function aThread(over: Partial<Thread> = {}): Thread {
     id: uuid(),
     status: 'queued',
     lastSeq: 0,
+    visitorReadSeq: 0,
+    agentReadSeq: 0,
     visitor: { id: 'v-1', name: 'Vera', email: 'vera@example.com' },
     assignedAgent: null,
     team: null,

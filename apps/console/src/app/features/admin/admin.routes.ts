@@ -4,6 +4,7 @@ import { AuditPage } from './audit/audit.page';
 import { ApiKeysPage } from './api-keys/api-keys.page';
 import { CannedRepliesPage } from '../canned/canned-replies.page';
 import { PrivacyPage } from './privacy/privacy.page';
+import { EmailPage } from './email/email.page';
 import { TagsPage } from './tags/tags.page';
 import { TeamsPage } from './teams/teams.page';
 import { WebhooksPage } from './webhooks/webhooks.page';
@@ -21,6 +22,7 @@ export const adminRoutes: Routes = [
   { path: 'reports', title: 'Reports', loadComponent: () => import('./reports/reports.page') },
   { path: 'widget', component: WidgetSettingsPage },
   { path: 'widget/availability', title: 'Availability', loadComponent: () => import('./widget-settings/availability.page').then((m) => m.AvailabilityPage) },
+  { path: 'email', component: EmailPage },
   { path: 'audit', component: AuditPage },
   { path: 'privacy', title: 'Privacy requests', component: PrivacyPage },
 ];

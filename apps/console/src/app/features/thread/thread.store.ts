@@ -40,6 +40,8 @@ export class ThreadStore {
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private typingSentAt = 0;
+  /** The highest seq this view has told the server the agents have read. */
+  private agentReadSent = 0;
 
   readonly threadId = this.id.asReadonly();
   readonly thread = this.threadState.asReadonly();
@@ -63,6 +65,9 @@ export class ThreadStore {
   readonly slowDown = computed(() => this.realtime.slowDown());
   /** The connection is down: messages on their way wait for it. */
   readonly connectionDown = computed(() => this.realtime.down());
+  /** Read receipts: how far the visitor has read (the thread's mark, raised live by `thread.read`). */
+  readonly visitorReadSeq = computed(() => Math.max(this.threadState()?.visitorReadSeq ?? 0, this.visitorRead()));
+  private readonly visitorRead = signal(0);
   readonly canWrite = computed(() => this.threadState()?.status === 'active' && this.isMine());
   /** The thread's private notes, in noteSeq order: every agent sees them, the visitor never. */
   readonly notes = this.notesState.asReadonly();
@@ -73,6 +78,9 @@ export class ThreadStore {
     const offs = [
       this.realtime.on(ServerEvent.ThreadUpdated, (t) => {
         if (t.id === this.id()) this.setThread(t);
+      }),
+      this.realtime.on(ServerEvent.ThreadRead, (r) => {
+        if (r.threadId === this.id() && r.side === 'visitor') this.visitorRead.update((s) => Math.max(s, r.seq));
       }),
       this.realtime.on(ServerEvent.VisitorContext, (c) => {
         if (c.visitorId === this.threadState()?.visitor.id) this.contextState.set(c);
@@ -120,8 +128,13 @@ export class ThreadStore {
     this.previous.set([]);
     this.contextState.set(null);
     this.notesState.set([]);
+    this.visitorRead.set(0);
     this.inbox.setViewing(threadId);
-    this.unwatch = this.realtime.watch(threadId, (s) => this.feed.set(s));
+    this.agentReadSent = 0;
+    this.unwatch = this.realtime.watch(threadId, (s) => {
+      this.feed.set(s);
+      this.markRead(threadId, s.lastSeq);
+    });
     try {
       const thread = await this.api.call('get /threads/{id}', { params: { id: threadId } });
       if (this.id() !== threadId) return;
@@ -283,6 +296,13 @@ export class ThreadStore {
     const id = this.id();
     if (id && this.typingSentAt > 0) this.emitTyping(id, false);
     this.typingSentAt = 0;
+  }
+
+  /** Read receipts: what the open thread shows is read (once per new seq; a courtesy, like typing). */
+  private markRead(threadId: string, seq: number): void {
+    if (seq <= this.agentReadSent || seq <= (this.threadState()?.agentReadSeq ?? 0)) return;
+    this.agentReadSent = seq;
+    this.realtime.request(ClientEvent.ThreadRead, { threadId, seq }).catch(() => undefined);
   }
 
   private emitTyping(threadId: string, isTyping: boolean): void {

@@ -36,6 +36,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'team.member_added': 'Agent added to a team',
   'team.member_removed': 'Agent taken out of a team',
   'routing_settings.updated': 'Routing settings changed',
+  'email_settings.updated': 'Email settings changed',
 };
 
 /** The details of an entry as one line of text: `role: admin · active: false`. */
