@@ -1,5 +1,5 @@
 import type { RouteResponse } from '@parley/contracts';
-import { routeUrl } from '@parley/rest-client';
+import { API_PREFIX } from '@parley/contracts/constants';
 import { envelope, FrameMessage, HostMessage, type HostToFrame, readFrameMessage, widgetUrl } from '@parley/widget-protocol';
 import type { LoaderConfig } from './config';
 import { chime } from './chime';
@@ -72,7 +72,9 @@ export class ParleyWidget {
    */
   async start(fetcher: typeof fetch = (...a) => this.win.fetch(...a)): Promise<boolean> {
     try {
-      const res = await fetcher(this.config.parley + routeUrl('get /widget/settings'), { credentials: 'omit' });
+      // The two public reads spelled out (`get /widget/settings`, `get /widget/availability` of the route
+      // table): the table's URL builder costs the loader bytes its 5 kB budget does not have.
+      const res = await fetcher(`${this.config.parley}${API_PREFIX}/widget/settings`, { credentials: 'omit' });
       if (!res.ok) return this.unavailable();
       this.look = toLook((await res.json()) as Partial<RouteResponse<'get /widget/settings'>>, [this.config.locale, ...(this.win.navigator.languages ?? [])]);
     } catch {
@@ -80,7 +82,7 @@ export class ParleyWidget {
     }
     this.draw(this.look);
     // Closed with `hide`: no button, unless a conversation is going on (it is never cut off).
-    fetcher(this.config.parley + routeUrl('get /widget/availability'), { credentials: 'omit' })
+    fetcher(`${this.config.parley}${API_PREFIX}/widget/availability`, { credentials: 'omit' })
       .then((r) => r.json())
       .then((a: RouteResponse<'get /widget/availability'>) => (this.button.hidden ||= !a.open && a.whenClosed === 'hide' && !this.active))
       .catch(() => 0);
