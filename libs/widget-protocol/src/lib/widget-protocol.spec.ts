@@ -41,11 +41,15 @@ describe('widget protocol', () => {
 
   it('builds the iframe address and accepts only exact origins', () => {
     expect(widgetUrl('https://parley.example.com', 'https://shop.example.com:8443')).toBe(
-      'https://parley.example.com/widget/?host=https%3A%2F%2Fshop.example.com%3A8443',
+      'https://parley.example.com/widget/?host=https%3A%2F%2Fshop.example.com%3A8443&lang=en',
     );
     // The host page's identity token rides in the fragment, which no server and no Referer sees.
     expect(widgetUrl('https://parley.example.com', 'https://shop.example.com', 'a.b-_.c')).toBe(
-      'https://parley.example.com/widget/?host=https%3A%2F%2Fshop.example.com#identity=a.b-_.c',
+      'https://parley.example.com/widget/?host=https%3A%2F%2Fshop.example.com&lang=en#identity=a.b-_.c',
+    );
+    // The language the loader chose, and a mail's link beside the identity in the fragment.
+    expect(widgetUrl('https://parley.example.com', 'https://shop.example.com', 'a.b', 'ar', 'parley-resume=xyz')).toBe(
+      'https://parley.example.com/widget/?host=https%3A%2F%2Fshop.example.com&lang=ar#identity=a.b&parley-resume=xyz',
     );
     expect(asOrigin('https://shop.example.com')).toBe('https://shop.example.com');
     expect(asOrigin('http://127.0.0.1:4100')).toBe('http://127.0.0.1:4100');
