@@ -38,9 +38,9 @@ import { WidgetFiles } from './widget-files';
       }
       @case ('link') {
         <div class="blocked link-invalid" role="alert" data-testid="link-invalid">
-          <p><strong>This link no longer works.</strong></p>
-          <p>Links in our emails work once, for a limited time. It was used already or it has expired.</p>
-          <button type="button" class="primary" (click)="session.leaveLink()">Continue to the chat</button>
+          <p><strong>{{ t().linkInvalid }}</strong></p>
+          <p>{{ t().linkInvalidWhy }}</p>
+          <button type="button" class="primary" (click)="session.leaveLink()">{{ t().continueToChat }}</button>
         </div>
       }
       @case ('identity') {
@@ -49,7 +49,7 @@ import { WidgetFiles } from './widget-files';
       @case ('details') {
         @if (session.closed()?.whenClosed === 'hide') {
           <div class="details">
-            <h1>We are closed</h1>
+            <h1>{{ t().weAreClosed }}</h1>
             <p class="closed-message" role="status" dir="auto">{{ session.closed()?.message }}</p>
           </div>
         } @else {
@@ -90,7 +90,7 @@ import { WidgetFiles } from './widget-files';
                 (rated)="conversation.rate($event.score, $event.comment)"
               />
               <div class="email-transcript">
-                <button type="button" class="link" data-testid="email-transcript" [disabled]="conversation.transcript().busy" (click)="conversation.requestTranscript()">Email me the transcript</button>
+                <button type="button" class="link" data-testid="email-transcript" [disabled]="conversation.transcript().busy" (click)="conversation.requestTranscript()">{{ t().emailTranscript }}</button>
                 @if (conversation.transcript().message; as m) {
                   <p [attr.role]="conversation.transcript().error ? 'alert' : 'status'" [class.problem]="conversation.transcript().error">{{ m }}</p>
                 }
@@ -147,7 +147,7 @@ import { WidgetFiles } from './widget-files';
                 (rated)="conversation.rate($event.score, $event.comment)"
               />
               <div class="email-transcript">
-                <button type="button" class="link" data-testid="email-transcript" [disabled]="conversation.transcript().busy" (click)="conversation.requestTranscript()">Email me the transcript</button>
+                <button type="button" class="link" data-testid="email-transcript" [disabled]="conversation.transcript().busy" (click)="conversation.requestTranscript()">{{ t().emailTranscript }}</button>
                 @if (conversation.transcript().message; as m) {
                   <p [attr.role]="conversation.transcript().error ? 'alert' : 'status'" [class.problem]="conversation.transcript().error">{{ m }}</p>
                 }

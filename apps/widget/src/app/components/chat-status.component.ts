@@ -23,8 +23,8 @@ import { I18n } from '../i18n/i18n';
         </div>
         @if (queue(); as q) {
           <p class="queue" data-testid="queue-position" role="status">
-            @if (q.position === 1) { You're next in the queue. } @else { You're number {{ q.position }} in the queue. }
-            @if (q.estimateSeconds !== null) { Estimated wait: {{ estimate(q.estimateSeconds) }}. }
+            {{ q.position === 1 ? t().nextInQueue : t().placeInQueue(q.position) }}
+            @if (q.estimateSeconds !== null) { {{ t().estimatedWait(estimate(q.estimateSeconds)) }} }
           </p>
         }
       }
@@ -39,7 +39,8 @@ import { I18n } from '../i18n/i18n';
   `,
 })
 export class ChatStatusComponent {
-  protected readonly t = inject(I18n).t;
+  private readonly i18n = inject(I18n);
+  protected readonly t = this.i18n.t;
   readonly status = input.required<ThreadStatus>();
   readonly agentName = input<string | null>(null);
   readonly waiting = input<string | null>(null);
@@ -50,9 +51,11 @@ export class ChatStatusComponent {
   readonly online = input(true);
   readonly end = output<void>();
 
+  /** "about 4 minutes" in English; in the visitor's language, the minutes as `Intl` writes them. */
   protected estimate(seconds: number): string {
-    if (seconds < 60) return 'under a minute';
-    const minutes = Math.round(seconds / 60);
-    return minutes === 1 ? 'about 1 minute' : `about ${minutes} minutes`;
+    const minutes = Math.max(1, Math.round(seconds / 60));
+    const locale = this.i18n.locale();
+    if (locale === 'en') return seconds < 60 ? 'under a minute' : minutes === 1 ? 'about 1 minute' : `about ${minutes} minutes`;
+    return `~${new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'long' }).format(minutes)}`;
   }
 }
