@@ -1,8 +1,9 @@
-import { ClientEvent, type Message } from '@parley/contracts';
+import { API_PREFIX, ClientEvent, type Message } from '@parley/contracts';
 import { RealtimeClient } from '@parley/realtime-client';
 import fc from 'fast-check';
 import { sleep, until } from '@parley/test-support';
 import { Cluster } from './support/cluster';
+import { expectStatus, request } from './support/http';
 import { LIVENESS_MS } from './support/processes';
 
 type Author = 'visitor' | 'agent';
@@ -34,6 +35,8 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 
 let cluster: Cluster;
 let agentToken: string;
+/** The threads the agent claimed and has not closed yet. */
+const claimed: string[] = [];
 /** How the dropped acks turned out, to show that both cases happen. */
 const dropped = { storedAnyway: 0, neverArrived: 0, runs: 0 };
 const open = new Set<RealtimeClient>();
@@ -73,8 +76,14 @@ async function connectTo(url: string, token: string): Promise<RealtimeClient> {
  */
 async function run(actions: Action[], runId: number): Promise<void> {
   const actors = cluster.actors(runId % 2);
+  // The agent works one run's thread at a time: the last run's is closed first, so its slot frees
+  // (agents have a capacity, `maxConcurrent`, 5 by default).
+  for (const id of claimed.splice(0)) {
+    expectStatus(await request(`${cluster.urls[0]}${API_PREFIX}/threads/${id}/close`, { method: 'POST', token: agentToken, body: {} }), 200, 'close the last run thread');
+  }
   const visitor = await actors.visitor();
   const thread = await actors.claim(agentToken, (await actors.startThread(visitor.token)).id);
+  claimed.push(thread.id);
   const tokens: Record<Author, string> = { visitor: visitor.token, agent: agentToken };
   const node: Record<Author, number> = { visitor: 0, agent: 1 };
   const clients: Partial<Record<Author, RealtimeClient>> = {};

@@ -1,4 +1,5 @@
 import { API_PREFIX, type Thread } from '@parley/contracts';
+import { RealtimeClient } from '@parley/realtime-client';
 import { until } from '@parley/test-support';
 import { Cluster } from './support/cluster';
 import { request } from './support/http';
@@ -14,9 +15,23 @@ beforeAll(async () => {
   cluster = await Cluster.start({ nodes: 3, env: { ROUTING_SWEEP_INTERVAL: '1s', AUTH_RATE_LIMIT_PER_MINUTE: '100000' } });
 }, 120_000);
 
+const sockets: RealtimeClient[] = [];
+
 afterAll(async () => {
+  for (const c of sockets) c.disconnect();
   await cluster?.stop();
 });
+
+/**
+ * An agent's console connected to one node: presence follows the connections (a node vouches for
+ * the agents connected to it; an agent no node vouches for is swept offline after PRESENCE_TTL).
+ */
+async function online(url: string, token: string): Promise<void> {
+  const client = new RealtimeClient({ url, getToken: () => token, ackTimeoutMs: 3000 });
+  sockets.push(client);
+  client.connect();
+  await until(`an agent connected to ${url}`, () => client.state === 'connected', LIVENESS_MS, 10);
+}
 
 interface Row {
   id: string;
@@ -35,8 +50,8 @@ describe('automatic routing on three nodes', () => {
     for (const [i, a] of agents.entries()) {
       expect((await request(api(i, `/agents/${a.agent.id}`), { method: 'PATCH', token: admin, body: { maxConcurrent: CAPACITY } })).status).toBe(200);
       expect((await request(api(i, `/teams/${teamId}/members/${a.agent.id}`), { method: 'PUT', token: admin })).status).toBe(200);
-      expect((await request(api(i, '/agents/me'), { method: 'PATCH', token: a.token, body: { status: 'online' } })).status).toBe(200);
     }
+    await Promise.all(agents.map((a, i) => online(cluster.nodes[i % 3].url, a.token)));
     const visitors = await Promise.all(Array.from({ length: THREADS }, (_, i) => cluster.actors(i % 3).visitor()));
     // All at once, spread over the three nodes.
     const started = await Promise.all(visitors.map((v, i) => request(api(i, '/threads'), { token: v.token, body: { team: 'support' } })));

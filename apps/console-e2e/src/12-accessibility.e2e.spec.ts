@@ -100,7 +100,7 @@ describe('the console with axe-core', () => {
 
     await page.getByRole('link', { name: 'Widget' }).click();
     await page.getByRole('heading', { name: 'Widget', level: 1 }).waitFor();
-    await page.getByLabel('Title').waitFor();
+    await page.getByLabel('Title', { exact: true }).waitFor();
     await check(page, 'widget settings');
 
     await page.getByRole('link', { name: 'API keys' }).click();

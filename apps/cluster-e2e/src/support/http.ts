@@ -36,7 +36,7 @@ export async function request(
   }
 }
 
-function expectStatus(reply: Reply, status: number | number[], what: string): unknown {
+export function expectStatus(reply: Reply, status: number | number[], what: string): unknown {
   const ok = Array.isArray(status) ? status.includes(reply.status) : reply.status === status;
   if (!ok) throw new Error(`${what}: expected ${String(status)}, got ${reply.status} ${JSON.stringify(reply.body).slice(0, 400)}`);
   return reply.body;
