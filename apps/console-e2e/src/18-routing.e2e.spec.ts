@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { expectNoAxeViolations, until } from '@parley/test-support';
 import { ensureAgent, login, ok } from './support/api';
 import { signedInBrowser } from './support/browser';
-import { ADMIN } from './support/state';
+import { ADMIN, e2e } from './support/state';
 import { Visitor } from './support/visitor';
+import { io, type Socket } from 'socket.io-client';
 
 const LIVENESS_MS = 30_000;
 const mark = randomBytes(4).toString('hex');
@@ -15,6 +16,8 @@ let adminToken: string;
 let raeId: string;
 let sidId: string;
 let sidToken: string;
+/** Sid's console, as a bare socket: presence follows connections (an agent with none is swept offline). */
+let sidSocket: Socket | undefined;
 
 beforeAll(async () => {
   adminToken = (await login(ADMIN.email, ADMIN.password)).token;
@@ -24,6 +27,8 @@ beforeAll(async () => {
   for (const agentId of [raeId, sidId]) await ok('put /teams/{id}/members/{agentId}', { token: adminToken, params: { id: team.id, agentId } });
   // Sid is online first and gets the team's first conversation: Sid is the busier of the two from then on.
   sidToken = (await login(SID.email, SID.password)).token;
+  sidSocket = io(e2e().baseUrl, { auth: { token: sidToken }, transports: ['websocket'], extraHeaders: { Origin: e2e().baseUrl }, reconnection: false, forceNew: true });
+  await until('Sid connected', () => sidSocket?.connected === true, LIVENESS_MS);
   await ok('patch /agents/me', { token: sidToken, body: { status: 'online' } });
   const first = await Visitor.start('Fay First', `fay.${mark}@visitors.test`, teamName);
   visitors.push(first);
@@ -32,6 +37,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   for (const v of visitors) v.close();
+  sidSocket?.disconnect();
 });
 
 describe('routing in the console', () => {

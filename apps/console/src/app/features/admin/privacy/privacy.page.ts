@@ -63,7 +63,7 @@ export class PrivacyStore {
       @if (searched(); as s) {
         <section class="card" aria-labelledby="privacy-results-title">
           <h2 id="privacy-results-title" class="card-title">Visitors with {{ s }}</h2>
-          <div class="table-wrap" tabindex="0" role="region" aria-labelledby="privacy-results-title">
+          <div class="table-wrap" tabindex="0" role="region" aria-label="Visitors found, scrollable">
             <table class="table">
               <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">First seen</th><th scope="col">Conversations</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
               <tbody>
