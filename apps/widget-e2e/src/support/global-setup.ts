@@ -86,6 +86,8 @@ export default async function globalSetup(): Promise<void> {
   const api = runtime.api.url;
 
   const admin = await call<AuthResponse>(`${api}/api/v1/setup`, 'POST', { email: 'ada@parley.test', name: 'Ada', password: 'correct-horse-battery' });
+  // Ada claims a conversation in most tests and closes few of them: the most an agent may hold, not the default 5.
+  await call(`${api}/api/v1/agents/${admin.agent.id}`, 'PATCH', { maxConcurrent: 50 }, admin.token);
   const host = await startHostSite({ port: hostPort, hostname: 'localhost', api, demoDir: DEMO_DIR });
   const blocked = await startHostSite({ port: blockedPort, hostname: 'localhost', api, demoDir: DEMO_DIR });
   runtime.sites.push(host.server, blocked.server);
