@@ -88,6 +88,8 @@ describe('finding visitors by email', () => {
     const bad = expectProblem(await api('get', '/privacy/visitors', { token: adminToken(), query: { email: 'a' } }), ErrorCode.ValidationFailed);
     expect(bad.errors?.map((e) => e.path)).toContain('email');
     expectProblem(await api('get', '/privacy/visitors', { token: adminToken() }), ErrorCode.ValidationFailed);
+    // A NUL never reaches PostgreSQL (which refuses it in text): a 400, not a 500.
+    expectProblem(await api('get', '/privacy/visitors', { token: adminToken(), query: { email: 'a\u0000b@c.test' } }), ErrorCode.ValidationFailed);
     const agent = await newAgent();
     expectProblem(await call('get /privacy/visitors', { token: agent.token, query: { email: 'x@y.test' } }), ErrorCode.Forbidden);
     const visitor = await newVisitor();

@@ -59,7 +59,6 @@ export interface SampleCall {
 export const CREDENTIALED_ROUTES: SampleCall[] = REST_ROUTE_LIST.filter((r) => !r.callers.includes('public')).map((route) => {
   const key = restRouteKey(route);
   const query = SAMPLE_QUERIES[key];
-  const path = untypedRouteUrl(key, { id: SOME_ID, deliveryId: SOME_ID, tagId: SOME_ID }) + (query ? `?${query}` : '');
+  const path = untypedRouteUrl(key, { id: SOME_ID, deliveryId: SOME_ID, tagId: SOME_ID, agentId: SOME_ID }) + (query ? `?${query}` : '');
   return { route, key, method: route.method, path, body: SAMPLE_BODIES[key] as object | undefined };
-  return { route, key, method: route.method, path: untypedRouteUrl(key, { id: SOME_ID, deliveryId: SOME_ID, tagId: SOME_ID, agentId: SOME_ID }), body: SAMPLE_BODIES[key] as object | undefined };
 });

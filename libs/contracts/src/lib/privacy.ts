@@ -13,7 +13,13 @@ export const ERASED_MESSAGE_TEXT = '[erased at the visitor’s request]';
 
 export const FindVisitorsQuerySchema = z.object({
   /** Compared whole and case-insensitively: several visitors may have typed the same unverified address. */
-  email: z.string().trim().min(3).max(320),
+  email: z
+    .string()
+    .trim()
+    .min(3)
+    .max(320)
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'no control characters'),
 });
 export type FindVisitorsQuery = z.infer<typeof FindVisitorsQuerySchema>;
 
