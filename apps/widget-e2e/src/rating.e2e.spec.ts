@@ -64,8 +64,8 @@ describe('rating a conversation (CSAT)', () => {
     const send = form.getByRole('button', { name: 'Send rating' });
     expect(await send.isDisabled()).toBe(true);
     await expectNoAxeViolations(await w.iframe(), { label: "the widget's frame, asking for a rating", disableRules: Widget.FRAME_PAGE_RULES });
-    await form.locator('label.star', { hasText: '4 out of 5, Good' }).click(WAIT);
-    expect(await form.getByRole('radio', { name: '4 out of 5, Good' }).isChecked()).toBe(true);
+    await form.locator('label.star', { hasText: '4 stars out of 5, Good' }).click(WAIT);
+    expect(await form.getByRole('radio', { name: '4 stars out of 5, Good' }).isChecked()).toBe(true);
     await form.getByLabel('Anything to add? (optional)').fill('Quick and <b>kind</b>', WAIT);
     await send.click(WAIT);
     await w.frame.getByText('Thank you! You rated this conversation 4 out of 5.').waitFor(WAIT);
@@ -79,7 +79,7 @@ describe('rating a conversation (CSAT)', () => {
     // Changed within 24 h: the form opens on the stored score and comment.
     await w.frame.getByRole('button', { name: 'Change your rating' }).click(WAIT);
     expect(await form.getByLabel('Anything to add? (optional)').inputValue()).toBe('Quick and <b>kind</b>');
-    await form.locator('label.star', { hasText: '5 out of 5, Great' }).click(WAIT);
+    await form.locator('label.star', { hasText: '5 stars out of 5, Great' }).click(WAIT);
     await form.getByRole('button', { name: 'Update rating' }).click(WAIT);
     await w.frame.getByText('You rated this conversation 5 out of 5.').waitFor(WAIT);
     await shown.filter({ hasText: 'Rated 5 out of 5' }).waitFor(WAIT);

@@ -127,8 +127,12 @@ export class DetailsFormComponent {
   protected readonly shownMessageProblem = computed(() => (this.tried() && this.closed() ? messageProblem(this.message(), this.t()) : null));
   private readonly messageInput = viewChild<ElementRef<HTMLTextAreaElement>>('messageInput');
   /** "Monday 1 December, 09:00", in the visitor's language and the browser's time zone. */
-  protected readonly replyBy = (iso: string) =>
-    new Intl.DateTimeFormat(this.i18n.locale(), { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  protected readonly replyBy = (iso: string) => {
+    // The browser's own variant of the language when it speaks it (en-GB stays en-GB), else the language.
+    const browser = globalThis.navigator?.language ?? '';
+    const locale = browser.toLowerCase().split('-')[0] === this.i18n.locale() ? browser : this.i18n.locale();
+    return new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  };
   private readonly nameInput = viewChild.required<ElementRef<HTMLInputElement>>('nameInput');
   private readonly emailInput = viewChild.required<ElementRef<HTMLInputElement>>('emailInput');
 
