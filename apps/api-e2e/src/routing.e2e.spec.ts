@@ -32,6 +32,8 @@ async function member(team: Team, maxConcurrent = 5, name = 'Alex Agent'): Promi
   const agent = await newAgent('agent', name);
   await setCapacity(agent, maxConcurrent);
   await addMember(team, agent);
+  // Presence follows connections: an agent with no socket anywhere is swept offline.
+  await connect(agent.token);
   await online(agent);
   return agent;
 }
