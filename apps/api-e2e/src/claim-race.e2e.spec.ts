@@ -4,6 +4,7 @@ import {
   type AgentActor,
   getThread,
   listMessages,
+  adminToken,
   newAgent,
   newVisitor,
   startThread,
@@ -40,6 +41,8 @@ describe('two agents claiming the same thread at once', () => {
 
   beforeAll(async () => {
     [a, b] = await Promise.all([newAgent('agent', 'Racer A'), newAgent('agent', 'Racer B')]);
+    // Each racer wins a share of every round and closes nothing: room beyond the default 5 conversations.
+    for (const r of [a, b]) expectStatus(await api('patch', `/agents/${r.agent.id}`, { token: adminToken(), body: { maxConcurrent: 50 } }), 200);
   });
 
   it('over REST: exactly one gets 200, the other 409 THREAD_ALREADY_CLAIMED', async () => {
